@@ -1,0 +1,1 @@
+"""The core: expressions, the primitive registry, numbers, errors and limits."""

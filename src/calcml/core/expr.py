@@ -1,0 +1,596 @@
+"""Expression nodes: immutable, interned, kept in a light canonical form.
+
+Building the same expression twice returns the same object, so an expression is a DAG whose
+shared subexpressions are shared objects, and equality and hashing are identity (O(1)).
+
+Canonical form on construction is deliberately light: flatten and sort sums and products, fold
+numbers, merge like terms and equal bases, `x^0 -> 1`, `x*1 -> x`. Anything costly (expansion,
+factoring, identities) is an explicit `simplify` step.
+
+Subtraction is `a + (-1)*b` and division is `a * b^-1`; printers restore `a - b` and `a/b`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import weakref
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from calcml.core.errors import DomainError, LimitError
+from calcml.core.limits import MAX_INTEGER_BITS
+
+if TYPE_CHECKING:
+    from calcml.core.registry import Primitive
+
+Exact = int | Fraction
+Real = int | Fraction | float
+
+
+class Expr:
+    """Base of every expression node. Never build nodes directly: use the operators or functions."""
+
+    __slots__ = ("__weakref__", "args", "key")
+    _table: weakref.WeakValueDictionary[tuple, Expr] = weakref.WeakValueDictionary()
+    rank = 9
+
+    args: tuple[Expr, ...]
+    key: tuple  # total order used to sort the arguments of sums and products
+
+    @classmethod
+    def _intern(cls, ident: tuple, args: tuple[Expr, ...], key: tuple) -> Any:
+        found = Expr._table.get(ident)
+        if found is not None:
+            return found
+        node = object.__new__(cls)
+        object.__setattr__(node, "args", args)
+        object.__setattr__(node, "key", key)
+        Expr._table[ident] = node
+        return node
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if hasattr(self, "key"):
+            raise AttributeError("expressions are immutable")
+        object.__setattr__(self, name, value)
+
+    def __reduce__(self):  # pickling rebuilds through the canonical constructors
+        return (rebuild, (self.func, self.args))
+
+    # --- structure -------------------------------------------------------------------------
+    @property
+    def func(self) -> Any:
+        return type(self)
+
+    def walk(self) -> Iterator[Expr]:
+        """Every distinct subexpression once, children before parents (iterative)."""
+        seen: set[int] = set()
+        stack: list[tuple[Expr, bool]] = [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                yield node
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            for child in reversed(node.args):
+                if id(child) not in seen:
+                    stack.append((child, False))
+
+    @property
+    def free_symbols(self) -> frozenset[Symbol]:
+        return frozenset(n for n in self.walk() if isinstance(n, Symbol))
+
+    def has(self, target: Expr) -> bool:
+        return any(n is target for n in self.walk())
+
+    def size(self) -> int:
+        """The number of distinct nodes of the DAG."""
+        return sum(1 for _ in self.walk())
+
+    # --- arithmetic ------------------------------------------------------------------------
+    def __add__(self, other: Any) -> Expr:
+        return add(self, other)
+
+    def __radd__(self, other: Any) -> Expr:
+        return add(other, self)
+
+    def __sub__(self, other: Any) -> Expr:
+        return add(self, mul(MINUS_ONE, other))
+
+    def __rsub__(self, other: Any) -> Expr:
+        return add(other, mul(MINUS_ONE, self))
+
+    def __mul__(self, other: Any) -> Expr:
+        return mul(self, other)
+
+    def __rmul__(self, other: Any) -> Expr:
+        return mul(other, self)
+
+    def __truediv__(self, other: Any) -> Expr:
+        return mul(self, power(other, MINUS_ONE))
+
+    def __rtruediv__(self, other: Any) -> Expr:
+        return mul(other, power(self, MINUS_ONE))
+
+    def __pow__(self, other: Any) -> Expr:
+        return power(self, other)
+
+    def __rpow__(self, other: Any) -> Expr:
+        return power(other, self)
+
+    def __neg__(self) -> Expr:
+        return mul(MINUS_ONE, self)
+
+    def __pos__(self) -> Expr:
+        return self
+
+    # --- numbers ---------------------------------------------------------------------------
+    def __float__(self) -> float:
+        from calcml.core.evaluate import evaluate_float
+
+        return evaluate_float(self, {})
+
+    def subs(self, mapping: dict[Any, Any]) -> Expr:
+        """Replace symbols (or any subexpression) and rebuild in canonical form."""
+        from calcml.core.evaluate import substitute
+
+        return substitute(self, mapping)
+
+    def evaluate(self, **values: Any) -> Expr | float:
+        """Value at a point: exact when every input is exact, else a float.
+
+        >>> from calcml import parse
+        >>> parse("x^2 + 1/3").evaluate(x=2)
+        13/3
+        >>> parse("sin(x)").evaluate(x=0.5)
+        0.479425538604203
+        """
+        from calcml.core.evaluate import evaluate_point
+
+        return evaluate_point(self, values)
+
+    # --- printing --------------------------------------------------------------------------
+    def __str__(self) -> str:
+        from calcml.core.printing import python_form
+
+        return python_form(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def text(self) -> str:
+        """Human form: `^`, `·`, unicode (x², √x, π)."""
+        from calcml.core.printing import human_form
+
+        return human_form(self)
+
+    def latex(self) -> str:
+        """LaTeX form."""
+        from calcml.core.printing import latex_form
+
+        return latex_form(self)
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
+
+
+class Number(Expr):
+    """An exact integer or rational, or a float the user wrote."""
+
+    __slots__ = ()
+    rank = 0
+
+    @property
+    def value(self) -> Real:
+        return self.key[1]
+
+    @property
+    def func(self) -> Any:
+        return number
+
+    def __reduce__(self):
+        return (number, (self.value,))
+
+    @property
+    def is_exact(self) -> bool:
+        return not isinstance(self.value, float)
+
+
+class Constant(Expr):
+    """A named mathematical constant (π, e): symbolic, with a float value."""
+
+    __slots__ = ()
+    rank = 1
+
+    @property
+    def name(self) -> str:
+        return self.key[1]
+
+    @property
+    def value(self) -> float:
+        return self.key[2]
+
+    def __reduce__(self):
+        return (constant, (self.name, self.value))
+
+
+class Symbol(Expr):
+    """A real variable or parameter."""
+
+    __slots__ = ()
+    rank = 2
+
+    @property
+    def name(self) -> str:
+        return self.key[1]
+
+    @property
+    def func(self) -> Any:
+        return symbol
+
+    def __reduce__(self):
+        return (symbol, (self.name,))
+
+
+class Pow(Expr):
+    """`base ** exponent`."""
+
+    __slots__ = ()
+    rank = 3
+
+    @property
+    def base(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def exp(self) -> Expr:
+        return self.args[1]
+
+    @property
+    def func(self) -> Any:
+        return power
+
+
+class Apply(Expr):
+    """A primitive of the registry applied to one argument."""
+
+    __slots__ = ("prim",)
+    rank = 4
+
+    @property
+    def arg(self) -> Expr:
+        return self.args[0]
+
+    @property
+    def func(self) -> Any:
+        return self.prim
+
+    def __reduce__(self):
+        return (_apply_by_name, (self.prim.name, self.arg))
+
+
+class Add(Expr):
+    """An n-ary sum; the number term, if any, comes first."""
+
+    __slots__ = ()
+    rank = 5
+
+    @property
+    def func(self) -> Any:
+        return add
+
+
+class Mul(Expr):
+    """An n-ary product; the number coefficient, if any, comes first."""
+
+    __slots__ = ()
+    rank = 6
+
+    @property
+    def func(self) -> Any:
+        return mul
+
+
+# --- leaves ----------------------------------------------------------------------------------
+
+
+def number(value: Real) -> Number:
+    """The node of a number; a rational with denominator 1 becomes an integer."""
+    if isinstance(value, bool | numbers.Integral) and not isinstance(value, int):
+        value = int(value)
+    elif isinstance(value, numbers.Real) and not isinstance(value, int | Fraction | float):
+        value = float(value)
+    if isinstance(value, Fraction) and value.denominator == 1:
+        value = value.numerator
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DomainError(f"{value} is not a real number calcml can work with")
+    if not isinstance(value, int | Fraction | float):
+        raise TypeError(f"not a number: {value!r}")
+    kind = type(value).__name__
+    return Number._intern((Number, kind, value), (), (0, value, kind))
+
+
+def symbol(name: str) -> Symbol:
+    """The real variable called `name`."""
+    return Symbol._intern((Symbol, name), (), (2, name))
+
+
+def symbols(names: str) -> tuple[Symbol, ...]:
+    """Several symbols from a space- or comma-separated string: `x, y = symbols("x y")`."""
+    return tuple(symbol(n) for n in names.replace(",", " ").split())
+
+
+def constant(name: str, value: float) -> Constant:
+    return Constant._intern((Constant, name), (), (1, name, value))
+
+
+ZERO = number(0)
+ONE = number(1)
+MINUS_ONE = number(-1)
+HALF = number(Fraction(1, 2))
+PI = constant("pi", math.pi)
+E = constant("E", math.e)
+
+
+def as_expr(value: Any) -> Expr:
+    """Lift a Python number to a node; leave nodes alone."""
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, int | Fraction | float):
+        return number(value)
+    raise TypeError(f"cannot use {type(value).__name__} {value!r} in an expression")
+
+
+# --- sums --------------------------------------------------------------------------------------
+
+
+def _split_coeff(term: Expr) -> tuple[Real, Expr]:
+    """`3*x*y -> (3, x*y)`; a term without coefficient has coefficient 1."""
+    if isinstance(term, Mul) and isinstance(term.args[0], Number):
+        rest = term.args[1:]
+        return term.args[0].value, rest[0] if len(rest) == 1 else Mul._intern(
+            (Mul, *rest), rest, (6, *(a.key for a in rest))
+        )
+    return 1, term
+
+
+def _scaled(coeff: Real, rest: Expr) -> Expr:
+    if coeff == 1 and not isinstance(coeff, float):
+        return rest
+    return mul(number(coeff), rest)
+
+
+def add(*terms: Any) -> Expr:
+    """The canonical sum of `terms`: flattened, like terms merged, sorted."""
+    total: Real = 0
+    coeffs: dict[Expr, Real] = {}
+    for term in terms:
+        term = as_expr(term)
+        parts = term.args if isinstance(term, Add) else (term,)
+        for part in parts:
+            if isinstance(part, Number):
+                total += part.value
+                continue
+            c, rest = _split_coeff(part)
+            coeffs[rest] = coeffs[rest] + c if rest in coeffs else c
+    out = [_scaled(c, rest) for rest, c in coeffs.items() if c != 0]
+    if any(isinstance(t, Add | Number) for t in out):  # a scaled sum distributed: merge again
+        return add(number(total), *out)
+    if total != 0:
+        out.append(number(total))
+    if not out:
+        return number(total)
+    if len(out) == 1:
+        return out[0]
+    out.sort(key=_key)
+    args = tuple(out)
+    return Add._intern((Add, *args), args, (5, *(a.key for a in args)))
+
+
+def _key(e: Expr) -> tuple:
+    return e.key
+
+
+# --- products ----------------------------------------------------------------------------------
+
+
+def mul(*factors: Any) -> Expr:
+    """The canonical product: flattened, numbers folded, equal bases merged, sorted.
+
+    A number times a single sum is distributed (`2*(x+1) -> 2*x + 2`) so like terms can meet.
+    """
+    coeff: Real = 1
+    exponents: dict[Expr, list[Expr]] = {}
+    for factor in factors:
+        factor = as_expr(factor)
+        parts = factor.args if isinstance(factor, Mul) else (factor,)
+        for part in parts:
+            if isinstance(part, Number):
+                coeff *= part.value
+                continue
+            base, exp = (part.args[0], part.args[1]) if isinstance(part, Pow) else (part, ONE)
+            exponents.setdefault(base, []).append(exp)
+    if coeff == 0:
+        return number(coeff)
+    out: list[Expr] = []
+    for base, exps in exponents.items():
+        merged = power(base, add(*exps)) if len(exps) > 1 else _pow_of(base, exps[0])
+        if isinstance(merged, Number):
+            coeff *= merged.value
+        elif isinstance(merged, Mul):  # e.g. (x*y)^(1/2) * (x*y)^(1/2) = x*y
+            return mul(number(coeff), *out, merged, *_rest(exponents, base))
+        elif merged is not ONE:
+            out.append(merged)
+    if coeff == 0:
+        return number(coeff)
+    if not out:
+        return number(coeff)
+    if len(out) == 1 and isinstance(out[0], Add) and coeff != 1:
+        return add(*(mul(number(coeff), t) for t in out[0].args))
+    out.sort(key=_key)
+    if coeff != 1 or isinstance(coeff, float):
+        out.insert(0, number(coeff))
+    if len(out) == 1:
+        return out[0]
+    args = tuple(out)
+    return Mul._intern((Mul, *args), args, (6, *(a.key for a in args)))
+
+
+def _pow_of(base: Expr, exp: Expr) -> Expr:
+    return base if exp is ONE else power(base, exp)
+
+
+def _rest(exponents: dict[Expr, list[Expr]], after: Expr) -> list[Expr]:
+    keys = list(exponents)
+    tail = keys[keys.index(after) + 1 :]
+    return [power(b, add(*exponents[b])) for b in tail]
+
+
+# --- powers ------------------------------------------------------------------------------------
+
+
+def power(base: Any, exp: Any) -> Expr:
+    """The canonical power `base ** exp` (real-valued: `(x^2)^(1/2) = |x|`)."""
+    base, exp = as_expr(base), as_expr(exp)
+    if exp is ZERO:
+        return ONE
+    if exp is ONE:
+        return base
+    if base is ONE:
+        return ONE
+    if base is E:
+        from calcml.core.registry import EXP
+
+        return apply(EXP, exp)
+    if isinstance(base, Number) and isinstance(exp, Number):
+        folded = _fold_power(base.value, exp.value)
+        if folded is not None:
+            return folded
+    if isinstance(exp, Number) and isinstance(exp.value, int):
+        if isinstance(base, Pow):
+            return power(base.args[0], mul(base.args[1], exp))
+        if isinstance(base, Mul):
+            return mul(*(power(f, exp) for f in base.args))
+        if exp.value % 2 == 0 and isinstance(base, Apply) and base.prim.name == "abs":
+            return power(base.args[0], exp)
+    if isinstance(base, Pow) and _is_even_integer(base.args[1]):
+        from calcml.core.registry import ABS
+
+        return power(apply(ABS, base.args[0]), mul(base.args[1], exp))
+    return Pow._intern((Pow, base, exp), (base, exp), (*base.key, (exp.key,)))
+
+
+def _is_even_integer(e: Expr) -> bool:
+    return isinstance(e, Number) and isinstance(e.value, int) and e.value % 2 == 0
+
+
+def _fold_power(b: Real, e: Real) -> Expr | None:
+    """Exact powers of numbers where they are exact; None to keep `b^e` symbolic."""
+    if isinstance(b, float) or isinstance(e, float):
+        if b < 0 and not float(e).is_integer():
+            raise DomainError(f"{b}^{e} is not a real number")
+        if b == 0 and e < 0:
+            raise DomainError("division by zero")
+        try:
+            return number(float(b) ** float(e))
+        except OverflowError:
+            raise LimitError(f"{b}^{e} overflows a float", "float range") from None
+    if b == 0:
+        if e < 0:
+            raise DomainError("division by zero")
+        return number(0)
+    if isinstance(e, int):
+        bits = abs(e) * max(_bit_length(b), 1)
+        if bits > MAX_INTEGER_BITS and abs(b) != 1:
+            raise LimitError(
+                f"{b}^{e} would have about {bits:,} bits; the limit is {MAX_INTEGER_BITS:,} "
+                "(MAX_INTEGER_BITS)",
+                "MAX_INTEGER_BITS",
+            )
+        return number(Fraction(b) ** e)
+    root = _exact_root(Fraction(b), e)
+    return None if root is None else number(root)
+
+
+def _bit_length(b: Exact) -> int:
+    f = Fraction(b)
+    return max(abs(f.numerator).bit_length(), f.denominator.bit_length())
+
+
+def _exact_root(b: Fraction, e: Fraction) -> Fraction | None:
+    """`b^(p/q)` when it is rational and b > 0; None otherwise."""
+    if b < 0:
+        return None
+    q = e.denominator
+    num, den = _int_root(b.numerator, q), _int_root(b.denominator, q)
+    if num is None or den is None:
+        return None
+    return _fold_power_value(Fraction(num, den), e.numerator)
+
+
+def _fold_power_value(b: Fraction, p: int) -> Fraction | None:
+    if abs(p) * max(_bit_length(b), 1) > MAX_INTEGER_BITS:
+        return None
+    return b**p
+
+
+def _int_root(n: int, q: int) -> int | None:
+    if n.bit_length() > 4 * MAX_INTEGER_BITS:
+        return None
+    r = round(n ** (1.0 / q)) if n.bit_length() < 1000 else _newton_root(n, q)
+    for cand in (r - 1, r, r + 1):
+        if cand >= 0 and cand**q == n:
+            return cand
+    return None
+
+
+def _newton_root(n: int, q: int) -> int:
+    x = 1 << (n.bit_length() // q + 1)
+    while True:
+        y = ((q - 1) * x + n // x ** (q - 1)) // q
+        if y >= x:
+            return x
+        x = y
+
+
+# --- functions ---------------------------------------------------------------------------------
+
+
+def apply(prim: Primitive, arg: Any) -> Expr:
+    """`prim(arg)` in canonical form: exact values where the record knows them, floats folded."""
+    arg = as_expr(arg)
+    if isinstance(arg, Number) and not arg.is_exact:
+        with _numpy_errors():
+            value = float(prim.impl(arg.value))
+        if not math.isfinite(value):
+            raise DomainError(f"{prim.name}({arg.value}) is not defined")
+        return number(value)
+    if prim.simplify is not None:
+        simple = prim.simplify(arg)
+        if simple is not None:
+            return simple
+    node = Apply._intern((Apply, prim.name, arg), (arg,), (4, prim.name, arg.key))
+    if not hasattr(node, "prim"):
+        object.__setattr__(node, "prim", prim)
+    return node
+
+
+def _numpy_errors():
+    import numpy as np
+
+    return np.errstate(all="ignore")
+
+
+def rebuild(func: Any, args: tuple[Expr, ...]) -> Expr:
+    """`e == rebuild(e.func, e.args)` for every node (SymPy's invariant)."""
+    return func(*args)
+
+
+def _apply_by_name(name: str, arg: Expr) -> Expr:
+    from calcml.core.registry import PRIMITIVES
+
+    return apply(PRIMITIVES[name], arg)

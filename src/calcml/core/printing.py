@@ -1,0 +1,311 @@
+"""Printers: Python syntax (`str`), a human form with unicode, and LaTeX.
+
+Each printer maps a node to a *template* (its precedence and a list of strings and child slots);
+one iterative driver expands templates, so a 100,000-node expression prints without recursion and
+in time linear in the output. Sums print as `a - b` and products with negative powers as `a/b`.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from calcml.core.expr import (
+    ONE,
+    Add,
+    Apply,
+    Constant,
+    Expr,
+    Mul,
+    Number,
+    Pow,
+    Symbol,
+    mul,
+    number,
+)
+
+ADD, NEG, MUL, POW, ATOM = 10, 15, 20, 30, 100
+Item = str | tuple[Expr, int]
+Template = tuple[int, list[Item]]
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _ordered_terms(node: Add) -> list[Expr]:
+    """Terms highest degree first and the number last, as people write polynomials."""
+    terms = list(node.args)
+    if isinstance(terms[0], Number):
+        terms = terms[1:] + terms[:1]
+    return terms
+
+
+def _negative(node: Expr) -> bool:
+    if isinstance(node, Number):
+        return node.value < 0
+    return isinstance(node, Mul) and isinstance(node.args[0], Number) and node.args[0].value < 0
+
+
+def _split_fraction(node: Expr) -> tuple[Fraction | float, list[Expr], list[Expr]]:
+    """coefficient, numerator factors, denominator factors (with positive exponents)."""
+    factors = node.args if isinstance(node, Mul) else (node,)
+    coeff: Fraction | float = Fraction(1)
+    num: list[Expr] = []
+    den: list[Expr] = []
+    for f in factors:
+        if isinstance(f, Number):
+            coeff = f.value if isinstance(f.value, float) else Fraction(f.value)
+        elif isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0:
+            den.append(f.base if f.exp.value == -1 else Pow_(f.base, -f.exp.value))
+        else:
+            num.append(f)
+    return coeff, num, den
+
+
+def Pow_(base: Expr, exp) -> Expr:  # noqa: N802 - a node constructor, named like one
+    from calcml.core.expr import power
+
+    return power(base, number(exp))
+
+
+class Printer:
+    """Python syntax; the base the other forms override."""
+
+    lparen, rparen = "(", ")"
+    times = "*"
+    div = "/"
+    constants = {"pi": "pi", "E": "E"}
+
+    def render(self, root: Expr) -> str:
+        out: list[str] = []
+        stack: list[Item] = [(root, 0)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                out.append(item)
+                continue
+            node, need = item
+            prec, items = self.template(node)
+            if prec < need:
+                items = [self.lparen, *items, self.rparen]
+            stack.extend(reversed(items))
+        return "".join(out)
+
+    def template(self, node: Expr) -> Template:
+        if isinstance(node, Number):
+            return self.number(node.value)
+        if isinstance(node, Symbol):
+            return ATOM, [self.symbol(node.name)]
+        if isinstance(node, Constant):
+            return ATOM, [self.constants[node.name]]
+        if isinstance(node, Add):
+            return self.add(node)
+        if isinstance(node, Apply):
+            return self.function(node)
+        if isinstance(node, Pow) and not (isinstance(node.exp, Number) and node.exp.value < 0):
+            return self.power(node)
+        return self.product(node)
+
+    def symbol(self, name: str) -> str:
+        return name
+
+    def number(self, value) -> Template:
+        if isinstance(value, float):
+            text = repr(value)
+            return (NEG if value < 0 else ATOM), [text]
+        if isinstance(value, Fraction):
+            return (NEG if value < 0 else MUL), [f"{value.numerator}{self.div}{value.denominator}"]
+        return (NEG if value < 0 else ATOM), [str(value)]
+
+    def add(self, node: Add) -> Template:
+        items: list[Item] = []
+        for i, term in enumerate(_ordered_terms(node)):
+            if _negative(term):
+                items += [" - " if i else "-", (mul(-1, term), MUL if i else NEG + 1)]
+            else:
+                items += [" + "] if i else []
+                items.append((term, ADD + 1 if i else ADD))
+        return ADD, items
+
+    def product(self, node: Expr) -> Template:
+        coeff, num, den = _split_fraction(node)
+        items: list[Item] = []
+        sign = coeff < 0
+        coeff = -coeff if sign else coeff
+        if isinstance(coeff, Fraction):
+            top, bottom = coeff.numerator, coeff.denominator
+        else:
+            top, bottom = coeff, 1
+        factors: list[Item] = [] if top == 1 and num else [self.number(top)[1][0]]
+        factors += [(f, MUL) for f in num]
+        items += self.join_factors(factors)
+        denominator = [*([str(bottom)] if bottom != 1 else []), *den]
+        if denominator:
+            items += self.divide(denominator)
+        if sign:
+            return NEG, ["-", *items]
+        return MUL, items
+
+    def join_factors(self, factors: list[Item]) -> list[Item]:
+        items: list[Item] = []
+        for i, f in enumerate(factors):
+            if i:
+                items.append(self.times)
+            items.append(f)
+        return items
+
+    def divide(self, den: list) -> list[Item]:
+        if len(den) == 1:
+            d = den[0]
+            return [self.div, d if isinstance(d, str) else (d, MUL + 1)]
+        parts = [d if isinstance(d, str) else (d, MUL) for d in den]
+        return [self.div, self.lparen, *self.join_factors(parts), self.rparen]
+
+    def power(self, node: Pow) -> Template:
+        base, exp = node.base, node.exp
+        if exp.key == (0, Fraction(1, 2), "Fraction"):
+            return ATOM, ["sqrt(", (base, 0), ")"]
+        return POW, [(base, POW + 1), "**", (exp, ATOM)]
+
+    def function(self, node: Apply) -> Template:
+        return ATOM, [node.prim.name, "(", (node.arg, 0), ")"]
+
+
+class HumanPrinter(Printer):
+    """`x² + 2x·sin(x)`, `√x`, `π`, `|x|`, `e^x`, `ln x`."""
+
+    times = "·"
+    constants = {"pi": "π", "E": "e"}
+
+    def power(self, node: Pow) -> Template:
+        base, exp = node.base, node.exp
+        if exp.key == (0, Fraction(1, 2), "Fraction"):
+            if isinstance(base, Symbol | Number | Constant):
+                return ATOM, ["√", (base, ATOM)]
+            return ATOM, ["√(", (base, 0), ")"]
+        if isinstance(exp, Number) and isinstance(exp.value, int):
+            return POW, [(base, POW + 1), str(exp.value).translate(_SUPERSCRIPT)]
+        return POW, [(base, POW + 1), "^", (exp, ATOM)]
+
+    def join_factors(self, factors: list[Item]) -> list[Item]:
+        items: list[Item] = []
+        for i, f in enumerate(factors):
+            if i and not (isinstance(factors[i - 1], str) and self._juxtaposes(f)):
+                items.append(self.times)
+            items.append(f)
+        return items
+
+    @staticmethod
+    def _juxtaposes(f: Item) -> bool:
+        node = f[0] if isinstance(f, tuple) else None
+        return isinstance(node, Symbol | Constant) or (
+            isinstance(node, Pow) and isinstance(node.base, Symbol) and isinstance(node.exp, Number)
+        )
+
+    def function(self, node: Apply) -> Template:
+        name = node.prim.name
+        if name == "abs":
+            return ATOM, ["|", (node.arg, 0), "|"]
+        if name == "exp":
+            return POW, ["e^", (node.arg, ATOM)]
+        return ATOM, [node.prim.text, "(", (node.arg, 0), ")"]
+
+
+class LatexPrinter(Printer):
+    """LaTeX that `parse` reads back: `\\frac`, `\\sqrt`, `\\sin`, `e^{...}`."""
+
+    lparen, rparen = "\\left(", "\\right)"
+    times = " \\cdot "
+    constants = {"pi": "\\pi", "E": "e"}
+
+    def symbol(self, name: str) -> str:
+        return name if len(name) == 1 else f"\\mathit{{{name}}}"
+
+    def number(self, value) -> Template:
+        if isinstance(value, Fraction):
+            sign = "-" if value < 0 else ""
+            return (NEG if value < 0 else ATOM), [
+                f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
+            ]
+        if isinstance(value, float):
+            text = repr(value)
+            if "e" in text:
+                mantissa, exponent = text.split("e")
+                text = f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
+                return (NEG if value < 0 else MUL), [text]
+            return (NEG if value < 0 else ATOM), [text]
+        return super().number(value)
+
+    def product(self, node: Expr) -> Template:
+        coeff, num, den = _split_fraction(node)
+        sign = coeff < 0
+        coeff = -coeff if sign else coeff
+        top, bottom = (coeff.numerator, coeff.denominator) if isinstance(coeff, Fraction) else (
+            coeff, 1)  # fmt: skip
+        factors: list[Item] = [] if top == 1 and num else [self.number(top)[1][0]]
+        factors += [(f, MUL) for f in num]
+        numerator = self.join_factors(factors)
+        if bottom != 1 or den:
+            denominator = self.join_factors(
+                [*([str(bottom)] if bottom != 1 else []), *[(d, MUL) for d in den]]
+            )
+            body = ["\\frac{", *_braced(numerator), "}{", *_braced(denominator), "}"]
+            return (NEG, ["-", *body]) if sign else (ATOM, body)
+        return (NEG, ["-", *numerator]) if sign else (MUL, numerator)
+
+    def join_factors(self, factors: list[Item]) -> list[Item]:
+        items: list[Item] = []
+        for i, f in enumerate(factors):
+            if i:
+                items.append(self.times if _starts_with_digit(f) else " ")
+            items.append(f)
+        return items
+
+    def power(self, node: Pow) -> Template:
+        base, exp = node.base, node.exp
+        if isinstance(exp, Number) and isinstance(exp.value, Fraction) and exp.value.numerator == 1:
+            root = exp.value.denominator
+            index = "" if root == 2 else f"[{root}]"
+            return ATOM, [f"\\sqrt{index}{{", (base, 0), "}"]
+        return POW, [(base, POW + 1), "^{", (exp, 0), "}"]
+
+    def function(self, node: Apply) -> Template:
+        name = node.prim.name
+        if name == "abs":
+            return ATOM, ["\\left|", (node.arg, 0), "\\right|"]
+        if name == "exp":
+            return POW, ["e^{", (node.arg, 0), "}"]
+        return ATOM, [node.prim.latex, "\\left(", (node.arg, 0), "\\right)"]
+
+
+def _braced(items: list[Item]) -> list[Item]:
+    """A lone factor inside \\frac{...}{...} braces needs no parentheses."""
+    if len(items) == 1 and isinstance(items[0], tuple):
+        return [(items[0][0], 0)]
+    return items
+
+
+def _starts_with_digit(item: Item) -> bool:
+    if isinstance(item, str):
+        return item[:1].isdigit()
+    node = item[0]
+    while isinstance(node, Pow | Mul) and node.args:
+        node = node.args[0]
+    return isinstance(node, Number)
+
+
+_PYTHON, _HUMAN, _LATEX = Printer(), HumanPrinter(), LatexPrinter()
+
+
+def python_form(expr: Expr) -> str:
+    """Python syntax that `calcml.parse` reads back to the same expression."""
+    return _PYTHON.render(expr)
+
+
+def human_form(expr: Expr) -> str:
+    return _HUMAN.render(expr)
+
+
+def latex_form(expr: Expr) -> str:
+    return _LATEX.render(expr)
+
+
+__all__ = ["ONE", "human_form", "latex_form", "python_form"]

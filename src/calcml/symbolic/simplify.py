@@ -1,0 +1,100 @@
+"""Explicit simplification: rewrites that canonical form does not do on its own.
+
+`simplify` tries a short, visible list of rewrites and keeps the shortest equivalent form.
+Each rewrite is a plain function from expression to expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from calcml.core.expr import Add, Expr, Mul, Number, Pow, add, mul
+
+#: Expressions larger than this (distinct nodes) are left as they are: simplification is for
+#: results a person reads, and its cost must not grow with machine-sized expressions.
+MAX_SIMPLIFY_NODES = 300
+
+#: A product of sums is expanded only if it yields at most this many terms.
+MAX_EXPANDED_TERMS = 64
+
+
+def expand(expr: Expr, max_terms: int = MAX_EXPANDED_TERMS) -> Expr:
+    """Distribute products over sums and expand small integer powers of sums.
+
+    >>> from calcml import parse
+    >>> expand(parse("(x+1)^2*(x-1)"))
+    x**3 + x**2 - x - 1
+    """
+    done: dict[Expr, Expr] = {}
+    for node in expr.walk():
+        if not node.args:
+            done[node] = node
+            continue
+        args = [done[a] for a in node.args]
+        if isinstance(node, Mul):
+            done[node] = _distribute(args, max_terms)
+        elif isinstance(node, Pow) and isinstance(args[0], Add) and _small_power(args[1]):
+            n = args[1].value  # type: ignore[attr-defined]
+            done[node] = _distribute([args[0]] * n, max_terms) if n > 0 else node.func(*args)
+        else:
+            done[node] = node.func(*args)
+    return done[expr]
+
+
+def _small_power(e: Expr) -> bool:
+    return isinstance(e, Number) and isinstance(e.value, int) and -8 <= e.value <= 8
+
+
+def _distribute(factors: list[Expr], max_terms: int) -> Expr:
+    count = 1
+    for f in factors:
+        count *= len(f.args) if isinstance(f, Add) else 1
+    if count > max_terms:
+        return mul(*factors)
+    terms = [mul()]  # the empty product, 1
+    for f in factors:
+        parts = f.args if isinstance(f, Add) else (f,)
+        terms = [mul(t, p) for t in terms for p in parts]
+    return add(*terms)
+
+
+def _expand_numerator(expr: Expr) -> Expr:
+    """In `N * D^-k`, expand N alone: quotient-rule results often collapse this way."""
+    if not isinstance(expr, Mul):
+        return expr
+    num = [f for f in expr.args if not _is_reciprocal(f)]
+    den = [f for f in expr.args if _is_reciprocal(f)]
+    if not den or not num:
+        return expr
+    return mul(expand(mul(*num)), *den)
+
+
+def _is_reciprocal(f: Expr) -> bool:
+    return isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0
+
+
+REWRITES: list[Callable[[Expr], Expr]] = [expand, _expand_numerator]
+
+
+def simplify(expr: Expr) -> Expr:
+    """The shortest of `expr` and its rewrites (by printed length); `expr` itself on ties.
+
+    >>> from calcml import parse
+    >>> simplify(parse("(x+1)^2 - x^2"))
+    2*x + 1
+    """
+    if expr.size() > MAX_SIMPLIFY_NODES:
+        return expr
+    best, best_cost = expr, _cost(expr)
+    for rewrite in REWRITES:
+        candidate = rewrite(expr)
+        if candidate is best:
+            continue
+        cost = _cost(candidate)
+        if cost < best_cost:
+            best, best_cost = candidate, cost
+    return best
+
+
+def _cost(expr: Expr) -> int:
+    return len(str(expr))

@@ -1,0 +1,92 @@
+"""Independent numeric checks of symbolic results: central differences, values at random points.
+
+A check samples points of the function's domain (where it is finite), differentiates numerically
+with a Richardson-extrapolated central difference, and skips points where the function is not
+smooth (two step sizes disagree: a kink, a jump or a pole nearby).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from calcml.core.evaluate import Program
+from calcml.core.expr import Expr, Symbol
+
+_POINTS = 24
+_NEEDED = 3
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of a numeric check: passed, how many points, and the worst relative error."""
+
+    passed: bool
+    points: int
+    worst_error: float
+    note: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+
+def sample_points(symbols: list[Symbol], var: Symbol, rng: np.random.Generator) -> np.ndarray:
+    """Candidate points: the variable over [-3, 3] and (0.1, 3), parameters in (0.5, 2)."""
+    columns = []
+    for s in symbols:
+        if s is var:
+            half = _POINTS // 2
+            col = np.concatenate([rng.uniform(-3, 3, half), rng.uniform(0.1, 3, _POINTS - half)])
+        else:
+            col = rng.uniform(0.5, 2.0, _POINTS)
+        columns.append(col)
+    return np.array(columns)
+
+
+def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
+    """Does `df` equal d`f`/d`var` numerically at random points of the domain?"""
+    symbols = sorted(f.free_symbols | df.free_symbols | {var}, key=lambda s: s.name)
+    rng = np.random.default_rng(seed)
+    pts = sample_points(symbols, var, rng)
+    i = symbols.index(var)
+    x = pts[i]
+    h = 1e-3 * (1 + np.abs(x))
+    shifts = np.array([0, 1, -1, 0.5, -0.5])
+    grid = np.repeat(pts[:, :, None], len(shifts), axis=2)
+    grid[i] = x[:, None] + shifts[None, :] * h[:, None]
+    prog = Program([f, df], symbols)
+    with np.errstate(all="ignore"):
+        fv, dv = (np.broadcast_to(np.asarray(v, float), grid.shape[1:]) for v in prog(*grid))
+        d_h = (fv[:, 1] - fv[:, 2]) / (2 * h)
+        d_half = (fv[:, 3] - fv[:, 4]) / h
+        numeric = (4 * d_half - d_h) / 3
+        exact = dv[:, 0]
+    scale = 1 + np.abs(exact) + np.abs(fv[:, 0]) * 1e-3
+    finite = np.isfinite(fv).all(axis=1) & np.isfinite(exact)
+    smooth = np.abs(d_h - d_half) <= 1e-2 * (1 + np.abs(d_half))
+    usable = finite & smooth
+    error = np.abs(numeric - exact) / scale
+    return _verdict(error[usable], "central differences")
+
+
+def check_equal(a: Expr, b: Expr, var: Symbol, *, seed: int = 0, rtol: float = 1e-8) -> Check:
+    """Do two expressions agree at random points where both are finite?"""
+    symbols = sorted(a.free_symbols | b.free_symbols | {var}, key=lambda s: s.name)
+    pts = sample_points(symbols, var, np.random.default_rng(seed))
+    with np.errstate(all="ignore"):
+        av, bv = (np.broadcast_to(np.asarray(v, float), pts.shape[1:])
+                  for v in Program([a, b], symbols)(*pts))  # fmt: skip
+    usable = np.isfinite(av) & np.isfinite(bv)
+    error = np.abs(av - bv) / (1 + np.abs(av)) / rtol * 1e-6
+    return _verdict(error[usable], "values at random points")
+
+
+def _verdict(errors: np.ndarray, how: str) -> Check:
+    n = int(errors.size)
+    worst = float(errors.max()) if n else float("nan")
+    if n < _NEEDED:
+        return Check(False, n, worst, f"could not check: only {n} usable points of the domain")
+    passed = bool(worst <= 1e-6)
+    note = f"checked by {how} at {n} points (worst relative error {worst:.1e})"
+    return Check(passed, n, worst, note)
