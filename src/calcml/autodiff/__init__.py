@@ -1,1 +1,55 @@
-"""calcml.autodiff."""
+"""calcml.autodiff: reverse-mode automatic differentiation over NumPy arrays.
+
+`Tensor` records the operations made on it; `backward()` fills `.grad`. On top of it, functional
+transforms take and return plain arrays (`grad`, `value_and_grad`, `vjp`, `jvp`, `jacobian`,
+`hessian`, `hvp`), `check_grads` compares them with finite differences, `detect_anomaly` finds
+the first NaN, and `explain` shows the chain rule step by step.
+
+>>> import numpy as np, calcml as cm
+>>> from calcml.autodiff import grad
+>>> round(grad(lambda x: cm.sin(x) * x)(0.5), 6)
+0.918217
+"""
+
+from calcml.autodiff.anomaly import AnomalyError, detect_anomaly
+from calcml.autodiff.check import GradientCheckError, GradientReport, check_grads
+from calcml.autodiff.engine import gradients, unbroadcast
+from calcml.autodiff.explain import Explanation, explain, to_dot, trace
+from calcml.autodiff.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from calcml.autodiff.nnops import clip, log_softmax, logsumexp, maximum, minimum, softmax
+from calcml.autodiff.ops import broadcast_to, concatenate, stack, where
+from calcml.autodiff.tensor import Tensor, no_grad, tensor
+
+__all__ = [
+    "AnomalyError",
+    "Explanation",
+    "GradientCheckError",
+    "GradientReport",
+    "Tensor",
+    "broadcast_to",
+    "check_grads",
+    "clip",
+    "concatenate",
+    "detect_anomaly",
+    "explain",
+    "grad",
+    "gradients",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "log_softmax",
+    "logsumexp",
+    "maximum",
+    "minimum",
+    "no_grad",
+    "softmax",
+    "stack",
+    "tensor",
+    "to_dot",
+    "trace",
+    "unbroadcast",
+    "value_and_grad",
+    "vjp",
+    "where",
+]

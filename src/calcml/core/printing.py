@@ -8,6 +8,7 @@ in time linear in the output. Sums print as `a - b` and products with negative p
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import ClassVar
 
 from calcml.core.expr import (
     ONE,
@@ -28,6 +29,22 @@ Item = str | tuple[Expr, int]
 Template = tuple[int, list[Item]]
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_MINUS_ONE_KEY = number(-1).key  # exactly -1: a float -1.0 must print as a power, not as 1/x
+_CHUNK_DIGITS = 4000  # below Python's limit on int -> str conversion (4300 digits by default)
+_CHUNK = 10**_CHUNK_DIGITS
+
+
+def _int_text(n: int) -> str:
+    """The decimal digits of n, also past Python's 4300-digit limit on `str(int)`."""
+    if -_CHUNK < n < _CHUNK:
+        return str(n)
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    chunks: list[int] = []
+    while n:
+        n, low = divmod(n, _CHUNK)
+        chunks.append(low)
+    head = str(chunks.pop())
+    return sign + head + "".join(str(c).zfill(_CHUNK_DIGITS) for c in reversed(chunks))
 
 
 def _ordered_terms(node: Add) -> list[Expr]:
@@ -36,6 +53,11 @@ def _ordered_terms(node: Add) -> list[Expr]:
     if isinstance(terms[0], Number):
         terms = terms[1:] + terms[:1]
     return terms
+
+
+def _is_unit(coeff: Fraction | float | int) -> bool:
+    """An exact coefficient 1 goes unwritten; a float 1.0 is written, or it would read back as 1."""
+    return coeff == 1 and not isinstance(coeff, float)
 
 
 def _negative(node: Expr) -> bool:
@@ -54,13 +76,13 @@ def _split_fraction(node: Expr) -> tuple[Fraction | float, list[Expr], list[Expr
         if isinstance(f, Number):
             coeff = f.value if isinstance(f.value, float) else Fraction(f.value)
         elif isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0:
-            den.append(f.base if f.exp.value == -1 else Pow_(f.base, -f.exp.value))
+            den.append(f.base if f.exp.key == _MINUS_ONE_KEY else Pow_(f.base, -f.exp.value))
         else:
             num.append(f)
     return coeff, num, den
 
 
-def Pow_(base: Expr, exp) -> Expr:  # noqa: N802 - a node constructor, named like one
+def Pow_(base: Expr, exp) -> Expr:
     from calcml.core.expr import power
 
     return power(base, number(exp))
@@ -72,7 +94,7 @@ class Printer:
     lparen, rparen = "(", ")"
     times = "*"
     div = "/"
-    constants = {"pi": "pi", "E": "E"}
+    constants: ClassVar[dict[str, str]] = {"pi": "pi", "E": "E"}
 
     def render(self, root: Expr) -> str:
         out: list[str] = []
@@ -112,8 +134,9 @@ class Printer:
             text = repr(value)
             return (NEG if value < 0 else ATOM), [text]
         if isinstance(value, Fraction):
-            return (NEG if value < 0 else MUL), [f"{value.numerator}{self.div}{value.denominator}"]
-        return (NEG if value < 0 else ATOM), [str(value)]
+            top, bottom = _int_text(value.numerator), _int_text(value.denominator)
+            return (NEG if value < 0 else MUL), [f"{top}{self.div}{bottom}"]
+        return (NEG if value < 0 else ATOM), [_int_text(value)]
 
     def add(self, node: Add) -> Template:
         items: list[Item] = []
@@ -134,10 +157,10 @@ class Printer:
             top, bottom = coeff.numerator, coeff.denominator
         else:
             top, bottom = coeff, 1
-        factors: list[Item] = [] if top == 1 and num else [self.number(top)[1][0]]
+        factors: list[Item] = [] if _is_unit(top) and num else [self.number(top)[1][0]]
         factors += [(f, MUL) for f in num]
         items += self.join_factors(factors)
-        denominator = [*([str(bottom)] if bottom != 1 else []), *den]
+        denominator = [*([_int_text(bottom)] if bottom != 1 else []), *den]
         if denominator:
             items += self.divide(denominator)
         if sign:
@@ -173,7 +196,7 @@ class HumanPrinter(Printer):
     """`x² + 2x·sin(x)`, `√x`, `π`, `|x|`, `e^x`, `ln x`."""
 
     times = "·"
-    constants = {"pi": "π", "E": "e"}
+    constants: ClassVar[dict[str, str]] = {"pi": "π", "E": "e"}
 
     def power(self, node: Pow) -> Template:
         base, exp = node.base, node.exp
@@ -214,7 +237,7 @@ class LatexPrinter(Printer):
 
     lparen, rparen = "\\left(", "\\right)"
     times = " \\cdot "
-    constants = {"pi": "\\pi", "E": "e"}
+    constants: ClassVar[dict[str, str]] = {"pi": "\\pi", "E": "e"}
 
     def symbol(self, name: str) -> str:
         return name if len(name) == 1 else f"\\mathit{{{name}}}"
@@ -222,13 +245,13 @@ class LatexPrinter(Printer):
     def number(self, value) -> Template:
         if isinstance(value, Fraction):
             sign = "-" if value < 0 else ""
-            return (NEG if value < 0 else ATOM), [
-                f"{sign}\\frac{{{abs(value.numerator)}}}{{{value.denominator}}}"
-            ]
+            top, bottom = _int_text(abs(value.numerator)), _int_text(value.denominator)
+            return (NEG if value < 0 else ATOM), [f"{sign}\\frac{{{top}}}{{{bottom}}}"]
         if isinstance(value, float):
             text = repr(value)
-            if "e" in text:
+            if "e" in text:  # the mantissa keeps a point, so parse reads the float back
                 mantissa, exponent = text.split("e")
+                mantissa += "" if "." in mantissa else ".0"
                 text = f"{mantissa} \\cdot 10^{{{int(exponent)}}}"
                 return (NEG if value < 0 else MUL), [text]
             return (NEG if value < 0 else ATOM), [text]
@@ -240,12 +263,12 @@ class LatexPrinter(Printer):
         coeff = -coeff if sign else coeff
         top, bottom = (coeff.numerator, coeff.denominator) if isinstance(coeff, Fraction) else (
             coeff, 1)  # fmt: skip
-        factors: list[Item] = [] if top == 1 and num else [self.number(top)[1][0]]
+        factors: list[Item] = [] if _is_unit(top) and num else [self.number(top)[1][0]]
         factors += [(f, MUL) for f in num]
         numerator = self.join_factors(factors)
         if bottom != 1 or den:
             denominator = self.join_factors(
-                [*([str(bottom)] if bottom != 1 else []), *[(d, MUL) for d in den]]
+                [*([_int_text(bottom)] if bottom != 1 else []), *[(d, MUL) for d in den]]
             )
             body = ["\\frac{", *_braced(numerator), "}{", *_braced(denominator), "}"]
             return (NEG, ["-", *body]) if sign else (ATOM, body)
@@ -271,7 +294,7 @@ class LatexPrinter(Printer):
         name = node.prim.name
         if name == "abs":
             return ATOM, ["\\left|", (node.arg, 0), "\\right|"]
-        if name == "exp":
+        if name == "exp" and node.arg is not ONE:  # e^{1} would read back as the constant e
             return POW, ["e^{", (node.arg, 0), "}"]
         return ATOM, [node.prim.latex, "\\left(", (node.arg, 0), "\\right)"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from calcml.core.expr import Add, Expr, Mul, Number, Pow, add, mul
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, add, mul, power
 
 #: Expressions larger than this (distinct nodes) are left as they are: simplification is for
 #: results a person reads, and its cost must not grow with machine-sized expressions.
@@ -73,7 +73,62 @@ def _is_reciprocal(f: Expr) -> bool:
     return isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0
 
 
-REWRITES: list[Callable[[Expr], Expr]] = [expand, _expand_numerator]
+def _sign_over_abs(expr: Expr) -> Expr:
+    """`sign(u)·|u|^k -> u·|u|^(k-1)` inside products: d/dx ln|x| reads 1/x, not sign(x)/|x|."""
+    if not any(isinstance(n, Apply) and n.prim.name == "sign" for n in expr.walk()):
+        return expr
+    done: dict[Expr, Expr] = {}
+    for node in expr.walk():
+        if not node.args:
+            done[node] = node
+            continue
+        args = [done[a] for a in node.args]
+        if isinstance(node, Mul):
+            args = _merge_signs(args)
+        same = all(x is y for x, y in zip(args, node.args, strict=True))
+        done[node] = node if same else node.func(*args)
+    return done[expr]
+
+
+def _merge_signs(factors: list[Expr]) -> list[Expr]:
+    from calcml.core.registry import ABS
+
+    powers: dict[Expr, Expr] = {}  # u -> k for each factor |u|^k
+    for f in factors:
+        g, k = (f.base, f.exp) if isinstance(f, Pow) else (f, None)
+        if isinstance(g, Apply) and g.prim.name == "abs":
+            powers[g.arg] = k if k is not None else mul()
+    signs = {f.arg for f in factors
+             if isinstance(f, Apply) and f.prim.name == "sign" and f.arg in powers}  # fmt: skip
+    if not signs:
+        return factors
+    out = []
+    for f in factors:
+        g = f.base if isinstance(f, Pow) else f
+        if isinstance(g, Apply) and g.prim.name in ("sign", "abs") and g.arg in signs:
+            continue
+        out.append(f)
+    for u in signs:  # sign(u)·|u|^k = u·|u|^(k-1), built apart so that u and u^(k-1) merge
+        out.append(mul(u, power(ABS(u), add(powers[u], -1))))
+    return out
+
+
+def _cancel(expr: Expr) -> Expr:
+    """A rational function of one variable over Q in lowest terms (flint gcd)."""
+    if not isinstance(expr, Mul | Add) or len(expr.free_symbols) != 1:
+        return expr
+    if not any(_is_reciprocal(n) and isinstance(n.base, Add) for n in expr.walk()):
+        return expr  # no denominator with terms to cancel
+    from calcml.symbolic.polys import from_rational, to_rational
+
+    var = next(iter(expr.free_symbols))
+    pq = to_rational(expr, var)
+    if pq is None:
+        return expr
+    return from_rational(pq[0], pq[1], var)
+
+
+REWRITES: list[Callable[[Expr], Expr]] = [expand, _expand_numerator, _sign_over_abs, _cancel]
 
 
 def simplify(expr: Expr) -> Expr:

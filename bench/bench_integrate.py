@@ -1,0 +1,334 @@
+"""calcml against SymPy on a stratified sample of the Rubi integration test suite.
+
+    .venv/bin/python bench/bench_integrate.py [--n 120] [--limit 10] [--set free|params|all]
+
+Each system runs in its own worker process (imports paid once, outside the clock) with the same
+per-problem limit; a worker that overruns is killed and restarted. Every answer is checked by
+differentiating it with SymPy and comparing with the integrand at random points in mpmath
+(x in (0.1, 0.9), parameters in (0.5, 2), 30 digits, relative tolerance 1e-7), as the data's
+README prescribes. The table gives, per chapter: solved (verified), wrong, unsolved (including
+errors and unverifiable answers), timed out, and the median time of a solved problem.
+
+The sample lives in `bench/data/rubi_sample.jsonl` (Rubi 4.16 test suite, MIT licence, see
+`bench/data/LICENSE.rubi-test-suite`); `--make-sample DIR` rebuilds it from the JSON Lines
+conversion of the suite (one `*.jsonl.gz` per chapter). The benchmark never reads anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import multiprocessing as mp
+import random
+import re
+import statistics
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+SAMPLE = Path(__file__).parent / "data" / "rubi_sample.jsonl"
+CHAPTERS = {1: "algebraic", 2: "exponentials", 3: "logarithms", 4: "trig", 5: "inverse trig",
+            6: "hyperbolic"}  # fmt: skip
+QUOTA = {"free": 50, "params": 20}  # per chapter in the stored sample
+RTOL = 1e-7
+
+# --- the sample -----------------------------------------------------------------------------
+
+
+def make_sample(source: Path, seed: int = 2024) -> None:
+    """Stratified by chapter, then round-robin over sections: parameter-free and with-params."""
+    rng = random.Random(seed)
+    out: list[dict[str, Any]] = []
+    for path in sorted(source.glob("*.jsonl.gz")):
+        chapter = int(path.name.split("_")[0])
+        if chapter not in CHAPTERS:
+            continue
+        pools: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        with gzip.open(path, "rt") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                text = rec["integrand"] + " " + rec["antiderivative"]
+                if rec["nonelementary"] or re.search(r"\bI\b", text):
+                    continue  # complex numbers and special functions are out of scope
+                kind = "params" if rec["params"] else "free"
+                pools[(kind, rec["section"])].append(rec)
+        for kind, quota in QUOTA.items():
+            sections = sorted(s for k, s in pools if k == kind)
+            rng.shuffle(sections)
+            for pool in (pools[(kind, s)] for s in sections):
+                rng.shuffle(pool)
+            picked: list[dict] = []
+            while len(picked) < quota and any(pools[(kind, s)] for s in sections):
+                for s in sections:
+                    if pools[(kind, s)] and len(picked) < quota:
+                        picked.append(pools[(kind, s)].pop())
+            out.extend({**{k: r[k] for k in ("id", "integrand", "var", "antiderivative", "section",
+                                             "params", "steps")},
+                        "chapter": chapter, "set": kind} for r in picked)  # fmt: skip
+    SAMPLE.parent.mkdir(parents=True, exist_ok=True)
+    SAMPLE.write_text("".join(json.dumps(r) + "\n" for r in out))
+    print(f"wrote {len(out)} problems to {SAMPLE}")
+
+
+# --- Rubi syntax for calcml's parser --------------------------------------------------------------
+
+_RECIPROCAL = {"coth": "tanh", "sech": "cosh", "csch": "sinh"}
+_INVERSE = {"acot": "atan", "asec": "acos", "acsc": "asin", "acoth": "atanh", "asech": "acosh",
+            "acsch": "asinh"}  # fmt: skip
+
+
+def to_calcml_syntax(text: str) -> str:
+    """`e` (a parameter in Rubi) becomes `e_`; coth, sech, acot, ... become what calcml has."""
+    text = re.sub(r"(?<![A-Za-z_0-9])e(?![A-Za-z_0-9(])", "e_", text)
+    for name in sorted({**_RECIPROCAL, **_INVERSE}, key=len, reverse=True):
+        text = _rewrite_calls(text, name)
+    return text
+
+
+def _rewrite_calls(text: str, name: str) -> str:
+    pattern = re.compile(rf"(?<![A-Za-z_0-9]){name}\(")
+    while (m := pattern.search(text)) is not None:
+        depth, i = 1, m.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        inner = text[m.end():i - 1]
+        new = (f"(1/{_RECIPROCAL[name]}({inner}))" if name in _RECIPROCAL
+               else f"{_INVERSE[name]}(1/({inner}))")  # fmt: skip
+        text = text[:m.start()] + new + text[i:]
+    return text
+
+
+# --- workers --------------------------------------------------------------------------------------
+
+
+def _sympy_env(rec: dict[str, Any]) -> dict[str, Any]:
+    import sympy
+
+    env: dict[str, Any] = {p: sympy.Symbol(p, positive=True) for p in rec["params"]}
+    env.update({rec["var"]: sympy.Symbol(rec["var"]), "E": sympy.E, "I": sympy.I, "pi": sympy.pi})
+    return env
+
+
+def _calcml_locals(rec: dict[str, Any]) -> dict[str, Any]:
+    import sympy
+
+    env = _sympy_env(rec)
+    env.update({"e_": env.get("e", sympy.Symbol("e", positive=True)), "abs": sympy.Abs,
+                "sign": sympy.sign, "heaviside": lambda t: sympy.Heaviside(t, 0),
+                "sigmoid": lambda t: 1 / (1 + sympy.exp(-t)),
+                "softplus": lambda t: sympy.log(1 + sympy.exp(t)),
+                "relu": lambda t: sympy.Max(0, t)})  # fmt: skip
+    return env
+
+
+def _solve(system: str, rec: dict[str, Any], limit: float) -> tuple[str, Any]:
+    if system == "calcml":
+        from calcml.core.errors import BudgetExceeded, NoClosedFormError
+        from calcml.symbolic.integrate import integrate_indefinite
+        from calcml.symbolic.parse import parse
+
+        try:
+            f = parse(to_calcml_syntax(rec["integrand"]))
+            return "solved", str(integrate_indefinite(f, rec["var"], seconds=limit * 0.95))
+        except BudgetExceeded:
+            return "timeout", None
+        except NoClosedFormError:
+            return "unsolved", None
+        except Exception as exc:  # a crash counts as unsolved, and is named
+            return "error", f"{type(exc).__name__}: {exc}"[:200]
+    import sympy
+
+    env = _sympy_env(rec)
+    try:
+        f = sympy.parse_expr(rec["integrand"], local_dict=env)
+        answer = sympy.integrate(f, env[rec["var"]])
+    except Exception as exc:
+        return "error", f"{type(exc).__name__}: {exc}"[:200]
+    return ("unsolved", None) if answer.has(sympy.Integral) else ("solved", answer)
+
+
+def _check(system: str, rec: dict[str, Any], answer: Any) -> str:
+    """"ok", "wrong", or "unverified" (no point where both sides are finite)."""
+    import mpmath
+    import sympy
+
+    env = _sympy_env(rec)
+    f = sympy.parse_expr(rec["integrand"], local_dict=env)
+    big_f = answer if system == "sympy" else sympy.parse_expr(answer,
+                                                              local_dict=_calcml_locals(rec))
+    x = env[rec["var"]]
+    params = [env[p] for p in rec["params"]]
+    free = big_f.free_symbols - {x, *params}
+    if free:
+        return "wrong"
+    # at real points |u| = sqrt(u^2) and sign(u) = u/sqrt(u^2): forms the mpmath printer reads
+    real_forms = {sympy.Abs: lambda u: sympy.sqrt(u**2), sympy.sign: lambda u: u / sympy.sqrt(u**2)}
+    for old_f, new_f in real_forms.items():
+        big_f, f = big_f.replace(old_f, new_f), f.replace(old_f, new_f)
+    derivative = sympy.lambdify([x, *params], sympy.diff(big_f, x), "mpmath")
+    integrand = sympy.lambdify([x, *params], f, "mpmath")
+    rng = random.Random(rec["id"])
+    usable = 0
+    mpmath.mp.dps = 30
+    for _ in range(8):
+        point = [mpmath.mpf(rng.uniform(0.1, 0.9))]
+        point += [mpmath.mpf(rng.uniform(0.5, 2)) for _ in params]
+        try:
+            d, v = complex(derivative(*point)), complex(integrand(*point))
+        except (ValueError, ZeroDivisionError, TypeError, OverflowError, ArithmeticError):
+            continue
+        if not all(map(_finite, (d, v))):
+            continue
+        usable += 1
+        if abs(d - v) > RTOL * (1 + abs(v)):
+            return "wrong"
+    return "ok" if usable >= 2 else "unverified"
+
+
+def _finite(z: complex) -> bool:
+    return z == z and abs(z) != float("inf")
+
+
+def _worker(system: str, conn: Any) -> None:
+    _solve(system, {"integrand": "x", "var": "x", "params": [], "id": "warm-up"}, 5.0)
+    import sympy  # noqa: F401 - the checker's import, paid before the clock starts
+
+    conn.send("ready")
+    answer = None
+    while (msg := conn.recv()) is not None:
+        kind, rec, limit = msg
+        if kind == "solve":
+            start = time.perf_counter()
+            status, answer = _solve(system, rec, limit)
+            conn.send((status, answer if isinstance(answer, str) or answer is None else "",
+                       time.perf_counter() - start))  # fmt: skip
+        else:
+            try:
+                conn.send(_check(system, rec, answer))
+            except Exception:  # an answer the checker cannot read is not a verified answer
+                conn.send("unverified")
+
+
+class Worker:
+    """One system's worker process; killed and restarted when it overruns."""
+
+    def __init__(self, system: str):
+        self.system, self.ctx = system, mp.get_context("spawn")
+        self._start()
+
+    def _start(self) -> None:
+        self.conn, child = self.ctx.Pipe()
+        self.proc = self.ctx.Process(target=_worker, args=(self.system, child), daemon=True)
+        self.proc.start()
+        if not self.conn.poll(300) or self.conn.recv() != "ready":
+            raise RuntimeError(f"the {self.system} worker did not start")
+
+    def call(self, msg: tuple, timeout: float) -> Any:
+        try:
+            self.conn.send(msg)
+            if self.conn.poll(timeout):
+                return self.conn.recv()
+        except (EOFError, OSError):  # the worker died (out of memory, a crash): restart it
+            pass
+        self.proc.kill()
+        self.proc.join()
+        self._start()
+        return None
+
+    def close(self) -> None:
+        self.conn.send(None)
+        self.proc.join(5)
+
+
+def run_system(system: str, problems: list[dict], limit: float, results: dict) -> None:
+    worker = Worker(system)
+    for rec in problems:
+        got = worker.call(("solve", rec, limit), limit + 2.0)
+        if got is None:
+            results[(system, rec["id"])] = ("timeout", limit, "killed")
+            continue
+        status, detail, seconds = got
+        raw = status if status != "error" else f"error: {detail}"
+        if status == "solved" and seconds > limit:
+            status = "timeout"
+        if status == "solved":
+            verdict = worker.call(("check", rec, None), 60.0) or "unverified"
+            status = {"ok": "solved", "wrong": "wrong"}.get(verdict, "unsolved")
+            raw = verdict
+        results[(system, rec["id"])] = ("unsolved" if status == "error" else status, seconds, raw)
+    worker.close()
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+def table(problems: list[dict], results: dict, systems: list[str]) -> str:
+    head = f"{'chapter':<16}{'n':>4} | " + " | ".join(
+        f"{s + ': solved wrong unsolv t/out median':<37}" for s in systems)  # fmt: skip
+    lines = [head, "-" * len(head)]
+    groups = [(f"{c} {CHAPTERS[c]}", [p for p in problems if p["chapter"] == c]) for c in CHAPTERS]
+    groups.append(("total", problems))
+    for name, group in groups:
+        if not group:
+            continue
+        cells = []
+        for s in systems:
+            rows = [results[(s, p["id"])] for p in group]
+            count = {k: sum(r[0] == k for r in rows) for k in ("solved", "wrong", "unsolved",
+                                                                 "timeout")}  # fmt: skip
+            times = [r[1] for r in rows if r[0] == "solved"]
+            median = f"{statistics.median(times):.3f}s" if times else "-"
+            cells.append(f"{'':<7}{count['solved']:>6} {count['wrong']:>5} {count['unsolved']:>7} "
+                         f"{count['timeout']:>5} {median:>7}")  # fmt: skip
+        lines.append(f"{name:<16}{len(group):>4} | " + " | ".join(f"{c:<37}" for c in cells))
+    return "\n".join(lines)
+
+
+def select(problems: list[dict], which: str, n: int) -> list[dict]:
+    sets = ["free", "params"] if which == "all" else [which]
+    out = []
+    for s in sets:
+        per = max(1, n // len(CHAPTERS))
+        for c in CHAPTERS:
+            out.extend([p for p in problems if p["set"] == s and p["chapter"] == c][:per])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=300, help="problems per set (split over chapters)")
+    ap.add_argument("--limit", type=float, default=10.0, help="seconds per problem")
+    ap.add_argument("--set", dest="which", choices=["free", "params", "all"], default="free")
+    ap.add_argument("--systems", default="calcml,sympy")
+    ap.add_argument("--out", type=Path, default=None, help="write per-problem results (JSONL)")
+    ap.add_argument("--make-sample", type=Path, default=None, metavar="DIR")
+    args = ap.parse_args()
+    if args.make_sample is not None:
+        make_sample(args.make_sample)
+        return
+    problems = select([json.loads(line) for line in SAMPLE.read_text().splitlines()],
+                      args.which, args.n)  # fmt: skip
+    systems = args.systems.split(",")
+    results: dict = {}
+    threads = [threading.Thread(target=run_system, args=(s, problems, args.limit, results))
+               for s in systems]  # fmt: skip
+    start = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    print(f"{len(problems)} problems ({args.which}), limit {args.limit:g} s, "
+          f"{time.perf_counter() - start:.0f} s wall\n")  # fmt: skip
+    print(table(problems, results, systems))
+    if args.out is not None:
+        args.out.write_text("".join(json.dumps({"id": p["id"], **{s: results[(s, p["id"])]
+                                                                  for s in systems}}) + "\n"
+                                    for p in problems))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Arithmetic on tensors and the registry's elementwise functions, next to their derivatives.
+
+Each operator is one NumPy operation forward and one rule per operand backward (micrograd's
+habit). Pointwise rules return the local derivative, `rule(y, a, b) = ∂y/∂a` elementwise (a
+rule of None means 1); the engine multiplies it by the incoming gradient and undoes
+broadcasting. Subtraction and negation are one-line rules rather than compositions, so each
+costs one node.
+
+The operators are installed on `Tensor` from one factory (`_operators`), so `t + 1`, `1 + t`,
+`array + t` and `t + t` all take the same short path.
+
+>>> from calcml.autodiff.tensor import Tensor
+>>> a = Tensor([1.0, 2.0], requires_grad=True)
+>>> ((a * a - 2 / a) ** 2).sum().backward()
+>>> a.grad
+array([-8., 27.])
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from calcml.autodiff import elementwise
+from calcml.autodiff import engine as _engine
+from calcml.autodiff import ops as _ops
+from calcml.autodiff.tensor import _PRIM_OPS, Op, Tensor, _binary, _operand, _value
+from calcml.core.registry import PRIMITIVES, Primitive
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def _minus_one(y: Any, *_: Any) -> float:
+    return -1.0
+
+
+def _pow_base(y: Any, a: Any, b: Any) -> Any:
+    if b.__class__ is int or b.__class__ is float:
+        if b == 2:
+            return 2.0 * a
+        if b == 1:
+            return 1.0
+    return b * a ** (b - 1)
+
+
+def _pow_exponent(y: Any, a: Any, b: Any) -> Any:
+    # d(a^b)/db = a^b ln a, taken as 0 where a = 0 (PyTorch's convention: 0^b is flat in b).
+    zero = _value(a) == 0
+    if a.__class__ is Tensor:
+        return y * _ops.where(zero, 1.0, a).log()
+    return y * np.log(np.where(zero, 1.0, a))
+
+
+def _matmul_a(g: Any, y: Any, a: Any, b: Any) -> Any:
+    if b.ndim == 1:  # (..., k) @ (k,) -> (...)
+        ga = g[..., None] * b
+    elif a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
+        ga = (g[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
+    else:
+        ga = g @ (b.T if b.ndim == 2 else b.swapaxes(-1, -2))
+    return _engine.unbroadcast(ga, a.shape)
+
+
+def _matmul_b(g: Any, y: Any, a: Any, b: Any) -> Any:
+    if b.ndim == 1:  # (..., k) @ (k,) -> (...)
+        gb = g[..., None] * a
+    elif a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
+        gb = a[:, None] * g[..., None, :]
+    else:
+        gb = (a.T if a.ndim == 2 else a.swapaxes(-1, -2)) @ g
+    return _engine.unbroadcast(gb, b.shape)
+
+
+def _cast_back(g: Any, y: Any, x: Any) -> Any:
+    return g.astype(x.dtype)
+
+
+ADD = Op("add", (None, None), pointwise=True)  # None: the local derivative is 1
+SUB = Op("sub", (None, _minus_one), pointwise=True)
+MUL = Op("mul", (lambda y, a, b: b, lambda y, a, b: a), pointwise=True)
+DIV = Op("div", (lambda y, a, b: 1.0 / b, lambda y, a, b: -y / b), pointwise=True)
+POW = Op("pow", (_pow_base, _pow_exponent), pointwise=True)
+NEG = Op("neg", (_minus_one,), pointwise=True)
+MATMUL = Op("matmul", (_matmul_a, _matmul_b))
+CAST = Op("cast", (_cast_back,))
+
+
+# --- the operators -------------------------------------------------------------------------------
+
+Method = Callable[[Tensor, Any], Any]
+
+
+def _operators(op: Op, fn: Callable[[Any, Any], Any]) -> tuple[Method, Method]:
+    """`t ∘ other` and `other ∘ t` for one binary operation `fn` with derivative record `op`."""
+
+    def forward(self: Tensor, other: Any) -> Any:
+        cls = other.__class__
+        if cls is Tensor:
+            a, b = self.data, other.data
+            return _binary(fn(a, b), self, other, (a, b), op)
+        b = other if cls is float else _operand(other)
+        if b is None:
+            return NotImplemented
+        a = self.data
+        return _binary(fn(a, b), self, None, (a, b), op)
+
+    def reflected(self: Tensor, other: Any) -> Any:
+        a = _operand(other)
+        if a is None:
+            return NotImplemented
+        b = self.data
+        return _binary(fn(a, b), None, self, (a, b), op)
+
+    return forward, reflected
+
+
+# operator.add and friends keep NumPy scalars on their fast path (np.add would not).
+for _op, _fn, _names in (
+    (ADD, operator.add, ("__add__", "__radd__")),
+    (SUB, operator.sub, ("__sub__", "__rsub__")),
+    (MUL, operator.mul, ("__mul__", "__rmul__")),
+    (DIV, operator.truediv, ("__truediv__", "__rtruediv__")),
+    (POW, operator.pow, ("__pow__", "__rpow__")),
+    (MATMUL, operator.matmul, ("__matmul__", "__rmatmul__")),
+):
+    for _name, _method in zip(_names, _operators(_op, _fn), strict=True):
+        _method.__name__ = _method.__qualname__ = _name
+        setattr(Tensor, _name, _method)
+
+
+# --- the registry's elementwise functions --------------------------------------------------------
+
+
+def prim_op(prim: Primitive) -> Op:
+    """The Op of a registry function: its derivative is the record's `partial`.
+
+    On arrays the rule is the partial compiled to NumPy (`elementwise.derivative`); on tensors
+    (`create_graph=True`) it is `prim.partial` itself, so it can be differentiated again.
+    """
+    partial = prim.partial
+
+    def on_tensors(y: Tensor, x: Tensor) -> Any:
+        return partial(x)
+
+    compiled = elementwise.derivative(prim)
+    numpy_rule = compiled if callable(compiled) else (lambda y, x, c=compiled: c)
+    op = Op(
+        prim.name,
+        (numpy_rule,),
+        pointwise=True,
+        graph_rules=(on_tensors,),
+        kernel=elementwise.forward(prim),
+    )
+    _PRIM_OPS[prim] = op
+    return op
+
+
+def _function_method(prim: Primitive) -> Callable[[Tensor], Tensor]:
+    def method(self: Tensor) -> Tensor:
+        return self.__calcml_apply__(prim)
+
+    method.__name__ = method.__qualname__ = prim.name
+    method.__doc__ = f"`calcml.{prim.name}` of this tensor, elementwise."
+    return method
+
+
+# Every registry function is also a method (`t.exp()`, `t.tanh()`): adding a record adds one.
+for _prim_name, _prim in PRIMITIVES.items():
+    if not hasattr(Tensor, _prim_name):
+        setattr(Tensor, _prim_name, _function_method(_prim))

@@ -1,0 +1,284 @@
+"""Reverse mode: walk the graph backwards once, accumulating gradients.
+
+Order. Every tensor gets a number from one global counter when it is made, and an operation's
+inputs always exist before its result, so "newest first" is a reverse topological order.
+The walk keeps a heap of the nodes reached so far, keyed by that number: it pops the newest,
+whose gradient is then complete (everything that used it is newer and was popped before), and
+pushes its parents the first time they receive a gradient. There is no separate topological sort
+and no recursion: a chain of 100,000 operations is a loop of 100,000 steps.
+
+Accumulation. A node's incoming contributions are summed in its `_g` slot; a value used twice
+gets both. Broadcasting is undone in exactly one place, `unbroadcast`.
+
+NaN from the branch not taken. `where(c, a, b)` sends exact zeros into the branch it did not take,
+but that branch may have an infinite local derivative there (`log` at 0), and 0·∞ is NaN. The
+convention here is the one every ML framework documents: a zero cotangent contributes zero. It is
+free in the common case: the walk runs under `np.errstate(invalid="raise")`, so NumPy reports the
+birth of a NaN (0·∞, ∞-∞, 0/0) as a FloatingPointError; only then is that one rule run again with
+errors ignored and, for pointwise rules, the positions whose incoming gradient is zero masked to
+zero *before* they meet the local derivative. NaN that flows in from a NaN value stays NaN.
+
+Release. After the walk each node drops its parents and saved inputs (so memory is freed as soon
+as `backward` returns) unless `retain_graph=True`.
+"""
+
+from __future__ import annotations
+
+from heapq import heappop, heappush
+from typing import Any
+
+import numpy as np
+
+from calcml.autodiff import anomaly
+from calcml.autodiff import ops as _ops
+from calcml.autodiff.tensor import Tensor, _value, enable_grad
+
+_BACKWARD_ERRORS = {"invalid": "raise", "divide": "ignore", "over": "ignore", "under": "ignore"}
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum `g` over the axes that broadcasting added or stretched, to give it `shape`.
+
+    The only place where broadcasting is undone. Works on arrays and on tensors.
+
+    Arguments:
+        g: a gradient of the broadcast result's shape.
+        shape: the shape of the operand before broadcasting.
+
+    Returns:
+        the gradient for the operand, of shape `shape`.
+
+    >>> unbroadcast(np.ones((4, 2, 3)), (2, 1)).tolist()
+    [[12.0], [12.0]]
+    """
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes)
+    return g.reshape(shape)
+
+
+def backward(
+    root: Tensor, gradient: Any = None, *, retain_graph: bool = False, create_graph: bool = False
+) -> None:
+    """`root.backward(...)`: accumulate into `.grad` of the leaves (see `Tensor.backward`)."""
+    seed = _seed(root, gradient, create_graph)
+    _walk(root, seed, create_graph, retain_graph or create_graph, None)
+
+
+def gradients(
+    root: Tensor,
+    inputs: list[Tensor] | tuple[Tensor, ...],
+    gradient: Any = None,
+    *,
+    create_graph: bool = False,
+    retain_graph: bool | None = None,
+) -> list[Any]:
+    """The gradients of `root` with respect to `inputs`, without touching any `.grad`.
+
+    Arguments:
+        root: the output tensor.
+        inputs: tensors (leaves or not) to differentiate with respect to.
+        gradient: the cotangent shaped like `root` (ones for a one-element root).
+        create_graph: return tensors that carry their own graph (for higher derivatives).
+        retain_graph: keep the graph for another pass (default: `create_graph`).
+
+    Returns:
+        one gradient per input, shaped like it: arrays, or tensors with `create_graph=True`;
+        zeros for inputs the root does not depend on.
+
+    >>> x = Tensor(3.0, requires_grad=True)
+    >>> gradients(x * x, [x])
+    [array(6.)]
+    """
+    retain = create_graph if retain_graph is None else retain_graph
+    first = {}  # an input listed twice gets the same gradient twice
+    for i, t in enumerate(inputs):
+        first.setdefault(id(t), i)
+    found: list[Any] = [None] * len(inputs)
+    if root.requires_grad:
+        _walk(root, _seed(root, gradient, create_graph), create_graph, retain, (first, found))
+    for i, t in enumerate(inputs):
+        if found[first[id(t)]] is not None:
+            found[i] = found[first[id(t)]]
+        if found[i] is None:
+            zeros = np.zeros(np.shape(t.data), dtype=t.data.dtype)
+            found[i] = Tensor(zeros) if create_graph else zeros
+        elif not create_graph:
+            found[i] = np.asarray(found[i])
+    return found
+
+
+def _seed(root: Tensor, gradient: Any, create_graph: bool) -> Any:
+    if not root.requires_grad:
+        raise RuntimeError(
+            "this tensor does not require gradients: no input that requires "
+            "gradients was used to compute it"
+        )
+    shape = np.shape(root.data)
+    if gradient is None:
+        if np.size(root.data) != 1:
+            raise ValueError(
+                f"backward() of a tensor of shape {shape} needs `gradient`, the "
+                "cotangent of that shape (it is implicit only for one element)"
+            )
+        seed: Any = np.ones(shape, dtype=root.data.dtype)
+    elif isinstance(gradient, Tensor):
+        seed = gradient if create_graph else np.array(gradient.data)
+    else:
+        seed = np.array(gradient, dtype=root.data.dtype)
+        if seed.shape != shape:
+            raise ValueError(f"gradient has shape {seed.shape}, expected {shape}")
+    if create_graph and not isinstance(seed, Tensor):
+        seed = Tensor(seed)
+    return seed
+
+
+def _walk(
+    root: Tensor,
+    seed: Any,
+    graph: bool,
+    retain: bool,
+    targets: tuple[dict[int, int], list[Any]] | None,
+) -> None:
+    """The backward pass. `targets` collects gradients instead of filling leaves' `.grad`."""
+    check = anomaly.backward_check()
+    seen: set[int] = set()
+    root._g = seed
+    heap: list[tuple[int, Tensor]] = [(root._seq, root)]
+    try:
+        with np.errstate(**_BACKWARD_ERRORS), enable_grad() if graph else _nothing():
+            while heap:
+                node = heappop(heap)[1]
+                g = node._g
+                node._g = None
+                if targets is not None:
+                    i = targets[0].get(id(node))
+                    if i is not None:
+                        targets[1][i] = g
+                parents = node._parents
+                if not parents:
+                    if parents is None:
+                        raise RuntimeError(_RELEASED)
+                    if targets is None:
+                        _store(node, g, seen, graph)
+                    continue
+                op = node._op
+                if graph:
+                    rules, y, xs = op.graph_rules, node, _graph_inputs(node)
+                else:
+                    rules, y, xs = op.rules, node.data, node._inputs
+                pointwise = op.pointwise
+                for p, rule in zip(parents, rules):  # noqa: B905 - ops may save extra inputs
+                    if p is None or not p.requires_grad:
+                        continue
+                    try:
+                        if pointwise:
+                            gp = g if rule is None else g * rule(y, *xs)
+                            shape = p.data.shape
+                            if gp.shape != shape:
+                                gp = unbroadcast(gp, shape)
+                        else:
+                            gp = rule(g, y, *xs)
+                    except FloatingPointError:
+                        gp = _rerun(op, rule, g, y, xs, p)
+                    if check:
+                        anomaly.check_backward(node, p, gp)
+                    pg = p._g
+                    if pg is None:
+                        p._g = gp
+                        heappush(heap, (p._seq, p))
+                    else:
+                        p._g = pg + gp
+                if not retain:
+                    node._parents = None
+                    node._inputs = None
+    finally:
+        for _, node in heap:  # an error stopped the walk: leave no half-summed gradients behind
+            node._g = None
+
+
+def chain_rule_step(node: Tensor, g: Any) -> list[tuple[int, Any, Any]]:
+    """One step of the chain rule at `node`, on arrays, for `explain`.
+
+    Arguments:
+        node: a graph node whose graph is still there.
+        g: the gradient of the output with respect to `node`.
+
+    Returns:
+        (input position, local derivative, gradient sent to that input) for each input that
+        requires gradients; the local derivative is None for non-pointwise operations (their
+        Jacobian is applied as a whole) and 1.0 where the rule says "identity".
+    """
+    steps = []
+    op, y, xs = node._op, node.data, node._inputs
+    if op is None or node._parents is None or xs is None:
+        return steps
+    with np.errstate(all="ignore"):
+        for i, (p, rule) in enumerate(zip(node._parents, op.rules)):  # noqa: B905
+            if p is None or not p.requires_grad:
+                continue
+            if op.pointwise:
+                local = 1.0 if rule is None else rule(y, *xs)
+                sent = unbroadcast(g * local, p.data.shape)
+            else:
+                local, sent = None, rule(g, y, *xs)
+            steps.append((i, local, np.asarray(sent)))
+    return steps
+
+
+_RELEASED = (
+    "the graph behind this tensor was released by an earlier backward(); "
+    "pass retain_graph=True to the first backward() to go through it twice"
+)
+
+
+def _graph_inputs(node: Tensor) -> tuple[Any, ...]:
+    """A node's inputs as tensors where they were tensors (for rules run with create_graph)."""
+    parents, inputs = node._parents, node._inputs
+    xs = [x if p is None else p for p, x in zip(parents, inputs, strict=False)]
+    return (*xs, *inputs[len(parents) :])
+
+
+def _rerun(op: Any, rule: Any, g: Any, y: Any, xs: tuple[Any, ...], p: Tensor) -> Any:
+    """A rule that gave birth to NaN, run again with zero cotangents contributing zero."""
+    with np.errstate(all="ignore"):
+        if not op.pointwise:
+            return rule(g, y, *xs)
+        if rule is None:
+            return unbroadcast(g, p.data.shape)
+        d = rule(y, *xs)
+        zero = _value(g) == 0
+        gp = _ops.where(zero, 0.0, g * d) if isinstance(g, Tensor) else np.where(zero, 0.0, g * d)
+        return unbroadcast(gp, p.data.shape)
+
+
+def _store(leaf: Tensor, g: Any, seen: set[int], graph: bool) -> None:
+    """Add a leaf's gradient to `.grad`: its own writable array, of its shape and dtype."""
+    if graph:
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
+    data = leaf.data
+    if (
+        g.__class__ is not np.ndarray
+        or g.base is not None
+        or id(g) in seen
+        or g.dtype != data.dtype
+        or g.shape != data.shape
+    ):
+        g = np.array(np.broadcast_to(g, np.shape(data)), dtype=data.dtype)
+    seen.add(id(g))
+    leaf.grad = g if leaf.grad is None else leaf.grad + g
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None

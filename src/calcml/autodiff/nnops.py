@@ -1,0 +1,167 @@
+"""Operations ML code needs in a numerically stable form: softmax, log-softmax, log-sum-exp,
+clip, maximum and minimum.
+
+softmax and its relatives are operations of their own rather than compositions of exp, sum and
+log: the forward pass subtracts the maximum (no overflow), and the derivative rules reuse the
+forward value (`softmax' = y (g - Σ g y)`), which is both cheaper and stable.
+
+Conventions at kinks: `maximum`/`minimum` split the gradient evenly between tied inputs; `clip`
+passes the gradient where `lo <= x <= hi`, bounds included (PyTorch's convention).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from calcml.autodiff.ops import as_tensor
+from calcml.autodiff.tensor import Op, Tensor, _binary, _unary, _value
+
+
+def _exp(v: Any) -> Any:
+    return v.exp() if v.__class__ is Tensor else np.exp(v)
+
+
+def _shift(d: Any, axis: Any) -> Any:
+    """`d - max(d)` along axis, with all-(-inf) slices shifted by 0 instead of NaN."""
+    m = d.max(axis=axis, keepdims=True)
+    return d - np.where(np.isfinite(m), m, 0.0)
+
+
+# --- softmax family ------------------------------------------------------------------------------
+
+
+def _softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
+    return y * (g - (g * y).sum(axis=axis, keepdims=True))
+
+
+def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
+    return g - _exp(y) * g.sum(axis=axis, keepdims=True)
+
+
+def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
+    return g.reshape(kept) * _exp(x - y.reshape(kept))
+
+
+SOFTMAX = Op("softmax", (_softmax_rule,))
+LOG_SOFTMAX = Op("log_softmax", (_log_softmax_rule,))
+LOGSUMEXP = Op("logsumexp", (_logsumexp_rule,))
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """exp(x) / Σ exp(x) along `axis`, computed without overflow.
+
+    Arguments:
+        x: a tensor (or array) of any shape.
+        axis: the axis that sums to one.
+
+    Returns:
+        a tensor of x's shape.
+
+    >>> softmax(Tensor([0.0, 1000.0])).data.round(6)
+    array([0., 1.])
+    """
+    x = as_tensor(x)
+    e = np.exp(_shift(x.data, axis))
+    return _unary(e / e.sum(axis=axis, keepdims=True), x, (x.data, axis), SOFTMAX)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """x - logsumexp(x) along `axis`: the log-probabilities of a softmax, stable for large x.
+
+    >>> log_softmax(Tensor([0.0, 1000.0])).data.round(6)
+    array([-1000.,     0.])
+    """
+    x = as_tensor(x)
+    z = _shift(x.data, axis)
+    y = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    return _unary(y, x, (x.data, axis), LOG_SOFTMAX)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """log Σ exp(x) over `axis` (all axes by default), stable for large x.
+
+    Its gradient is softmax(x) along the reduced axes.
+
+    >>> round(float(logsumexp(Tensor([1000.0, 1000.0])).data) - 1000.0, 6)
+    0.693147
+    """
+    x = as_tensor(x)
+    d = x.data
+    m = d.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):  # every entry -inf: the answer is -inf
+        s = np.log(np.exp(d - m).sum(axis=axis, keepdims=True)) + m
+    kept = s.shape
+    y = s if keepdims else np.squeeze(s, axis=axis)
+    return _unary(y, x, (d, kept), LOGSUMEXP)
+
+
+# --- clip, maximum, minimum ----------------------------------------------------------------------
+
+
+def _clip_rule(y: Any, x: Any, lo: Any, hi: Any) -> Any:
+    xv = _value(x)
+    inside = np.ones(np.shape(xv), dtype=bool)
+    if lo is not None:
+        inside &= xv >= lo
+    if hi is not None:
+        inside &= xv <= hi
+    return inside.astype(xv.dtype)
+
+
+def _share(win: Any, tie: Any, dtype: Any) -> Any:
+    return (win + 0.5 * tie).astype(dtype, copy=False)
+
+
+def _larger_a(y: Any, a: Any, b: Any) -> Any:
+    av, bv = _value(a), _value(b)
+    return _share(av > bv, av == bv, np.result_type(_value(y)))
+
+
+def _larger_b(y: Any, a: Any, b: Any) -> Any:
+    av, bv = _value(a), _value(b)
+    return _share(bv > av, av == bv, np.result_type(_value(y)))
+
+
+CLIP = Op("clip", (_clip_rule,), pointwise=True)
+MAXIMUM = Op("maximum", (_larger_a, _larger_b), pointwise=True)
+MINIMUM = Op("minimum", (_larger_b, _larger_a), pointwise=True)
+
+
+def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
+    """x limited to [lo, hi] (either bound may be None); gradient 1 inside, bounds included.
+
+    >>> clip(Tensor([-2.0, 0.5, 2.0]), -1.0, 1.0)
+    Tensor([-1. ,  0.5,  1. ])
+    """
+    x = as_tensor(x)
+    lo, hi = _value(lo), _value(hi)
+    return _unary(np.clip(x.data, lo, hi), x, (x.data, lo, hi), CLIP)
+
+
+def _pair(a: Any, b: Any) -> tuple[Tensor | None, Tensor | None, Any, Any]:
+    pa = a if a.__class__ is Tensor else None
+    pb = b if b.__class__ is Tensor else None
+    if pa is None and pb is None:
+        pa = as_tensor(a)
+    return pa, pb, _value(a), _value(b)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum with broadcasting; ties split the gradient evenly.
+
+    >>> a = Tensor([1.0, 2.0], requires_grad=True)
+    >>> maximum(a, 2.0).sum().backward()
+    >>> a.grad
+    array([0. , 0.5])
+    """
+    pa, pb, av, bv = _pair(a, b)
+    return _binary(np.maximum(av, bv), pa, pb, (av, bv), MAXIMUM)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum with broadcasting; ties split the gradient evenly."""
+    pa, pb, av, bv = _pair(a, b)
+    return _binary(np.minimum(av, bv), pa, pb, (av, bv), MINIMUM)

@@ -1,0 +1,479 @@
+"""The Tensor: a NumPy array that remembers the operation and the inputs that made it.
+
+Each result of an operation on tensors that require gradients is a graph node holding the
+operation's record (`Op`), its parent tensors and the input values its derivative needs.
+`backward()` (in `engine.py`) walks those nodes in reverse creation order. The operators and the
+registry's elementwise functions are in `arithmetic.py`, next to their derivative rules;
+structural operations (reductions, shapes, indexing, where) in `ops.py`, softmax and friends in
+`nnops.py`.
+
+Derivative rules come in two kinds (see `Op`):
+
+- pointwise: `rule(y, *inputs)` returns the local derivative ∂y/∂input elementwise (a rule of
+  None stands for 1);
+  the engine multiplies it by the incoming gradient and undoes broadcasting in one helper.
+- general: `rule(g, y, *inputs)` returns the vector-Jacobian product itself.
+
+The same rule runs on NumPy arrays (plain backward) and on tensors (`create_graph=True`), so
+higher derivatives need no extra code. Elementwise functions are the exception: on arrays they use
+the registry's derivative compiled to NumPy (`elementwise.derivative`), on tensors the registry's
+`partial` itself.
+
+>>> import numpy as np, calcml as cm
+>>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> y = (cm.sin(x) * x).sum()
+>>> y.backward()
+>>> np.allclose(x.grad, np.cos(x.data) * x.data + np.sin(x.data))
+True
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from calcml.core.registry import Primitive
+
+Array = np.ndarray
+Rule = Callable[..., Any]
+
+# Creation order, counting down: the newest tensor has the smallest number, so a min-heap pops
+# it first (engine.py).
+_next_seq = itertools.count(0, -1).__next__
+_new = object.__new__
+_GRAD_ENABLED = True  # switched by no_grad()
+_ANOMALY = False  # switched by anomaly.detect_anomaly()
+_PRIM_OPS: dict[Primitive, Op] = {}  # registry function -> its Op, filled by arithmetic.prim_op
+
+
+class Op:
+    """The record of one kind of operation: its name and one derivative rule per input.
+
+    Attributes:
+        name: shown by `explain`, `detect_anomaly` and `repr`.
+        rules: rules evaluated on NumPy arrays, one per tensor input.
+        graph_rules: rules evaluated on tensors (for `create_graph=True`); the same as `rules`
+            unless given.
+        pointwise: whether the rules return local derivatives (see the module docstring).
+        kernel: the forward computation, for registry functions (None otherwise).
+    """
+
+    __slots__ = ("graph_rules", "kernel", "name", "pointwise", "rules")
+
+    def __init__(
+        self,
+        name: str,
+        rules: tuple[Rule | None, ...],
+        *,
+        pointwise: bool = False,
+        graph_rules: tuple[Rule | None, ...] | None = None,
+        kernel: Callable[[Any], Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.rules = rules
+        self.graph_rules = rules if graph_rules is None else graph_rules
+        self.pointwise = pointwise
+        self.kernel = kernel
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def _to_array(data: Any, dtype: Any) -> Any:
+    if dtype is not None:
+        return np.array(data, dtype=dtype)
+    arr = np.array(data)
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
+
+
+class Tensor:
+    """A NumPy array with reverse-mode automatic differentiation (PyTorch's names).
+
+    Arguments:
+        data: anything `np.array` accepts (copied). Floating arrays keep their dtype; everything
+            else becomes float64. Pass `dtype=np.float32` (or call `.float32()`) for float32.
+        requires_grad: record operations on this tensor so `backward()` can fill `.grad`.
+        dtype: the NumPy dtype to convert to.
+        name: a label shown by `explain` and `to_dot`.
+
+    Attributes:
+        data: the value. Leaves hold an `np.ndarray`; results of 0-d operations may hold a NumPy
+            scalar (NumPy's own convention, and much faster for scalar graphs).
+        grad: after `backward()`, the gradient array (same shape and dtype as `data`) for leaf
+            tensors that require gradients; accumulates across calls like PyTorch's.
+
+    >>> w = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> loss = (w @ np.array([1.0, -1.0])).sum()
+    >>> loss.backward()
+    >>> w.grad
+    array([[ 1., -1.],
+           [ 1., -1.]])
+    """
+
+    __slots__ = (
+        "_g",
+        "_inputs",
+        "_name",
+        "_op",
+        "_origin",
+        "_parents",
+        "_seq",
+        "data",
+        "grad",
+        "requires_grad",
+    )
+    __array_ufunc__ = None  # `ndarray + tensor` defers to Tensor.__radd__
+    __hash__ = object.__hash__  # identity, although `==` is elementwise as in NumPy
+
+    def __init__(
+        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+    ) -> None:
+        self.data = _to_array(data.data if isinstance(data, Tensor) else data, dtype)
+        self.grad: Any = None
+        self.requires_grad = requires_grad
+        self._parents: tuple[Tensor | None, ...] | None = ()
+        self._inputs: tuple[Any, ...] | None = ()
+        self._op: Op | None = None
+        self._seq = _next_seq()
+        self._g: Any = None
+        self._name = name
+
+    # --- properties ----------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user rather than by an operation."""
+        return self._op is None
+
+    @property
+    def name(self) -> str | None:
+        return getattr(self, "_name", None)
+
+    def named(self, name: str) -> Tensor:
+        """Label this tensor for `explain` and `to_dot`; returns the tensor itself."""
+        self._name = name
+        return self
+
+    @property
+    def op(self) -> str | None:
+        """The name of the operation that made this tensor (None for leaves)."""
+        return None if self._op is None else self._op.name
+
+    def __repr__(self) -> str:
+        body = np.array2string(np.asarray(self.data), separator=", ", prefix="Tensor(")
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        if self.data.dtype != np.float64:
+            extra += f", dtype={self.data.dtype}"
+        return f"Tensor({body}{extra})"
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self.data)))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Array:
+        arr = np.asarray(self.data)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)  # NumPy's rule: only one-element tensors have a truth value
+
+    def __float__(self) -> float:
+        return float(self.data.item())
+
+    def item(self) -> float:
+        """The value of a one-element tensor as a Python float."""
+        return float(self.data.item())
+
+    def numpy(self) -> Array:
+        """The value as an ndarray (shares memory with `data`)."""
+        return np.asarray(self.data)
+
+    def detach(self) -> Tensor:
+        """The same values (shared memory), cut from the graph: no gradient flows through."""
+        return _const(self.data)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A differentiable cast; the gradient is cast back to this tensor's dtype."""
+        return _unary(self.data.astype(dtype), self, (self.data,), _arith.CAST)
+
+    def float32(self) -> Tensor:
+        """`astype(np.float32)`."""
+        return self.astype(np.float32)
+
+    def float64(self) -> Tensor:
+        """`astype(np.float64)`."""
+        return self.astype(np.float64)
+
+    def backward(
+        self, gradient: Any = None, *, retain_graph: bool = False, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into `leaf.grad` for every leaf that requires gradients.
+
+        Arguments:
+            gradient: the cotangent, shaped like `self`; may be omitted for one-element tensors.
+            retain_graph: keep the graph so `backward` can run through it again.
+            create_graph: record the backward pass itself, for higher derivatives; `.grad` then
+                holds tensors (and the graph is retained).
+        """
+        _engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    # Arithmetic operators (+ - * / ** @ and their reflections) are installed by
+    # arithmetic.py, next to their derivative rules.
+
+    def __neg__(self) -> Tensor:
+        a = self.data
+        return _unary(-a, self, (a,), _arith.NEG)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self.__calcml_apply__(_arith.PRIMITIVES["abs"])
+
+    def sqrt(self) -> Tensor:
+        """`self ** 0.5`, as `calcml.sqrt` does on tensors."""
+        return self**0.5
+
+    # Comparisons give boolean arrays (no gradient), for masks and `where`.
+    def __lt__(self, other: Any) -> Array:
+        return self.data < _value(other)
+
+    def __le__(self, other: Any) -> Array:
+        return self.data <= _value(other)
+
+    def __gt__(self, other: Any) -> Array:
+        return self.data > _value(other)
+
+    def __ge__(self, other: Any) -> Array:
+        return self.data >= _value(other)
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data == _value(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data != _value(other)
+
+    # --- the registry's elementwise functions ---------------------------------------------------
+    def __calcml_apply__(self, prim: Primitive) -> Tensor:
+        """`calcml.sin(t)` and every other registry function land here."""
+        op = _PRIM_OPS.get(prim)
+        if op is None:
+            op = _arith.prim_op(prim)
+        x = self.data
+        return _unary(op.kernel(x), self, (x,), op)
+
+    # --- structural operations (ops.py) --------------------------------------------------------
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.amax(self, axis, keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return _ops.amin(self, axis, keepdims)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        return _ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+    def swapaxes(self, a: int, b: int) -> Tensor:
+        order = list(range(self.data.ndim))
+        order[a], order[b] = order[b], order[a]
+        return _ops.transpose(self, tuple(order))
+
+    @property
+    def T(self) -> Tensor:
+        return _ops.transpose(self, None)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return _ops.getitem(self, index)
+
+
+_PLAIN = (float, int, np.ndarray, np.generic)
+
+
+def _operand(x: Any) -> Any:
+    """A non-tensor operand as NumPy sees it, or None when Tensor should not handle it."""
+    if isinstance(x, _PLAIN):
+        return x
+    if isinstance(x, list | tuple):
+        return np.asarray(x, dtype=np.float64)
+    return None
+
+
+def _value(x: Any) -> Any:
+    return x.data if x.__class__ is Tensor else x
+
+
+# --- making results ------------------------------------------------------------------------------
+
+
+def _const(y: Any) -> Tensor:
+    """A result outside the graph."""
+    t = _new(Tensor)
+    t.data = y
+    t.grad = None
+    t.requires_grad = False
+    t._parents = ()
+    t._inputs = ()
+    t._op = None
+    t._seq = _next_seq()
+    t._g = None
+    if _ANOMALY:
+        _anomaly.check_forward(t, None)
+    return t
+
+
+def _node(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
+    """A result inside the graph (the caller checked that some parent requires gradients)."""
+    if not _GRAD_ENABLED:
+        return _const(y)
+    t = _new(Tensor)
+    t.data = y
+    t.grad = None
+    t.requires_grad = True
+    t._parents = parents
+    t._inputs = inputs
+    t._op = op
+    t._seq = _next_seq()
+    t._g = None
+    if _ANOMALY:
+        _anomaly.check_forward(t, op)
+    return t
+
+
+# _unary and _binary repeat _node's body: they run once per operation, and a call less is a
+# measurable share of an operation on small arrays.
+
+
+def _unary(y: Any, a: Tensor, inputs: tuple[Any, ...], op: Op) -> Tensor:
+    if not (a.requires_grad and _GRAD_ENABLED):
+        return _const(y)
+    t = _new(Tensor)
+    t.data = y
+    t.grad = None
+    t.requires_grad = True
+    t._parents = (a,)
+    t._inputs = inputs
+    t._op = op
+    t._seq = _next_seq()
+    t._g = None
+    if _ANOMALY:
+        _anomaly.check_forward(t, op)
+    return t
+
+
+def _binary(y: Any, a: Tensor | None, b: Tensor | None, inputs: tuple[Any, ...], op: Op) -> Tensor:
+    if not (
+        _GRAD_ENABLED
+        and ((a is not None and a.requires_grad) or (b is not None and b.requires_grad))
+    ):
+        return _const(y)
+    t = _new(Tensor)
+    t.data = y
+    t.grad = None
+    t.requires_grad = True
+    t._parents = (a, b)
+    t._inputs = inputs
+    t._op = op
+    t._seq = _next_seq()
+    t._g = None
+    if _ANOMALY:
+        _anomaly.check_forward(t, op)
+    return t
+
+
+def _nary(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
+    for p in parents:
+        if p is not None and p.requires_grad:
+            return _node(y, parents, inputs, op)
+    return _const(y)
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Within this block operations record no graph (for evaluation and parameter updates).
+
+    >>> w = Tensor([1.0], requires_grad=True)
+    >>> with no_grad():
+    ...     y = w * 2
+    >>> y.requires_grad
+    False
+    """
+    global _GRAD_ENABLED
+    before = _GRAD_ENABLED
+    _GRAD_ENABLED = False
+    try:
+        yield
+    finally:
+        _GRAD_ENABLED = before
+
+
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Record the graph again inside a `no_grad` block (used for `create_graph`)."""
+    global _GRAD_ENABLED
+    before = _GRAD_ENABLED
+    _GRAD_ENABLED = True
+    try:
+        yield
+    finally:
+        _GRAD_ENABLED = before
+
+
+def set_anomaly(on: bool) -> bool:
+    """Switch the forward checks of anomaly mode; returns the previous setting."""
+    global _ANOMALY
+    before = _ANOMALY
+    _ANOMALY = on
+    return before
+
+
+def anomaly_on() -> bool:
+    return _ANOMALY
+
+
+def tensor(
+    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None
+) -> Tensor:
+    """Make a tensor (a copy of `data`); see `Tensor`.
+
+    >>> tensor([1, 2]).dtype
+    dtype('float64')
+    >>> tensor([1, 2], dtype=np.float32).dtype
+    dtype('float32')
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+# The modules below use Tensor; they are imported last so that each can import this one.
+from calcml.autodiff import anomaly as _anomaly  # noqa: E402
+from calcml.autodiff import arithmetic as _arith  # noqa: E402
+from calcml.autodiff import engine as _engine  # noqa: E402
+from calcml.autodiff import ops as _ops  # noqa: E402

@@ -1,0 +1,164 @@
+"""`calcml diff`, `calcml grad`, `calcml tangent`."""
+
+from __future__ import annotations
+
+import click
+
+from calcml.interfaces.output import console, emit_json, guarded
+
+
+def _parse(text: str):
+    from calcml.symbolic.parse import parse
+
+    return parse(text)
+
+
+@click.command("diff")
+@click.argument("expr")
+@click.option("--wrt", default=None, help="Variable to differentiate with respect to.")
+@click.option("--order", "-n", default=1, show_default=True, help="Order of the derivative.")
+@click.option("--at", "at", default=None, help="Also give the derivative's value at this point.")
+@click.option("--steps", is_flag=True, help="Show each rule applied.")
+@click.option("--latex", is_flag=True, help="Print LaTeX.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@guarded
+def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: bool,
+                 latex: bool, as_json: bool) -> None:  # fmt: skip
+    """Differentiate EXPR, naming each rule, checked against central differences.
+
+    \b
+    Examples:
+      calcml diff "x^3*sin(x)" --steps
+      calcml diff "exp(-x^2)" --order 2 --at 0
+      calcml diff "x^2*y" --wrt y --json
+    """
+    from calcml.symbolic.diff import diff
+    from calcml.symbolic.steps import to_json, to_latex, to_text
+
+    f = _parse(expr)
+    d = diff(f, wrt, order, steps=True)
+    value = _value_at(d.result, d.var.name, at) if at is not None else None
+    if as_json:
+        payload = {"input": expr, "parsed": str(f), "var": d.var.name, "order": order,
+                   "result": str(d.result), "latex": d.result.latex(),
+                   "verified": d.verified, "check": d.check.note}  # fmt: skip
+        if value is not None:
+            payload.update(at=at, value=_jsonable(value))
+        if steps:
+            payload["steps"] = to_json(d.steps) if d.steps else None
+        emit_json(payload)
+        return
+    if latex:
+        click.echo(to_latex(d.steps) if steps and d.steps else d.result.latex())
+        return
+    prime = "′" * order if order <= 3 else f"^({order})"
+    if steps and d.steps:
+        console.print(to_text(d.steps), markup=False)
+        console.print()
+    console.print(f"f{prime}({d.var.name}) = {d.result.text()}", markup=False)
+    if value is not None:
+        console.print(f"f{prime}({at}) = {_show(value)}", markup=False)
+    console.print(_check_line(d.check), markup=False)
+
+
+def _value_at(result, name: str, at: str):
+    return result.evaluate(**{name: _parse(at)})
+
+
+def _jsonable(value):
+    from calcml.core.expr import Expr
+
+    if isinstance(value, Expr):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    return value
+
+
+def _show(value) -> str:
+    from calcml.core.expr import Expr, Number
+
+    if isinstance(value, Number) and value.is_exact:
+        return f"{value}" + ("" if isinstance(value.value, int) else f" ≈ {float(value):.12g}")
+    if isinstance(value, Expr):
+        return value.text()
+    return f"{value:.12g}"
+
+
+def _check_line(check) -> str:
+    return f"✓ verified: {check.note}" if check.passed else f"⚠ not verified: {check.note}"
+
+
+@click.command("grad")
+@click.argument("expr")
+@click.option("--wrt", default=None, help="Comma-separated variables (default: all, sorted).")
+@click.option("--at", "at", default=None, help="Point as comma-separated values, in --wrt order.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@guarded
+def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> None:
+    """The gradient ∇f: every partial derivative of EXPR.
+
+    \b
+    Examples:
+      calcml grad "x^2*y + y^3" --wrt x,y
+      calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1
+    """
+    from calcml.symbolic.derivatives import _variables, gradient
+
+    f = _parse(expr)
+    xs = _variables(f, wrt)
+    parts = gradient(f, xs)
+    values = None
+    if at is not None:
+        point = [_parse(p) for p in at.split(",")]
+        if len(point) != len(xs):
+            raise ValueError(f"--at has {len(point)} values for {len(xs)} variables")
+        env = {x.name: p for x, p in zip(xs, point, strict=True)}
+        values = [g.evaluate(**env) for g in parts]
+    if as_json:
+        payload = {"input": expr, "variables": [x.name for x in xs],
+                   "result": [str(g) for g in parts], "latex": [g.latex() for g in parts],
+                   "verified": True}  # fmt: skip
+        if values is not None:
+            payload["value"] = [_jsonable(v) for v in values]
+        emit_json(payload)
+        return
+    for x, g in zip(xs, parts, strict=True):
+        console.print(f"∂f/∂{x.name} = {g.text()}", markup=False)
+    if values is not None:
+        console.print(f"∇f({at}) = ({', '.join(_show(v) for v in values)})", markup=False)
+
+
+@click.command("tangent")
+@click.argument("expr")
+@click.option("--at", "at", required=True, help="The point a where the line touches the graph.")
+@click.option("--wrt", default=None, help="The variable (default: the only one).")
+@click.option("--plot", "plot_file", default=None, help="Draw the graph and the line to a PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@guarded
+def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
+                    as_json: bool) -> None:  # fmt: skip
+    """The tangent line to EXPR at x = a: the derivative is its slope.
+
+    \b
+    Example:
+      calcml tangent "x^2" --at 3        # y = 6x - 9
+    """
+    from calcml.symbolic.derivatives import tangent
+
+    t = tangent(_parse(expr), _parse(at), wrt)
+    if plot_file:
+        from calcml.interfaces.plots import plot_tangent
+
+        plot_tangent(t, plot_file)
+    if as_json:
+        emit_json({"input": expr, "at": str(t.at), "value": str(t.value), "slope": str(t.slope),
+                   "result": str(t.line), "latex": t.line.latex(), "verified": True})  # fmt: skip
+        return
+    name = t.var.name
+    console.print(f"f({t.at.text()}) = {t.value.text()},  f′({t.at.text()}) = {t.slope.text()}",
+                  markup=False)  # fmt: skip
+    console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} − a))", markup=False)
+    if plot_file:
+        console.print(f"plot written to {plot_file}", markup=False)

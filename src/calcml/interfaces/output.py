@@ -1,0 +1,78 @@
+"""How every command speaks: rich text for people, one JSON object for scripts, one-line errors.
+
+Exit codes: 0 success, 1 the mathematics has no answer (no closed form, divergent), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from rich.console import Console
+
+from calcml.core.errors import CalcmlError, NoClosedFormError
+
+EXIT_NO_ANSWER = 1
+EXIT_BAD_INPUT = 2
+
+console = Console(highlight=False, soft_wrap=True)
+
+
+def emit_json(payload: dict[str, Any]) -> None:
+    """Print one JSON object (NaN and infinities written as strings, not invalid tokens)."""
+    click.echo(json.dumps(_clean(payload), ensure_ascii=False))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """One line on stderr and the exit code; never a traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn calcml's errors into one-line messages and the right exit code."""
+    try:
+        yield
+    except NoClosedFormError as exc:
+        fail(str(exc), EXIT_NO_ANSWER)
+    except (CalcmlError, ValueError, ArithmeticError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_BAD_INPUT)
+    except RecursionError:
+        fail("expression nested too deeply", EXIT_BAD_INPUT)
+    except MemoryError:
+        fail("expression too large for memory", EXIT_BAD_INPUT)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator form of `user_errors` for click commands."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with user_errors():
+            return fn(*args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def parse_point(text: str) -> list[float]:
+    """`-1.5,2` -> [-1.5, 2.0], with a clear error."""
+    try:
+        return [float(p) for p in text.split(",") if p.strip()]
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a comma-separated list of numbers") from None

@@ -1,0 +1,62 @@
+"""Probability distributions whose pdf is a calcml expression and whose cdf, moments and
+entropy are integrals of it.
+
+Nine families: `normal`, `uniform`, `exponential`, `laplace`, `logistic`, `gamma`, `beta`,
+`student_t` and `cauchy`. Call a family with parameter values (numbers, or symbols/names to keep
+them symbolic) to get a `Distribution`.
+
+Numbers come back as floats (or arrays); ask `steps=True` for the `Integral` record: the
+integral written out, its closed form, how it was found and an error bound. Moments that do not
+exist raise `DivergentError` (a `NoClosedFormError`): `value` is `inf` when the integral
+diverges to +∞ and `nan` when it is undefined.
+
+>>> from calcml.stats.distributions import normal, cauchy, DivergentError
+>>> r = normal(mu=0, sigma=1).cdf(1.96, steps=True)
+>>> r.value, r.method
+(0.9750021048517795, 'closed form')
+>>> r.exact  # the closed form of the cdf, F(x)
+erf(0.7071067811865475*x)/2 + 1/2
+>>> try:
+...     cauchy(x0=0, gamma=1).mean()
+... except DivergentError as err:
+...     print(err.value)
+nan
+"""
+
+from calcml.stats.distributions._base import Distribution, Family
+from calcml.stats.distributions._families import (
+    beta,
+    exponential,
+    gamma,
+    laplace,
+    logistic,
+    normal,
+    uniform,
+)
+from calcml.stats.distributions._heavy import cauchy, student_t
+from calcml.stats.distributions._integral import DivergentError, Integral
+from calcml.stats.distributions._kl import kl_divergence
+
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (normal, uniform, exponential, laplace, logistic, gamma, beta, student_t, cauchy)
+}
+FAMILIES["t"] = student_t
+
+__all__ = [
+    "FAMILIES",
+    "Distribution",
+    "DivergentError",
+    "Family",
+    "Integral",
+    "beta",
+    "cauchy",
+    "exponential",
+    "gamma",
+    "kl_divergence",
+    "laplace",
+    "logistic",
+    "normal",
+    "student_t",
+    "uniform",
+]

@@ -1,0 +1,110 @@
+"""Derivatives built on `diff`: gradients, Jacobians, Hessians, slopes and tangent lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from calcml.core.expr import Expr, Symbol, as_expr
+from calcml.symbolic.diff import diff
+from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
+
+
+def _variables(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:
+    if wrt is None:
+        exprs = [f] if isinstance(f, Expr) else list(f)
+        return sorted({s for e in exprs for s in e.free_symbols}, key=lambda s: s.name)
+    if isinstance(wrt, str):
+        wrt = [w for w in wrt.replace(",", " ").split()]
+    return [to_symbol(w) for w in wrt]
+
+
+def gradient(expr: Any, wrt: Any = None) -> list[Expr]:
+    """∇f: the partial derivatives of a scalar expression, in the order of `wrt`.
+
+    >>> import calcml as cm
+    >>> cm.gradient("x^2*y + y^3", "x, y")
+    [2*x*y, x**2 + 3*y**2]
+    """
+    f = to_expr(expr)
+    return [diff(f, v) for v in _variables(f, wrt)]
+
+
+def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
+    """The Jacobian matrix J[i][j] = ∂f_i/∂x_j.
+
+    >>> import calcml as cm
+    >>> cm.jacobian(["x*y", "x + y"], "x y")
+    [[y, x], [1, 1]]
+    """
+    fs = [to_expr(e) for e in exprs]
+    xs = _variables(fs, wrt)
+    return [[diff(f, v) for v in xs] for f in fs]
+
+
+def hessian(expr: Any, wrt: Any = None) -> list[list[Expr]]:
+    """The Hessian matrix H[i][j] = ∂²f/∂x_i∂x_j (symmetric: each pair computed once).
+
+    >>> import calcml as cm
+    >>> cm.hessian("x^2*y", "x y")
+    [[2*y, 2*x], [2*x, 0]]
+    """
+    f = to_expr(expr)
+    xs = _variables(f, wrt)
+    first = [diff(f, v) for v in xs]
+    h: list[list[Expr]] = [[as_expr(0)] * len(xs) for _ in xs]
+    for i, gi in enumerate(first):
+        for j in range(i, len(xs)):
+            h[i][j] = h[j][i] = diff(gi, xs[j])
+    return h
+
+
+def derivative_at(expr: Any, at: Any, var: Any = None, n: int = 1) -> Expr | float:
+    """The value of the n-th derivative at a point: exact where possible.
+
+    >>> import calcml as cm
+    >>> cm.derivative_at("x^3", 2)
+    12
+    """
+    f = to_expr(expr)
+    x = default_variable(f, var)
+    return diff(f, x, n).evaluate(**{x.name: _point(at)})
+
+
+@dataclass(frozen=True)
+class Tangent:
+    """The tangent line y = f(a) + f'(a)·(x − a): the slope is the derivative's geometric meaning."""
+
+    function: Expr
+    var: Symbol
+    at: Expr
+    value: Expr
+    slope: Expr
+    line: Expr
+
+    def __str__(self) -> str:
+        return f"y = {self.line}"
+
+    def _repr_latex_(self) -> str:
+        return f"$y = {self.line.latex()}$"
+
+
+def tangent(expr: Any, at: Any, var: Any = None) -> Tangent:
+    """The tangent line to the graph of f at x = a.
+
+    >>> import calcml as cm
+    >>> t = cm.tangent("x^2", at=3)
+    >>> t.slope, t.line
+    (6, 6*x - 9)
+    """
+    f = to_expr(expr)
+    x = default_variable(f, var)
+    a = as_expr(_point(at))
+    value = as_expr(f.evaluate(**{x.name: a}))
+    slope = as_expr(diff(f, x).evaluate(**{x.name: a}))
+    return Tangent(f, x, a, value, slope, value + slope * (x - a))
+
+
+def _point(at: Any) -> Any:
+    return to_expr(at) if isinstance(at, str) else at

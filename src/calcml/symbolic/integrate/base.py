@@ -1,0 +1,130 @@
+"""What every integration method shares: the result record, the budget and the search context.
+
+A method is a plain function `method(expr, var, ctx) -> Antiderivative | None`. It recurses only
+through `ctx.integrate`, which owns the depth limit, the per-call memo and the budget, so no
+method needs state of its own and nothing is cached between calls.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from calcml.core.errors import BudgetExceeded
+from calcml.core.expr import Add, Expr, Mul, Number, Symbol, add, mul, symbol
+from calcml.symbolic.steps import Step
+
+#: Deepest nesting of sub-integrals one integration may open.
+MAX_INTEGRATION_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Antiderivative:
+    """`result` is an antiderivative of the integrand, found by `method` as `step` shows."""
+
+    result: Expr
+    step: Step
+    method: str
+
+
+class Budget:
+    """A wall-clock deadline; `check()` raises `BudgetExceeded` once it has passed."""
+
+    __slots__ = ("deadline", "seconds")
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.deadline = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise BudgetExceeded(
+                f"integration ran out of its {self.seconds:g} s budget", self.seconds
+            )
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+
+Method = Callable[[Expr, Symbol, "Context"], "Antiderivative | None"]
+
+
+@dataclass
+class Context:
+    """The state of one integration: budget, depth, memo, open integrands and rejected guesses."""
+
+    budget: Budget
+    integrate_fn: Callable[[Expr, Symbol, Context, frozenset[str]], Antiderivative | None]
+    depth: int = 0
+    memo: dict[Expr, tuple[Antiderivative, Symbol] | None] = field(default_factory=dict)
+    open: set[Expr] = field(default_factory=set)
+    cycles: int = 0
+    rejected: list[tuple[str, Expr, Expr]] = field(default_factory=list)
+    dummies: int = 0
+    taken: frozenset[str] = frozenset()
+    active: dict[str, int] = field(default_factory=dict)
+
+    def integrate(self, expr: Expr, var: Symbol, skip: frozenset[str] = frozenset()):
+        """A verified antiderivative of a sub-integral, or None."""
+        return self.integrate_fn(expr, var, self, skip)
+
+    def dummy(self) -> Symbol:
+        """A fresh integration variable for a substitution (`u`, `u1`, ...)."""
+        while True:
+            n, self.dummies = self.dummies, self.dummies + 1
+            name = "uvwt"[n % 4] + (str(n // 4 + 1) if n >= 4 else "")
+            if name not in self.taken:
+                return symbol(name)
+
+
+def op(var: Symbol) -> str:
+    return f"∫ d{var.name}"
+
+
+def make(rule: str, expr: Expr, var: Symbol, result: Expr, subs: tuple[Any, ...] = (),
+         details: tuple[tuple[str, Any], ...] = (), method: str | None = None) -> Antiderivative:
+    """An `Antiderivative` whose step records `rule` (sub-results may be Antiderivatives)."""
+    steps = tuple(s.step if isinstance(s, Antiderivative) else s for s in subs if s is not None)
+    return Antiderivative(result, Step(rule, expr, result, steps, op(var), details),
+                          method or rule)  # fmt: skip
+
+
+def free_of(expr: Expr, var: Symbol) -> bool:
+    return not expr.has(var)
+
+
+def split_constant(expr: Expr, var: Symbol) -> tuple[Expr, Expr]:
+    """`c*g(x) -> (c, g(x))` with c free of var."""
+    if isinstance(expr, Mul):
+        const = [f for f in expr.args if free_of(f, var)]
+        rest = [f for f in expr.args if not free_of(f, var)]
+        return mul(*const), mul(*rest)
+    if free_of(expr, var):
+        return expr, mul()
+    return mul(), expr
+
+
+def linear_coefficients(expr: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
+    """`(a, b)` with `expr = a*var + b`, a ≠ 0 and both free of var; None otherwise."""
+    terms = expr.args if isinstance(expr, Add) else (expr,)
+    slope, rest = [], []
+    for t in terms:
+        c, g = split_constant(t, var)
+        if g is var:
+            slope.append(c)
+        elif free_of(t, var):
+            rest.append(t)
+        else:
+            return None
+    if not slope:
+        return None
+    a = add(*slope)
+    if a is Number and a.value == 0:  # pragma: no cover - canonical sums drop zero terms
+        return None
+    return a, add(*rest)
+
+
+def factors(expr: Expr) -> tuple[Expr, ...]:
+    return expr.args if isinstance(expr, Mul) else (expr,)

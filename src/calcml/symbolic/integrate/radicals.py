@@ -1,0 +1,208 @@
+"""Square roots of quadratics: ∫ P(x)·Q(x)^(k/2) dx for a polynomial P and an odd k ≥ -3.
+
+For k ≥ -1 the integrand is R/√Q with R = P·Q^((k+1)/2), and ∫ R/√Q = T·√Q + λ·∫ dx/√Q with
+deg T = deg R − 1 (undetermined coefficients; the system is triangular). ∫ dx/√Q completes the
+square: arcsin when a < 0, arsinh or a logarithm when a > 0. For k = -3 and deg P ≤ 1 the answer
+is (A·x + B)/√Q.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flint import fmpq_poly
+
+from calcml.core.expr import HALF, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.registry import ABS, ASIN, ASINH, LOG
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
+from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
+
+
+def quadratic_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ P(x)·(a·x² + b·x + c)^(k/2) dx."""
+    shape = _shape(expr, var)
+    if shape is None:
+        return None
+    p, q, k = shape
+    if k >= -1:
+        r = p * q ** ((k + 1) // 2)
+        found = _over_root(r, q, var)
+    elif k == -3 and p.degree() <= 1:
+        found = _over_root_cubed(p, q, var)
+    else:
+        found = None
+    if found is None:
+        return None
+    result, rule = found
+    t = add(var, number(fraction(q[1]) / (2 * fraction(q[2]))))
+    return make("quadratic radical", expr, var, result, (),
+                (("completing the square", t), ("rule", rule)))  # fmt: skip
+
+
+def _shape(expr: Expr, var: Symbol) -> tuple[fmpq_poly, fmpq_poly, int] | None:
+    """(P, Q, k) with expr = P·Q^(k/2), Q of degree 2 over Q, k odd; None otherwise."""
+    radicals, others = [], []
+    for f in expr.args if isinstance(expr, Mul) else (expr,):
+        is_half = (isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.is_exact
+                   and Fraction(f.exp.value).denominator == 2)  # fmt: skip
+        (radicals if is_half and not free_of(f.base, var) else others).append(f)
+    if len(radicals) != 1:
+        return None
+    q = to_poly(radicals[0].base, var)
+    p = to_poly(mul(*others), var)
+    if q is None or p is None or q.degree() != 2:
+        return None
+    return p, q, int(Fraction(radicals[0].exp.value) * 2)
+
+
+def reciprocal_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ R(x)/(x^m·√Q) dx = T·√Q/x^(m-1) + λ·∫ dx/√Q + μ·∫ dx/(x·√Q), m ≥ 1."""
+    radicals = [f for f in (expr.args if isinstance(expr, Mul) else (expr,))
+                if isinstance(f, Pow) and _odd_half(f.exp)]  # fmt: skip
+    if len(radicals) != 1:
+        return None
+    q = to_poly(radicals[0].base, var)
+    # R/(x^m·√Q) with R/x^m = expr/√Q
+    pq = to_rational(mul(expr, power(radicals[0].base, HALF)), var)
+    if q is None or pq is None or q.degree() != 2 or q[0] == 0:
+        return None
+    r, den = pq
+    m = den.degree()
+    if m < 1 or den != fmpq_poly([0] * m + [1]):
+        return None
+    solved = _solve_reciprocal(r, q, m)
+    if solved is None:
+        return None
+    t, lam, mu = solved
+    root = power(from_poly(q, var), HALF)
+    terms = [mul(from_poly(t, var), root, power(var, 1 - m))]
+    for coeff, base in ((lam, _inverse_root), (mu, _inverse_x_root)):
+        if coeff != 0:
+            found = base(q, var)
+            if found is None:
+                return None
+            terms.append(mul(number(fraction(coeff)), found[0]))
+    return make("quadratic radical", expr, var, add(*terms), (),
+                (("rule", "undetermined coefficients"),))  # fmt: skip
+
+
+def _odd_half(e: Expr) -> bool:
+    return isinstance(e, Number) and e.is_exact and Fraction(e.value).denominator == 2 \
+        and e.value >= -HALF.value
+
+
+def _solve_reciprocal(r: fmpq_poly, q: fmpq_poly, m: int):
+    """Solve R = T'·x·Q + T·((1-m)·Q + x·Q'/2) + λ·x^m + μ·x^(m-1) exactly (Gauss–Jordan)."""
+    d = max(r.degree() - 1, m - 1)
+    x = fmpq_poly([0, 1])
+    dq = q.derivative()
+    columns = []
+    for j in range(d + 1):
+        basis = fmpq_poly([0] * j + [1])
+        columns.append(basis.derivative() * x * q + basis * ((1 - m) * q + x * dq / 2))
+    columns += [fmpq_poly([0] * m + [1]), fmpq_poly([0] * (m - 1) + [1])]
+    rows = max(max(c.degree() for c in columns), r.degree()) + 1
+    matrix = [[fraction(c[i]) for c in columns] + [fraction(r[i])] for i in range(rows)]
+    solution = _gauss(matrix, len(columns))
+    if solution is None:
+        return None
+    t = fmpq_poly([_fq(v) for v in solution[: d + 1]])
+    return t, solution[d + 1], solution[d + 2]
+
+
+def _fq(v: Fraction):
+    from flint import fmpq
+
+    return fmpq(v.numerator, v.denominator)
+
+
+def _gauss(rows: list[list[Fraction]], n: int) -> list[Fraction] | None:
+    """A solution of the augmented system (free unknowns set to 0), or None if inconsistent."""
+    pivots, r = [], 0
+    for col in range(n):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        lead = rows[r][col]
+        rows[r] = [v / lead for v in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][col] != 0:
+                k = rows[i][col]
+                rows[i] = [a - k * b for a, b in zip(rows[i], rows[r], strict=True)]
+        pivots.append(col)
+        r += 1
+    if any(all(v == 0 for v in row[:n]) and row[n] != 0 for row in rows):
+        return None
+    out = [Fraction(0)] * n
+    for i, col in enumerate(pivots):
+        out[col] = rows[i][n]
+    return out
+
+
+def _inverse_x_root(q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
+    """∫ dx/(x·√(a·x² + b·x + c)), c ≠ 0."""
+    a, b, c = fraction(q[2]), fraction(q[1]), fraction(q[0])
+    root = power(from_poly(q, var), HALF)
+    if c > 0:
+        sc = sqrt_rational(c)
+        inner = mul(add(2 * c, mul(b, var), mul(2, sc, root)), power(var, -1))
+        return mul(-1, power(sc, -1), LOG(ABS(inner))), "logarithm"
+    disc = b * b - 4 * a * c
+    if disc <= 0:
+        return None
+    sc = sqrt_rational(-c)
+    inner = mul(add(mul(b, var), 2 * c), power(mul(ABS(var), sqrt_rational(disc)), -1))
+    return mul(power(sc, -1), ASIN(inner)), "arcsine"
+
+
+def _over_root(r: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
+    """∫ R/√Q = T·√Q + λ·∫ dx/√Q, solving R = T'·Q + T·Q'/2 + λ from the top degree down."""
+    a = q[2]
+    dq = q.derivative()
+    n = r.degree()
+    rem = r
+    t = fmpq_poly([0])
+    for j in range(n - 1, -1, -1):
+        coeff = rem[j + 1] / (a * (j + 1))
+        basis = fmpq_poly([0] * j + [1])
+        rem = rem - coeff * (basis.derivative() * q + basis * dq / 2)
+        t += coeff * basis
+    if rem.degree() > 0:
+        return None
+    lam = rem[0]
+    root = power(from_poly(q, var), HALF)
+    base = _inverse_root(q, var) if lam != 0 else (number(0), "")
+    if base is None:
+        return None
+    return add(mul(from_poly(t, var), root), mul(number(fraction(lam)), base[0])), base[1]
+
+
+def _inverse_root(q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
+    """∫ dx/√(a·x² + b·x + c) with t = x + b/(2a) and Q = a·t² + d."""
+    a, b, c = fraction(q[2]), fraction(q[1]), fraction(q[0])
+    d = c - b * b / (4 * a)
+    t = add(var, number(b / (2 * a)))
+    sa = sqrt_rational(abs(a))
+    if a < 0:
+        if d <= 0:
+            return None
+        return mul(power(sa, -1), ASIN(mul(sa, t, power(sqrt_rational(d), -1)))), "arcsine"
+    if d > 0:
+        return mul(power(sa, -1), ASINH(mul(sa, t, power(sqrt_rational(d), -1)))), "inverse sinh"
+    root = power(from_poly(q, var), HALF)
+    return mul(power(sa, -1), LOG(ABS(add(mul(sa, t), root)))), "logarithm"
+
+
+def _over_root_cubed(p: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
+    """∫ (p1·x + p0)/Q^(3/2) = (A·x + B)/√Q."""
+    a, b, c = fraction(q[2]), fraction(q[1]), fraction(q[0])
+    p1, p0 = fraction(p[1]), fraction(p[0])
+    # numerator of d/dx[(A x + B)/√Q]·Q^(3/2): (A b/2 − B a)·x + (A c − B b/2)
+    det = -(b / 2) * (b / 2) + a * c
+    if det == 0:
+        return None
+    big_a = (p1 * (-b / 2) + a * p0) / det
+    big_b = ((b / 2) * p0 - c * p1) / det
+    result = mul(add(mul(big_a, var), big_b), power(from_poly(q, var), -HALF))
+    return result, "undetermined coefficients"

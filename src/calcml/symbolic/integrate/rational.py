@@ -1,0 +1,148 @@
+"""Rational functions P/Q over Q: polynomial part, partial fractions, Hermite, Rothstein–Trager.
+
+Q is factored over Q with python-flint. Each partial fraction c/f^k (deg c < deg f) is integrated
+exactly: linear f gives logarithms and powers; Hermite reduction lowers k for f of higher degree;
+quadratic f gives a logarithm and an arctangent (completing the square) or two logarithms;
+higher-degree f with k = 1 uses Rothstein–Trager when its log coefficients are rational, and
+gives up otherwise (the algebraic-number case is not implemented).
+"""
+
+from __future__ import annotations
+
+from flint import fmpq, fmpq_poly
+
+from calcml.core.expr import Expr, Symbol, add, mul, number, power
+from calcml.core.registry import ABS, ATAN, LOG
+from calcml.symbolic.integrate.base import Antiderivative, Context, make
+from calcml.symbolic.polys import fraction, from_poly, from_rational, sqrt_rational, to_rational
+
+Piece = tuple[fmpq_poly, fmpq_poly, int]  # c / f^k
+
+
+def rational(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ P/Q dx for P, Q with rational coefficients."""
+    pq = to_rational(expr, var)
+    if pq is None:
+        return None
+    p, q = pq
+    quotient, remainder = divmod(p, q)
+    terms = [from_poly(quotient.integral(), var)]
+    if remainder.is_zero():
+        return make("polynomial", expr, var, add(*terms), (), (), "rational")
+    pieces = partial_fractions(remainder, q)
+    subs = []
+    for c, f, k in pieces:
+        ctx.budget.check()
+        found = _piece(c, f, k, var)
+        if found is None:
+            return None
+        terms.append(found[0])
+        subs.append(make(found[1], from_rational(c, f**k, var), var, found[0]))
+    decomposition = add(from_poly(quotient, var),
+                        *(from_rational(c, f**k, var) for c, f, k in pieces))  # fmt: skip
+    return make("partial fractions", expr, var, add(*terms), tuple(subs),
+                (("decomposition", decomposition),), "rational")  # fmt: skip
+
+
+def partial_fractions(r: fmpq_poly, q: fmpq_poly) -> list[Piece]:
+    """`r/q = Σ c/f^k` with f irreducible monic and deg c < deg f (q monic, deg r < deg q)."""
+    _, factored = q.factor()
+    pieces: list[Piece] = []
+    for f, e in factored:
+        f = f / f.leading_coefficient()
+        big_f = f**e
+        g = q // big_f
+        one, s, _ = g.xgcd(big_f)
+        numerator = (r * s / one[0]) % big_f
+        k = e
+        while not numerator.is_zero():
+            numerator, c = divmod(numerator, f)
+            if not c.is_zero():
+                pieces.append((c, f, k))
+            k -= 1
+    return pieces
+
+
+def _piece(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> tuple[Expr, str] | None:
+    """∫ c/f^k dx and the name of the rule used."""
+    if f.degree() == 1:
+        root = from_poly(f, var)
+        if k == 1:
+            return mul(number(fraction(c[0])), LOG(ABS(root))), "logarithm"
+        return mul(number(fraction(c[0]) / (1 - k)), power(root, 1 - k)), "power rule"
+    rational_part: list[Expr] = []
+    while k > 1:
+        c, part = _hermite_step(c, f, k)
+        rational_part.append(from_rational(part, f ** (k - 1), var))
+        k -= 1
+    if f.degree() == 2:
+        logs = _quadratic(c, f, var)
+        rule = "completing the square"
+    else:
+        logs = _rothstein_trager(c, f, var)
+        rule = "Rothstein–Trager"
+    if logs is None:
+        return None
+    if rational_part:
+        rule = "Hermite reduction"
+    return add(*rational_part, logs), rule
+
+
+def _hermite_step(c: fmpq_poly, f: fmpq_poly, k: int) -> tuple[fmpq_poly, fmpq_poly]:
+    """c/f^k = d/dx[part/f^(k-1)] + new_c/f^(k-1), for squarefree f."""
+    df = f.derivative()
+    _, _, t = f.xgcd(df)  # s·f + t·f' = 1
+    big_t = (c * t) % f
+    big_s = (c - big_t * df) // f
+    part = -big_t / (k - 1)
+    new_c = big_s + big_t.derivative() / (k - 1)
+    return new_c % f, part
+
+
+def _quadratic(c: fmpq_poly, f: fmpq_poly, var: Symbol) -> Expr:
+    """∫ (B·x + C)/(x² + p·x + q) dx: a logarithm plus an arctangent or a second logarithm."""
+    b_coef, c_coef = fraction(c[1]), fraction(c[0])
+    p, q = fraction(f[1]), fraction(f[0])
+    disc = p * p / 4 - q  # f = (x + p/2)² − disc
+    t = add(var, number(p / 2))
+    fx = from_poly(f, var)
+    log_part = mul(number(b_coef / 2), LOG(fx if disc < 0 else ABS(fx)))
+    d = c_coef - b_coef * p / 2
+    if d == 0:
+        return log_part
+    if disc < 0:
+        m = sqrt_rational(-disc)
+        return add(log_part, mul(number(d), power(m, -1), ATAN(mul(t, power(m, -1)))))
+    r = sqrt_rational(disc)
+    logs = add(LOG(ABS(add(t, -r))), -LOG(ABS(add(t, r))))
+    return add(log_part, mul(number(d / 2), power(r, -1), logs))
+
+
+def _rothstein_trager(c: fmpq_poly, f: fmpq_poly, var: Symbol) -> Expr | None:
+    """Σ z·ln|gcd(f, c − z·f')| over the roots z of res_x(f, c − z·f'), when all are rational."""
+    df = f.derivative()
+    n = f.degree()
+    points = [fmpq(j) for j in range(n + 1)]
+    values = [f.resultant(c - z * df) for z in points]
+    res = _interpolate(points, values)
+    _, factored = res.factor()
+    if any(g.degree() != 1 for g, _ in factored):
+        return None
+    terms = []
+    for g, _ in factored:
+        z = -g[0] / g[1]
+        h = f.gcd(c - z * df)
+        terms.append(mul(number(fraction(z)), LOG(ABS(from_poly(h, var)))))
+    return add(*terms)
+
+
+def _interpolate(xs: list[fmpq], ys: list[fmpq]) -> fmpq_poly:
+    total = fmpq_poly([0])
+    for j, (xj, yj) in enumerate(zip(xs, ys, strict=True)):
+        term = fmpq_poly([yj])
+        for i, xi in enumerate(xs):
+            if i != j:
+                term = term * fmpq_poly([-xi, 1]) / (xj - xi)
+        total += term
+    return total
+

@@ -1,0 +1,221 @@
+"""Substitutions: derivative-divides (u = a subexpression) and linear or radical substitutions.
+
+Derivative-divides tries u = each subexpression of the integrand, largest first, and keeps it
+when integrand/u' is a function of u alone. When var survives the syntactic replacement, it is
+eliminated by solving u for var in the two shapes that are easy to invert (u = a·x^k + b and
+u = e^(a·x+b)); anything wrong this introduces is caught by verification.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import lcm
+
+from calcml.core.evaluate import substitute
+from calcml.core.expr import (
+    ONE,
+    ZERO,
+    Add,
+    Apply,
+    Expr,
+    Number,
+    Pow,
+    Symbol,
+    add,
+    mul,
+    number,
+    power,
+)
+from calcml.core.registry import COS, EXP, SIN
+from calcml.symbolic.integrate.base import (
+    Antiderivative,
+    Context,
+    free_of,
+    linear_coefficients,
+    make,
+    split_constant,
+)
+
+#: Most candidate u's derivative-divides tries for one integrand.
+MAX_CANDIDATES = 12
+
+
+def derivative_divides(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ g(u(x))·u'(x) dx = ∫ g(u) du."""
+    from calcml.symbolic.diff import diff
+
+    for u in _candidates(expr, var):
+        ctx.budget.check()
+        du = diff(u, var, verify=False)
+        if du is ZERO:
+            continue
+        big_u = ctx.dummy()
+        g = _in_terms_of(mul(expr, power(du, -1)), u, big_u, var)
+        if g is None or free_of(g, big_u):
+            continue
+        inner = ctx.integrate(g, big_u)
+        if inner is None:
+            continue
+        result = substitute(inner.result, {big_u: u})
+        return make("substitution", expr, var, result, (inner,), (("u", u), ("du", du)))
+    return None
+
+
+def _candidates(expr: Expr, var: Symbol) -> list[Expr]:
+    found: set[Expr] = set()
+    for node in expr.walk():
+        if node is var or node is expr or free_of(node, var):
+            continue
+        if isinstance(node, Apply):
+            found.update((node, node.arg))
+        elif isinstance(node, Pow):
+            found.update((node, node.base))
+            j = node.exp.value if node.base is var and isinstance(node.exp, Number) else 0
+            if isinstance(j, int) and j:  # x^(n-1)·f(x^n) also hides u = x^d for d | n
+                found.update(power(var, d) for d in range(2, min(abs(j), 12)) if j % d == 0)
+        elif isinstance(node, Add):
+            found.add(node)
+    found.discard(var)
+    ranked = sorted(found, key=lambda e: (-e.size(), e.key))
+    return [u for u in ranked if linear_coefficients(u, var) is None][:MAX_CANDIDATES]
+
+
+def _in_terms_of(q: Expr, u: Expr, big_u: Symbol, var: Symbol) -> Expr | None:
+    g = substitute(q, {u: big_u})
+    if free_of(g, var):
+        return g
+    sin_cos = to_sin_cos(g)
+    if sin_cos is not g:
+        q, g = sin_cos, sin_cos
+        if free_of(g, var):
+            return g
+    inverse = _inverse(u, big_u, var)
+    if inverse is None:
+        return None
+    g = substitute(inverse(q), {u: big_u})
+    return g if free_of(g, var) else None
+
+
+def _inverse(u: Expr, big_u: Symbol, var: Symbol):
+    """A rewrite of expressions in var into big_u, from solving u = big_u for var."""
+    shift = add(*(t for t in u.args if free_of(t, var))) if isinstance(u, Add) else ZERO
+    c, g = split_constant(add(u, mul(-1, shift)), var)
+    if g is var or (isinstance(g, Pow) and g.base is var and isinstance(g.exp, Number)):
+        k = Fraction(1) if g is var else Fraction(g.exp.value)
+        w = mul(add(big_u, mul(-1, shift)), power(c, -1))  # = var^k
+        return lambda e: _power_rewrite(e, {u: big_u}, var, k, w)
+    if isinstance(g, Apply) and g.prim is EXP and shift is ZERO:
+        lin = linear_coefficients(g.arg, var) if g.arg is not var else (ONE, ZERO)
+        if lin is not None:
+            return lambda e: _exp_powers(e, lin, mul(big_u, power(c, -1)), var)
+    return None
+
+
+def _power_rewrite(e: Expr, mapping: dict[Expr, Expr], var: Symbol, k: Fraction,
+                   w: Expr) -> Expr:  # fmt: skip
+    """Replace var^j by w^(j/k) where j/k is an integer (so no branch of a root is chosen)."""
+    mapping = dict(mapping)
+    for node in e.walk():
+        for child in node.args:
+            if child is not var:
+                continue
+            if isinstance(node, Pow) and node.base is var and isinstance(node.exp, Number):
+                r = Fraction(node.exp.value) / k
+                if r.denominator != 1:
+                    return e
+                mapping.setdefault(node, power(w, int(r)))
+            elif (1 / k).denominator != 1:
+                return e
+    if (1 / k).denominator == 1:
+        mapping.setdefault(var, power(w, int(1 / k)))
+    return substitute(e, mapping)
+
+
+def _exp_powers(e: Expr, lin: tuple[Expr, Expr], w: Expr, var: Symbol) -> Expr:
+    """Replace each e^(m·x+f) by w^(m/a)·e^(f - m·b/a), where w = e^(a·x+b)."""
+    a, b = lin
+    mapping: dict[Expr, Expr] = {}
+    for node in e.walk():
+        if isinstance(node, Apply) and node.prim is EXP:
+            other = (ONE, ZERO) if node.arg is var else linear_coefficients(node.arg, var)
+            if other is not None:
+                ratio = mul(other[0], power(a, -1))
+                if not (isinstance(ratio, Number) and isinstance(ratio.value, int)):
+                    return e
+                mapping[node] = mul(power(w, ratio), EXP(add(other[1], -mul(ratio, b))))
+    return substitute(e, mapping)  # var left outside e^(...) means: not a function of u
+
+
+def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """t = a·x+b when every inner argument is that one linear expression; radicals of it
+    become powers of t = (a·x+b)^(1/n), which turns them rational."""
+    inner = _common_inner(expr, var)
+    if inner is None:
+        return None
+    base, (a, b), n, radicals = inner
+    t = ctx.dummy()
+    x_of_t = mul(add(power(t, n), -b), power(a, -1))
+    mapping: dict[Expr, Expr] = {r: power(t, mul(r.exp, n)) for r in radicals}
+    mapping[var] = x_of_t
+    mapping[base] = power(t, n)
+    dx_dt = mul(n, power(t, n - 1), power(a, -1))
+    g = mul(substitute(expr, mapping), dx_dt)
+    if not free_of(g, var):
+        return None
+    found = ctx.integrate(g, t)
+    if found is None:
+        return None
+    u = base if n == 1 else power(base, number(Fraction(1, n)))
+    result = substitute(found.result, {t: u})
+    return make("linear substitution", expr, var, result, (found,), (("u", u),))
+
+
+def _common_inner(expr: Expr, var: Symbol):
+    """`(L, (a, b), n, radicals)`: the one linear inner expression a·x+b (arguments and bases),
+    and the lcm n of the denominators of its fractional powers."""
+    linear: set[Expr] = set()
+    radicals: list[Pow] = []
+    n = 1
+    for node in expr.walk():
+        if isinstance(node, Apply) and not free_of(node.arg, var):
+            inner = node.arg
+        elif isinstance(node, Pow) and not free_of(node.base, var):
+            if not free_of(node.exp, var):
+                return None
+            inner = node.base
+            if isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
+                radicals.append(node)
+                n = lcm(n, node.exp.value.denominator)
+        else:
+            continue
+        if inner is var or linear_coefficients(inner, var) is not None:
+            linear.add(inner)
+    bases = {r.base for r in radicals}
+    if len(bases) > 1:
+        return None
+    if bases:
+        only = next(iter(bases))
+        if only not in linear:
+            return None
+    else:
+        linear.discard(var)
+        if len(linear) != 1:
+            return None
+        only = next(iter(linear))
+    lin = (ONE, ZERO) if only is var else linear_coefficients(only, var)
+    return only, lin, n, radicals
+
+
+_AS_SIN_COS = {
+    "tan": lambda a: mul(SIN(a), power(COS(a), -1)),
+    "cot": lambda a: mul(COS(a), power(SIN(a), -1)),
+    "sec": lambda a: power(COS(a), -1),
+    "csc": lambda a: power(SIN(a), -1),
+}
+
+
+def to_sin_cos(expr: Expr) -> Expr:
+    """tan, cot, sec and csc written with sin and cos, so that quotients of them cancel."""
+    mapping = {n: _AS_SIN_COS[n.prim.name](n.arg) for n in expr.walk()
+               if isinstance(n, Apply) and n.prim.name in _AS_SIN_COS}  # fmt: skip
+    return substitute(expr, mapping) if mapping else expr
