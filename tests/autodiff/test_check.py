@@ -7,7 +7,8 @@ import pytest
 
 import calcml as cm
 from calcml.autodiff import GradientCheckError, Tensor, check_grads
-from calcml.autodiff.tensor import Op, _unary
+from calcml.autodiff.graph import _unary
+from calcml.autodiff.tensor import Op
 
 
 def bad_sin(x: Tensor) -> Tensor:

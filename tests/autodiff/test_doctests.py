@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["__init__", "anomaly", "arithmetic", "check", "elementwise", "engine", "explain",
-           "functional", "nnops", "ops", "tensor"]  # fmt: skip
+           "functional", "graph", "nnops", "ops", "tensor"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES)

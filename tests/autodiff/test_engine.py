@@ -226,3 +226,14 @@ def test_truth_value_and_duplicate_inputs() -> None:
         bool(Tensor([1.0, 2.0]))
     x = Tensor(2.0, requires_grad=True)
     assert [float(g) for g in gradients(x * x, [x, x])] == [4.0, 4.0]
+
+
+def test_backward_with_create_graph_gives_differentiable_grads() -> None:
+    x = Tensor([0.5, 1.5], requires_grad=True)
+    (cm.sin(x) * x).sum().backward(create_graph=True)
+    first = x.grad
+    assert isinstance(first, Tensor) and first.requires_grad
+    np.testing.assert_allclose(first.data, np.cos(x.data) * x.data + np.sin(x.data))
+    x.grad = None
+    first.sum().backward()
+    np.testing.assert_allclose(x.grad, 2 * np.cos(x.data) - x.data * np.sin(x.data))

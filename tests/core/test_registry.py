@@ -30,7 +30,7 @@ def test_record_is_complete(name):
     node = p(x)
     assert isinstance(node, Expr)
     assert isinstance(p.partial(x), Expr)
-    assert str(node) == f"{name}(x)" or name == "abs" and str(node) == "abs(x)"
+    assert str(node) == f"{name}(x)" or (name == "abs" and str(node) == "abs(x)")
 
 
 def _points(p: Primitive) -> np.ndarray:
@@ -63,7 +63,7 @@ def test_table_antiderivative_differentiates_back(name):
     p = PRIMITIVES[name]
     xs = _points(p)
     h = 1e-6
-    F = p.antiderivative  # noqa: N806 - the mathematician's name for an antiderivative
+    F = p.antiderivative
     numeric = (np.asarray(F(xs + h), float) - np.asarray(F(xs - h), float)) / (2 * h)
     np.testing.assert_allclose(numeric, p.impl(xs), rtol=1e-5, atol=1e-6)
 

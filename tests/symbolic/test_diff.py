@@ -24,7 +24,8 @@ CASES = [
     cm.log(cm.cos(cm.sqrt(x))), cm.atan(y / x), (x**2 + 1) ** 3, 1 / x, cm.sigmoid(x),
     cm.softplus(x * y), cm.erf(x) * cm.tanh(x), cm.asin(x) / cm.acos(x), cm.sec(x) * cm.csc(x),
     cm.cot(x) + cm.tan(x), cm.asinh(x) + cm.acosh(x + 1) + cm.atanh(x / 2), cm.sinh(x) / cm.cosh(x),
-    cm.sqrt(1 - x**2), (x + y) ** cm.sin(x), cm.log(x**2 + y**2) / 2, cm.exp(-(x**2) / 2) / cm.sqrt(2 * cm.pi),
+    cm.sqrt(1 - x**2), (x + y) ** cm.sin(x), cm.log(x**2 + y**2) / 2,
+    cm.exp(-(x**2) / 2) / cm.sqrt(2 * cm.pi),
 ]  # fmt: skip
 
 
@@ -113,16 +114,12 @@ def test_deep_chain_does_not_overflow():
     assert d.free_symbols == {x}
 
 
-def test_verification_catches_a_wrong_rule(monkeypatch):
-    import dataclasses
-
-    sin = PRIMITIVES["sin"]
-    wrong = dataclasses.replace(sin, partial=lambda t: -PRIMITIVES["cos"](t))
-    monkeypatch.setattr(PRIMITIVES["sin"], "partial", wrong.partial, raising=False) if False else None
+def test_verification_rejects_a_wrong_derivative():
     from calcml.symbolic import verify
 
     check = verify.check_derivative(cm.sin(x), -cm.cos(x), x)
     assert not check.passed and check.points >= 3
+    assert verify.check_derivative(cm.sin(x), cm.cos(x), x).passed
 
 
 # --- generated expressions --------------------------------------------------------------------

@@ -11,14 +11,17 @@ the first NaN, and `explain` shows the chain rule step by step.
 0.918217
 """
 
+# tensor.py is the root of this package's imports: it loads first, then the modules built on it.
+from calcml.autodiff import tensor as _root  # noqa: F401
 from calcml.autodiff.anomaly import AnomalyError, detect_anomaly
 from calcml.autodiff.check import GradientCheckError, GradientReport, check_grads
 from calcml.autodiff.engine import gradients, unbroadcast
 from calcml.autodiff.explain import Explanation, explain, to_dot, trace
 from calcml.autodiff.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
+from calcml.autodiff.graph import no_grad
 from calcml.autodiff.nnops import clip, log_softmax, logsumexp, maximum, minimum, softmax
 from calcml.autodiff.ops import broadcast_to, concatenate, stack, where
-from calcml.autodiff.tensor import Tensor, no_grad, tensor
+from calcml.autodiff.tensor import Tensor, tensor
 
 __all__ = [
     "AnomalyError",

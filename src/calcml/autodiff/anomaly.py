@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from calcml.autodiff import tensor as _tensor
+from calcml.autodiff import graph as _graph
 from calcml.core.errors import CalcmlError
 
 if TYPE_CHECKING:
@@ -62,16 +62,16 @@ def detect_anomaly() -> Iterator[None]:
     Tensors made inside the block remember the line of user code that made them, so a NaN that
     appears later, in `backward()`, is reported against that line.
     """
-    before = _tensor.set_anomaly(True)
+    before = _graph.set_anomaly(True)
     try:
         yield
     finally:
-        _tensor.set_anomaly(before)
+        _graph.set_anomaly(before)
 
 
 def backward_check() -> bool:
     """Whether the backward pass should check its gradients."""
-    return _tensor.anomaly_on()
+    return _graph.anomaly_on()
 
 
 def user_origin() -> tuple[str, int, str] | None:

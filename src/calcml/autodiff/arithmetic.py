@@ -27,7 +27,8 @@ import numpy as np
 from calcml.autodiff import elementwise
 from calcml.autodiff import engine as _engine
 from calcml.autodiff import ops as _ops
-from calcml.autodiff.tensor import _PRIM_OPS, Op, Tensor, _binary, _operand, _value
+from calcml.autodiff.graph import _binary, _operand, _value
+from calcml.autodiff.tensor import _PRIM_OPS, Op, Tensor
 from calcml.core.registry import PRIMITIVES, Primitive
 
 # --- rules ---------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ import numpy as np
 
 from calcml.autodiff import anomaly
 from calcml.autodiff import ops as _ops
-from calcml.autodiff.tensor import Tensor, _value, enable_grad
+from calcml.autodiff.graph import _value, enable_grad
+from calcml.autodiff.tensor import Tensor
 
 _BACKWARD_ERRORS = {"invalid": "raise", "divide": "ignore", "over": "ignore", "under": "ignore"}
 

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.engine import gradients
+from calcml.autodiff.graph import _unary
 from calcml.autodiff.ops import stack
-from calcml.autodiff.tensor import Op, Tensor, _unary
+from calcml.autodiff.tensor import Op, Tensor
 
 Argnums = int | Sequence[int]
 

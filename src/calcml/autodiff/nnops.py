@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff.graph import _binary, _unary, _value
 from calcml.autodiff.ops import as_tensor
-from calcml.autodiff.tensor import Op, Tensor, _binary, _unary, _value
+from calcml.autodiff.tensor import Op, Tensor
 
 
 def _exp(v: Any) -> Any:

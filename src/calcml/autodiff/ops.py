@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import engine as _engine
-from calcml.autodiff.tensor import Op, Tensor, _const, _nary, _unary, _value
+from calcml.autodiff.graph import _const, _nary, _unary, _value
+from calcml.autodiff.tensor import Op, Tensor
 
 Axis = int | tuple[int, ...] | None
 

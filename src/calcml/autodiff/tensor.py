@@ -10,14 +10,18 @@ structural operations (reductions, shapes, indexing, where) in `ops.py`, softmax
 Derivative rules come in two kinds (see `Op`):
 
 - pointwise: `rule(y, *inputs)` returns the local derivative ∂y/∂input elementwise (a rule of
-  None stands for 1);
-  the engine multiplies it by the incoming gradient and undoes broadcasting in one helper.
+  None stands for 1); the engine multiplies it by the incoming gradient and undoes
+  broadcasting in one helper.
 - general: `rule(g, y, *inputs)` returns the vector-Jacobian product itself.
 
 The same rule runs on NumPy arrays (plain backward) and on tensors (`create_graph=True`), so
 higher derivatives need no extra code. Elementwise functions are the exception: on arrays they use
 the registry's derivative compiled to NumPy (`elementwise.derivative`), on tensors the registry's
 `partial` itself.
+
+Per-operation cost is kept small on purpose: `__slots__`, results built without `__init__`, no
+checks beyond "does an input require gradients". The switches (`no_grad`, anomaly mode) are
+process-wide, not per thread.
 
 >>> import numpy as np, calcml as cm
 >>> x = Tensor([1.0, 2.0], requires_grad=True)
@@ -29,9 +33,7 @@ True
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -41,12 +43,6 @@ from calcml.core.registry import Primitive
 Array = np.ndarray
 Rule = Callable[..., Any]
 
-# Creation order, counting down: the newest tensor has the smallest number, so a min-heap pops
-# it first (engine.py).
-_next_seq = itertools.count(0, -1).__next__
-_new = object.__new__
-_GRAD_ENABLED = True  # switched by no_grad()
-_ANOMALY = False  # switched by anomaly.detect_anomaly()
 _PRIM_OPS: dict[Primitive, Op] = {}  # registry function -> its Op, filled by arithmetic.prim_op
 
 
@@ -315,150 +311,6 @@ class Tensor:
         return _ops.getitem(self, index)
 
 
-_PLAIN = (float, int, np.ndarray, np.generic)
-
-
-def _operand(x: Any) -> Any:
-    """A non-tensor operand as NumPy sees it, or None when Tensor should not handle it."""
-    if isinstance(x, _PLAIN):
-        return x
-    if isinstance(x, list | tuple):
-        return np.asarray(x, dtype=np.float64)
-    return None
-
-
-def _value(x: Any) -> Any:
-    return x.data if x.__class__ is Tensor else x
-
-
-# --- making results ------------------------------------------------------------------------------
-
-
-def _const(y: Any) -> Tensor:
-    """A result outside the graph."""
-    t = _new(Tensor)
-    t.data = y
-    t.grad = None
-    t.requires_grad = False
-    t._parents = ()
-    t._inputs = ()
-    t._op = None
-    t._seq = _next_seq()
-    t._g = None
-    if _ANOMALY:
-        _anomaly.check_forward(t, None)
-    return t
-
-
-def _node(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
-    """A result inside the graph (the caller checked that some parent requires gradients)."""
-    if not _GRAD_ENABLED:
-        return _const(y)
-    t = _new(Tensor)
-    t.data = y
-    t.grad = None
-    t.requires_grad = True
-    t._parents = parents
-    t._inputs = inputs
-    t._op = op
-    t._seq = _next_seq()
-    t._g = None
-    if _ANOMALY:
-        _anomaly.check_forward(t, op)
-    return t
-
-
-# _unary and _binary repeat _node's body: they run once per operation, and a call less is a
-# measurable share of an operation on small arrays.
-
-
-def _unary(y: Any, a: Tensor, inputs: tuple[Any, ...], op: Op) -> Tensor:
-    if not (a.requires_grad and _GRAD_ENABLED):
-        return _const(y)
-    t = _new(Tensor)
-    t.data = y
-    t.grad = None
-    t.requires_grad = True
-    t._parents = (a,)
-    t._inputs = inputs
-    t._op = op
-    t._seq = _next_seq()
-    t._g = None
-    if _ANOMALY:
-        _anomaly.check_forward(t, op)
-    return t
-
-
-def _binary(y: Any, a: Tensor | None, b: Tensor | None, inputs: tuple[Any, ...], op: Op) -> Tensor:
-    if not (
-        _GRAD_ENABLED
-        and ((a is not None and a.requires_grad) or (b is not None and b.requires_grad))
-    ):
-        return _const(y)
-    t = _new(Tensor)
-    t.data = y
-    t.grad = None
-    t.requires_grad = True
-    t._parents = (a, b)
-    t._inputs = inputs
-    t._op = op
-    t._seq = _next_seq()
-    t._g = None
-    if _ANOMALY:
-        _anomaly.check_forward(t, op)
-    return t
-
-
-def _nary(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
-    for p in parents:
-        if p is not None and p.requires_grad:
-            return _node(y, parents, inputs, op)
-    return _const(y)
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Within this block operations record no graph (for evaluation and parameter updates).
-
-    >>> w = Tensor([1.0], requires_grad=True)
-    >>> with no_grad():
-    ...     y = w * 2
-    >>> y.requires_grad
-    False
-    """
-    global _GRAD_ENABLED
-    before = _GRAD_ENABLED
-    _GRAD_ENABLED = False
-    try:
-        yield
-    finally:
-        _GRAD_ENABLED = before
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record the graph again inside a `no_grad` block (used for `create_graph`)."""
-    global _GRAD_ENABLED
-    before = _GRAD_ENABLED
-    _GRAD_ENABLED = True
-    try:
-        yield
-    finally:
-        _GRAD_ENABLED = before
-
-
-def set_anomaly(on: bool) -> bool:
-    """Switch the forward checks of anomaly mode; returns the previous setting."""
-    global _ANOMALY
-    before = _ANOMALY
-    _ANOMALY = on
-    return before
-
-
-def anomaly_on() -> bool:
-    return _ANOMALY
-
-
 def tensor(
     data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None
 ) -> Tensor:
@@ -473,7 +325,8 @@ def tensor(
 
 
 # The modules below use Tensor; they are imported last so that each can import this one.
-from calcml.autodiff import anomaly as _anomaly  # noqa: E402
+from calcml.autodiff.graph import _const, _next_seq, _unary, _value  # noqa: E402, I001
+
 from calcml.autodiff import arithmetic as _arith  # noqa: E402
 from calcml.autodiff import engine as _engine  # noqa: E402
 from calcml.autodiff import ops as _ops  # noqa: E402

@@ -153,7 +153,7 @@ def _operation(node: Expr) -> Callable[..., Any]:
     return _power
 
 
-def compile(  # noqa: A001 - the verb users expect, as in `cm.compile`
+def compile(
     exprs: Expr | Iterable[Expr], variables: Iterable[Symbol | str] | None = None
 ) -> Callable[..., Any]:
     """One vectorized function computing one or many expressions, sharing their common parts.

@@ -17,7 +17,7 @@ import numbers
 import weakref
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from calcml.core.errors import DomainError, LimitError
 from calcml.core.limits import MAX_INTEGER_BITS
@@ -33,7 +33,7 @@ class Expr:
     """Base of every expression node. Never build nodes directly: use the operators or functions."""
 
     __slots__ = ("__weakref__", "args", "key")
-    _table: weakref.WeakValueDictionary[tuple, Expr] = weakref.WeakValueDictionary()
+    _table: ClassVar[weakref.WeakValueDictionary[tuple, Expr]] = weakref.WeakValueDictionary()
     rank = 9
 
     args: tuple[Expr, ...]
@@ -573,7 +573,8 @@ def apply(prim: Primitive, arg: Any) -> Expr:
         simple = prim.simplify(arg)
         if simple is not None:
             return simple
-    node = Apply._intern((Apply, prim.name, arg), (arg,), (4, prim.name, arg.key))
+    height = arg.key[2] + 1 if isinstance(arg, Apply) else 1  # deep chains compare in O(1)
+    node = Apply._intern((Apply, prim.name, arg), (arg,), (4, prim.name, height, arg.key))
     if not hasattr(node, "prim"):
         object.__setattr__(node, "prim", prim)
     return node

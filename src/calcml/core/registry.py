@@ -120,7 +120,8 @@ def _sqrt_n(n: int, scale: Fraction = Fraction(1)) -> Expr:
 
 
 _SIN = {
-    Fraction(0): ZERO, Fraction(1, 6): number(Fraction(1, 2)), Fraction(1, 4): _sqrt_n(2, Fraction(1, 2)),
+    Fraction(0): ZERO, Fraction(1, 6): number(Fraction(1, 2)),
+    Fraction(1, 4): _sqrt_n(2, Fraction(1, 2)),
     Fraction(1, 3): _sqrt_n(3, Fraction(1, 2)), Fraction(1, 2): ONE,
     Fraction(2, 3): _sqrt_n(3, Fraction(1, 2)), Fraction(3, 4): _sqrt_n(2, Fraction(1, 2)),
     Fraction(5, 6): number(Fraction(1, 2)), Fraction(1): ZERO,
@@ -156,10 +157,13 @@ def _log_exact(x: Expr) -> Expr | None:
     return None
 
 
+_NON_NEGATIVE = ("abs", "exp", "cosh", "sigmoid", "softplus", "relu")
+
+
 def _abs_exact(x: Expr) -> Expr | None:
     if isinstance(x, Number):
         return number(abs(x.value))
-    if isinstance(x, Apply) and x.prim.name in ("abs", "exp", "cosh", "sigmoid", "softplus", "relu"):
+    if isinstance(x, Apply) and x.prim.name in _NON_NEGATIVE:
         return x  # already non-negative
     return None
 
@@ -302,8 +306,10 @@ RELU = _record("relu", lambda x: np.maximum(x, 0), lambda x: heaviside(x), "relu
 
 PRIMITIVES: dict[str, Primitive] = {
     p.name: p
-    for p in (EXP, LOG, SIN, COS, TAN, COT, SEC, CSC, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH,
-              ACOSH, ATANH, ABS, SIGN, HEAVISIDE, ERF, SIGMOID, SOFTPLUS, RELU)  # fmt: skip
+    for p in (
+        EXP, LOG, SIN, COS, TAN, COT, SEC, CSC, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH,
+        ACOSH, ATANH, ABS, SIGN, HEAVISIDE, ERF, SIGMOID, SOFTPLUS, RELU,
+    )
 }
 
 exp, log, sin, cos, tan, cot, sec, csc = EXP, LOG, SIN, COS, TAN, COT, SEC, CSC

@@ -28,7 +28,7 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+    if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
         return str(value)
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}

@@ -74,7 +74,7 @@ def derivative_at(expr: Any, at: Any, var: Any = None, n: int = 1) -> Expr | flo
 
 @dataclass(frozen=True)
 class Tangent:
-    """The tangent line y = f(a) + f'(a)·(x − a): the slope is the derivative's geometric meaning."""
+    """The tangent line y = f(a) + f'(a)·(x − a): the derivative is the line's slope."""
 
     function: Expr
     var: Symbol

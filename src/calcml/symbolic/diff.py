@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from calcml.core.errors import LimitError, VerificationError
 from calcml.core.expr import (
+    MINUS_ONE,
     ONE,
     ZERO,
     Add,
@@ -35,6 +36,69 @@ from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import Check, check_derivative
 
 _NAMES = "uvwpqrstabcdefghijklmnoz"
+
+
+class _Lazy:
+    """An unevaluated sum or product of derivatives.
+
+    Canonical products flatten, so building d/dx of a depth-n chain level by level would make n
+    products of 1, 2, …, n factors: quadratic. Derivatives are combined lazily instead and put
+    in canonical form once, at the end, each maximal product or sum in one call: linear.
+    """
+
+    __slots__ = ("args", "op")
+
+    def __init__(self, op, args: tuple):
+        self.op = op
+        self.args = args
+
+
+def _lazy_mul(*factors):
+    out = []
+    for f in factors:
+        if f is ZERO:
+            return ZERO
+        if f is not ONE:
+            out.append(f)
+    if not out:
+        return ONE
+    return out[0] if len(out) == 1 else _Lazy(mul, tuple(out))
+
+
+def _lazy_add(*terms):
+    out = [t for t in terms if t is not ZERO]
+    if not out:
+        return ZERO
+    return out[0] if len(out) == 1 else _Lazy(add, tuple(out))
+
+
+def _materialize(root) -> Expr:
+    """Canonical form of a lazy DAG, gathering nested same-kind nodes into one call."""
+    done: dict[int, Expr] = {}
+    stack = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, Expr) or id(node) in done:
+            continue
+        leaves = _gather(node)
+        if not ready:
+            stack.append((node, True))
+            stack.extend((leaf, False) for leaf in leaves if isinstance(leaf, _Lazy))
+            continue
+        done[id(node)] = node.op(*(leaf if isinstance(leaf, Expr) else done[id(leaf)]
+                                   for leaf in leaves))  # fmt: skip
+    return root if isinstance(root, Expr) else done[id(root)]
+
+
+def _gather(node: _Lazy) -> list:
+    leaves, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Lazy) and item.op is node.op:
+            stack.extend(reversed(item.args))
+        else:
+            leaves.append(item)
+    return leaves
 
 
 @dataclass(frozen=True)
@@ -65,6 +129,9 @@ class _Differentiator:
         self.with_steps = with_steps
         self.memo: dict[Expr, tuple[Expr, Step | None]] = {}
         self.op = f"d/d{var.name}"
+        # with steps, every node's derivative is shown, so combine canonically right away
+        self.mul = mul if with_steps else _lazy_mul
+        self.add = add if with_steps else _lazy_add
         self.names = _chain_names(root, var) if with_steps else {}
         taken = {s.name for s in root.free_symbols}
         self.free_names = [n for n in _NAMES if n not in taken]
@@ -75,11 +142,17 @@ class _Differentiator:
                 self.memo[node] = self._one(node)
         return self.memo[root]
 
+    def result(self, root: Expr) -> tuple[Expr, Step | None]:
+        derivative, step = self.derive(root)
+        return _materialize(derivative), step
+
     def d(self, node: Expr) -> Expr:
-        return self.derive(node)[0]
+        found = self.memo.get(node)
+        return (found if found is not None else self.derive(node))[0]
 
     def step(self, node: Expr) -> Step | None:
-        return self.derive(node)[1]
+        found = self.memo.get(node)
+        return (found if found is not None else self.derive(node))[1]
 
     def _make(self, rule: str, node: Expr, result: Expr, subs: tuple = (), details: tuple = ()):
         if not self.with_steps:
@@ -97,7 +170,7 @@ class _Differentiator:
         if self._constant(node):
             return self._make("constant", node, ZERO)
         if isinstance(node, Add):
-            result = add(*(self.d(t) for t in node.args))
+            result = self.add(*(self.d(t) for t in node.args))
             return self._make("sum", node, result, tuple(self.step(t) for t in node.args))
         if isinstance(node, Mul):
             return self._product(node)
@@ -114,7 +187,7 @@ class _Differentiator:
         constant = [f for f in node.args if self.d(f) is ZERO]
         if len(varying) == 1:
             f = varying[0]
-            result = mul(*constant, self.d(f))
+            result = self.mul(*constant, self.d(f))
             return self._make("constant multiple", node, result, (self.step(f),),
                               (("c", mul(*constant)),))  # fmt: skip
         num = [f for f in varying if not _is_reciprocal(f)]
@@ -127,13 +200,14 @@ class _Differentiator:
         terms = []
         for i, f in enumerate(varying):
             others = varying[:i] + varying[i + 1 :]
-            terms.append(mul(self.d(f), *others))
-        result = mul(*constant, add(*terms))
+            terms.append(self.mul(self.d(f), *others))
+        result = self.mul(*constant, self.add(*terms))
         return self._make("product", node, result, tuple(self.step(f) for f in varying))
 
     def _quotient(self, node: Expr, constant: list[Expr], num: Expr, den: Expr):
         dn, dd = self.d(num), self.d(den)
-        result = mul(*constant, add(mul(dn, den), -mul(num, dd)), power(den, -2))
+        result = self.mul(*constant, self.add(self.mul(dn, den), self.mul(MINUS_ONE, num, dd)),
+                          power(den, -2))
         details = (("f", num), ("g", den))
         return self._make("quotient", node, result, (self.step(num), self.step(den)), details)
 
@@ -146,7 +220,8 @@ class _Differentiator:
         if db is ZERO:
             outer = mul(node, _ln(base))
             return self._chain(node, "exponential", exp, outer, lambda u: power(base, u))
-        result = mul(node, add(mul(de, _ln(base)), mul(exp, db, power(base, -1))))
+        result = self.mul(node, self.add(self.mul(de, _ln(base)),
+                                         self.mul(exp, db, power(base, -1))))
         return self._make("general power", node, result, (self.step(base), self.step(exp)))
 
     def _function(self, node: Apply) -> tuple[Expr, Step | None]:
@@ -157,7 +232,7 @@ class _Differentiator:
     def _chain(self, node: Expr, rule: str, inner: Expr, outer: Expr, rebuild) -> tuple:
         """`outer` is f'(inner); apply the chain rule unless inner is the variable itself."""
         d_inner = self.d(inner)
-        result = mul(outer, d_inner)
+        result = self.mul(outer, d_inner)
         if inner is self.var or not self.with_steps:
             return self._make(rule, node, result)
         u = symbol(self.free_names[min(self.names.get(node, 0), len(self.free_names) - 1)])
@@ -228,7 +303,7 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
     current, tree = f, None
     for _ in range(n):
         previous = current
-        current, tree = _Differentiator(x, with_steps, previous).derive(previous)
+        current, tree = _Differentiator(x, with_steps, previous).result(previous)
         simpler = simplify(current)
         if simpler is not current and with_steps and tree is not None:
             tree = Step("derivative", previous, simpler,

@@ -138,7 +138,7 @@ def simplify(expr: Expr) -> Expr:
     >>> simplify(parse("(x+1)^2 - x^2"))
     2*x + 1
     """
-    if expr.size() > MAX_SIMPLIFY_NODES:
+    if _too_big(expr):
         return expr
     best, best_cost = expr, _cost(expr)
     for rewrite in REWRITES:
@@ -149,6 +149,16 @@ def simplify(expr: Expr) -> Expr:
         if cost < best_cost:
             best, best_cost = candidate, cost
     return best
+
+
+def _too_big(expr: Expr) -> bool:
+    """More than MAX_SIMPLIFY_NODES distinct nodes, or a printed tree many times larger."""
+    tree: dict[Expr, int] = {}
+    for count, node in enumerate(expr.walk()):
+        if count > MAX_SIMPLIFY_NODES:
+            return True
+        tree[node] = 1 + sum(tree[a] for a in node.args)
+    return tree[expr] > 20 * MAX_SIMPLIFY_NODES
 
 
 def _cost(expr: Expr) -> int:
