@@ -67,7 +67,8 @@ def test_explain_text_and_dot() -> None:
     e = explain(network())
     text = e.text()
     assert "forward:" in text and "backward" in text
-    assert "h1 = sigmoid(z1)" in text
+    assert "h1 = sigmoid(z1)" in text and "= sub(out, 1) =" in text
+    assert "·(-1) =" in text  # ∂(v2·h2)/∂h2 = v2 = -1, shown in parentheses
     assert "∂L/∂w11 = ∂L/∂" in text
     dot = to_dot(network())
     assert dot.startswith("digraph") and dot.rstrip().endswith("}")

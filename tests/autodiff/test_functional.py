@@ -122,3 +122,10 @@ def test_transforms_accept_tensors() -> None:
 def test_float32_arguments() -> None:
     g = grad(lambda t: (t * t).sum())(np.ones(2, dtype=np.float32))
     assert g.dtype == np.float32
+
+
+def test_transforms_record_inside_no_grad() -> None:
+    from calcml.autodiff import no_grad
+
+    with no_grad():
+        assert grad(lambda t: t * t)(3.0) == 6.0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis.extra.numpy import mutually_broadcastable_shapes
 
 import calcml as cm
 from calcml.autodiff import (
@@ -144,3 +146,12 @@ def test_cross_entropy_gradient_is_softmax_minus_one_hot() -> None:
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(z.grad, (p - np.eye(3)[labels]) / 5, atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes=mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3))
+def test_broadcasting_any_shapes(shapes) -> None:
+    a_shape, b_shape = shapes.input_shapes
+    g = np.random.default_rng(len(a_shape) + 3 * len(b_shape))
+    a, b = g.uniform(0.5, 2.0, a_shape), g.uniform(0.5, 2.0, b_shape)
+    check_grads(lambda a, b: a * b + a / b - b, a, b, order=1)

@@ -76,3 +76,9 @@ def test_exit_codes(args, code, words):
     assert r.exit_code == code, r.output
     assert words in r.output and "Traceback" not in r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_expression_with_leading_minus_is_not_an_option():
+    r = run("-x^2", "--from", "-1", "--to", "0", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["result"] == "-1/3"

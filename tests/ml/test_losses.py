@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.ml import losses as L
 from calcml.ml import penalties as P
 from calcml.ml._tensor import sigmoid

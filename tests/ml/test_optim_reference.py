@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.ml import optim
 from calcml.ml.data import load_breast_cancer
 from calcml.ml.losses import bce_with_logits

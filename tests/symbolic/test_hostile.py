@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calcml.core.errors import CalcmlError, DomainError, LimitError, ParseError
 from calcml.core.expr import Expr
@@ -98,6 +100,9 @@ def _hang_guard(seconds: float) -> Iterator[None]:
     def _stop(signum: int, frame: object) -> None:
         raise TimeoutError(f"parse ran for more than {seconds} s")
 
+    if not hasattr(signal, "SIGALRM"):  # not on Windows: the CPU-time check still applies
+        yield
+        return
     previous = signal.signal(signal.SIGALRM, _stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -182,3 +187,39 @@ def test_deep_chains_of_every_kind_stop_at_the_nesting_limit(text: str, error: t
     result, cpu, _ = _outcome(text, None)
     assert isinstance(result, error), repr(result)
     assert cpu < CPU_SECONDS
+
+
+TEXT_PIECES = [
+    "x", "y", "2", "0", "1.5", "e", "pi", "π", "sin", "ln", "log", "sqrt", "abs", "max", "(", ")",
+    "|", "^", "**", "*", "/", "+", "-", " ", ",", "²", "⁻¹", "√", "1e308", "0.0", "=", "f",
+    "theta", "_", ".", "1/3", "sin^2", "sin^-1", "#", "·", "\u200b",
+]  # fmt: skip
+LATEX_PIECES = ["\\frac", "\\sqrt", "{", "}", "[", "]", "\\left(", "\\right)", "\\left|",
+                "\\right|", "\\left.", "\\right|_{x=1}", "^", "_", "x", "2", "12", "\\sin",
+                "\\log", "\\pi", "\\cdot", " ", "e", "\\mathit{ab}", "\\sigma", "(", ")",
+                "|", "-", "=", "\\alpha", "1.5 \\cdot 10^{-5}", ",", "$", "%"]  # fmt: skip
+
+
+def _ends_well(text: str, latex: bool | None) -> None:
+    result, cpu, _ = _outcome(text, latex)
+    assert isinstance(result, Expr | CalcmlError), f"{text!r}: {result!r}"
+    assert isinstance(result, Expr) or "\n" not in str(result)
+    assert cpu < CPU_SECONDS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEXT_PIECES), min_size=1, max_size=14).map("".join))
+def test_random_text_from_meaningful_pieces_never_crashes(text: str):
+    _ends_well(text, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(LATEX_PIECES), min_size=1, max_size=14).map("".join))
+def test_random_latex_from_meaningful_pieces_never_crashes(text: str):
+    _ends_well(text, True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_random_unicode_never_crashes(text: str):
+    _ends_well(text, None)

@@ -22,7 +22,7 @@ import numpy as np
 
 from calcml.autodiff.engine import chain_rule_step, gradients
 from calcml.autodiff.tensor import Tensor
-from calcml.core.expr import Expr, as_expr, symbol
+from calcml.core.expr import Expr, Symbol, as_expr, symbol
 
 #: explain() is for graphs a person reads; beyond this it refuses instead of printing pages.
 MAX_EXPLAIN_NODES = 2000
@@ -53,6 +53,7 @@ class NodeInfo:
         label: the tensor's name, else `n{index}`.
         op: the operation that made it; "input" for leaves.
         inputs: indices of the nodes it was computed from (-1 for a constant operand).
+        constants: the constant operands' values, in the places where `inputs` holds -1.
         value: its value.
         grad: ∂L/∂node, or None for constants that take no gradient.
         edges: the chain-rule step at this node, one `Edge` per input that takes a gradient.
@@ -62,6 +63,7 @@ class NodeInfo:
     label: str
     op: str
     inputs: tuple[int, ...]
+    constants: tuple[Any, ...]
     value: np.ndarray
     grad: np.ndarray | None
     edges: tuple[Edge, ...]
@@ -74,6 +76,10 @@ def _fmt(a: Any) -> str:
     if arr.size == 1:
         return f"{float(arr.reshape(())):.6g}"
     return np.array2string(arr, precision=4, suppress_small=True, separator=", ").replace("\n", "")
+
+
+def _paren(text: str) -> str:
+    return f"({text})" if text.startswith("-") else text
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,10 @@ class Explanation:
         """The forward pass, then the backward pass as chain-rule sums, one line per node."""
         lines = ["forward:"]
         for n in self.nodes:
-            args = ", ".join(self.nodes[i].label if i >= 0 else "const" for i in n.inputs)
+            args = ", ".join(
+                self.nodes[i].label if i >= 0 else _fmt(c)
+                for i, c in zip(n.inputs, n.constants, strict=True)
+            )
             what = f"{n.op}({args})" if n.inputs else n.op
             lines.append(f"  {n.label} = {what} = {_fmt(n.value)}")
         lines.append(f"backward (∂L/∂node, L = {self.loss.label}):")
@@ -118,7 +127,7 @@ class Explanation:
             terms = [f"∂L/∂{u.label}·∂{u.label}/∂{n.label}" for u, _ in users.get(n.index, [])]
             steps = []
             for u, e in users.get(n.index, []):
-                local = f"{u.op}'s vjp" if e.local is None else _fmt(e.local)
+                local = f"{u.op}'s vjp" if e.local is None else _paren(_fmt(e.local))
                 steps.append(f"{_fmt(u.grad)}·{local}")
             lhs = f"  ∂L/∂{n.label} = " + (" + ".join(terms) or "0")
             lines.append(f"{lhs} = {' + '.join(steps) or '0'} = {_fmt(n.grad)}")
@@ -202,11 +211,15 @@ def explain(loss: Tensor) -> Explanation:
                 Edge(index[id(t._parents[k])], local, sent)  # type: ignore[index]
                 for k, local, sent in chain_rule_step(t, g)
             )
-        inputs = tuple(-1 if p is None else index[id(p)] for p in (t._parents or ()))
+        parents = t._parents or ()
+        inputs = tuple(-1 if p is None else index[id(p)] for p in parents)
+        constants = tuple(
+            x if p is None else None for p, x in zip(parents, t._inputs or (), strict=False)
+        )
         label = t.name or f"n{i}"
         op = t._op.name if t._op is not None else ("input" if t.requires_grad else "constant")
         value = np.array(t.data)
-        nodes.append(NodeInfo(i, label, op, inputs, value, g, edges))
+        nodes.append(NodeInfo(i, label, op, inputs, constants, value, g, edges))
     return Explanation(tuple(nodes))
 
 
@@ -215,12 +228,12 @@ def to_dot(loss: Tensor) -> str:
     return explain(loss).to_dot()
 
 
-def trace(f: Callable[..., Any], *names: str) -> Expr:
+def trace(f: Callable[..., Any], *names: str | Symbol) -> Expr:
     """The calcml expression a Python function of scalars computes, by calling it on symbols.
 
     Arguments:
         f: a function written with calcml functions and operators (`cm.sin`, `**`, ...).
-        names: the symbols' names; by default the function's parameter names.
+        names: the symbols (or their names); by default the function's parameter names.
 
     Returns:
         the expression (use `calcml.diff` on it, or `calcml.compile` it).
@@ -231,4 +244,4 @@ def trace(f: Callable[..., Any], *names: str) -> Expr:
     """
     if not names:
         names = tuple(inspect.signature(f).parameters)
-    return as_expr(f(*[symbol(n) for n in names]))
+    return as_expr(f(*[symbol(n) if isinstance(n, str) else n for n in names]))

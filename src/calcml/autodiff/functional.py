@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.engine import gradients
-from calcml.autodiff.graph import _unary
+from calcml.autodiff.graph import _unary, enable_grad
 from calcml.autodiff.ops import stack
 from calcml.autodiff.tensor import Op, Tensor
 
@@ -86,7 +86,7 @@ def _run(
     call = list(args)
     for i, leaf in zip(nums, leaves, strict=True):
         call[i] = leaf
-    with _inside():
+    with _inside(), enable_grad():  # a transform records even inside no_grad()
         out = f(*call, **kwargs)
     return out, leaves
 

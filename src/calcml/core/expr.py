@@ -208,11 +208,11 @@ class Constant(Expr):
 
     @property
     def name(self) -> str:
-        return self.key[1]
+        return self.key[1][1]
 
     @property
     def value(self) -> float:
-        return self.key[2]
+        return self.key[1][2]
 
     def __reduce__(self):
         return (constant, (self.name, self.value))
@@ -226,7 +226,7 @@ class Symbol(Expr):
 
     @property
     def name(self) -> str:
-        return self.key[1]
+        return self.key[1][1]
 
     @property
     def func(self) -> Any:
@@ -295,6 +295,16 @@ class Mul(Expr):
         return mul
 
 
+def _compound_key(rank: int, args: tuple[Expr, ...]) -> tuple:
+    return _sort_key((rank, tuple(a.key for a in args)))
+
+
+def _sort_key(own: tuple, exp_key: tuple = (0, 1, "int")) -> tuple:
+    """Numbers sort by value (rank 0); every other node as (1, its base's key, its exponent's
+    key), so x, x^2, x^3 sit together. Each position holds one type, so any two keys compare."""
+    return (1, own, exp_key)
+
+
 # --- leaves ----------------------------------------------------------------------------------
 
 
@@ -316,7 +326,7 @@ def number(value: Real) -> Number:
 
 def symbol(name: str) -> Symbol:
     """The real variable called `name`."""
-    return Symbol._intern((Symbol, name), (), (2, name))
+    return Symbol._intern((Symbol, name), (), _sort_key((2, name)))
 
 
 def symbols(names: str) -> tuple[Symbol, ...]:
@@ -325,7 +335,7 @@ def symbols(names: str) -> tuple[Symbol, ...]:
 
 
 def constant(name: str, value: float) -> Constant:
-    return Constant._intern((Constant, name), (), (1, name, value))
+    return Constant._intern((Constant, name), (), _sort_key((1, name, value)))
 
 
 ZERO = number(0)
@@ -353,7 +363,7 @@ def _split_coeff(term: Expr) -> tuple[Real, Expr]:
     if isinstance(term, Mul) and isinstance(term.args[0], Number):
         rest = term.args[1:]
         return term.args[0].value, rest[0] if len(rest) == 1 else Mul._intern(
-            (Mul, *rest), rest, (6, *(a.key for a in rest))
+            (Mul, *rest), rest, _compound_key(6, rest)
         )
     return 1, term
 
@@ -388,7 +398,7 @@ def add(*terms: Any) -> Expr:
         return out[0]
     out.sort(key=_key)
     args = tuple(out)
-    return Add._intern((Add, *args), args, (5, *(a.key for a in args)))
+    return Add._intern((Add, *args), args, _compound_key(5, args))
 
 
 def _key(e: Expr) -> tuple:
@@ -437,7 +447,7 @@ def mul(*factors: Any) -> Expr:
     if len(out) == 1:
         return out[0]
     args = tuple(out)
-    return Mul._intern((Mul, *args), args, (6, *(a.key for a in args)))
+    return Mul._intern((Mul, *args), args, _compound_key(6, args))
 
 
 def _pow_of(base: Expr, exp: Expr) -> Expr:
@@ -481,7 +491,8 @@ def power(base: Any, exp: Any) -> Expr:
         from calcml.core.registry import ABS
 
         return power(apply(ABS, base.args[0]), mul(base.args[1], exp))
-    return Pow._intern((Pow, base, exp), (base, exp), (*base.key, (exp.key,)))
+    base_key = base.key[1] if base.key[0] == 1 and not isinstance(base, Pow) else (3, base.key)
+    return Pow._intern((Pow, base, exp), (base, exp), (1, base_key, exp.key))
 
 
 def _is_even_integer(e: Expr) -> bool:
@@ -573,8 +584,9 @@ def apply(prim: Primitive, arg: Any) -> Expr:
         simple = prim.simplify(arg)
         if simple is not None:
             return simple
-    height = arg.key[2] + 1 if isinstance(arg, Apply) else 1  # deep chains compare in O(1)
-    node = Apply._intern((Apply, prim.name, arg), (arg,), (4, prim.name, height, arg.key))
+    height = arg.key[1][2] + 1 if isinstance(arg, Apply) else 1  # deep chains compare in O(1)
+    own = (4, prim.name, height, arg.key)
+    node = Apply._intern((Apply, prim.name, arg), (arg,), _sort_key(own))
     if not hasattr(node, "prim"):
         object.__setattr__(node, "prim", prim)
     return node

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.core import registry
 
 

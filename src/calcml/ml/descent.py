@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.core.errors import CalcmlError
 from calcml.ml.optim import make_optimizer
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.ml import losses
 from calcml.ml._threads import one_blas_thread
 from calcml.ml.optim import SGD, Newton

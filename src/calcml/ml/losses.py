@@ -8,7 +8,7 @@ conventions at kinks (|x|' = 0 at 0; the hinge's clamp passes the gradient at th
 finite and accurate at extreme logits (stable softplus and log-sum-exp forms).
 
 >>> import numpy as np
->>> from calcml.autodiff.tensor import Tensor
+>>> from calcml.autodiff import Tensor
 >>> z = Tensor(np.array([0.0, 2.0]), requires_grad=True)
 >>> loss = bce_with_logits(z, np.array([0.0, 1.0]))
 >>> round(float(loss.data), 6)
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.ml._tensor import (
     absolute,
     as_tensor,

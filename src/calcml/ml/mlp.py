@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor, no_grad
+from calcml.autodiff import Tensor, no_grad
 from calcml.ml import losses
 from calcml.ml.linear import accuracy_score, r2_score
 from calcml.ml.nn import MLP

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.core import registry
 from calcml.ml._tensor import as_tensor
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff import Tensor
 from calcml.ml._tensor import absolute, as_tensor, sqrt
 
 

@@ -23,7 +23,7 @@ def _pyplot() -> Any:
 
 def _grid_values(fn: Any, xs: np.ndarray, ys: np.ndarray | None) -> np.ndarray:
     """f on a grid, through the same function the descent used (tensors of one coordinate)."""
-    from calcml.autodiff.tensor import Tensor, no_grad
+    from calcml.autodiff import Tensor, no_grad
 
     with no_grad(), np.errstate(all="ignore"):
         if ys is None:

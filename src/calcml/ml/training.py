@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Tensor, no_grad
+from calcml.autodiff import Tensor, no_grad
 from calcml.ml._threads import one_blas_thread
 from calcml.ml.data import batches, split_indices
 from calcml.ml.optim import Optimizer

@@ -6,8 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from calcml.core.errors import VerificationError
 from calcml.core.expr import Expr, Symbol, as_expr
-from calcml.symbolic.diff import diff
+from calcml.symbolic.diff import diff, reverse_partials
+from calcml.symbolic.simplify import simplify
+from calcml.symbolic.verify import Check, check_gradient
 from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
 
 
@@ -20,15 +23,27 @@ def _variables(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:
     return [to_symbol(w) for w in wrt]
 
 
-def gradient(expr: Any, wrt: Any = None) -> list[Expr]:
+def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     """∇f: the partial derivatives of a scalar expression, in the order of `wrt`.
+
+    All partials come from one reverse sweep over the expression's DAG, and the whole gradient
+    is checked at once against central differences along a random direction.
 
     >>> import calcml as cm
     >>> cm.gradient("x^2*y + y^3", "x, y")
     [2*x*y, x**2 + 3*y**2]
     """
     f = to_expr(expr)
-    return [diff(f, v) for v in _variables(f, wrt)]
+    xs = _variables(f, wrt)
+    grads = [simplify(g) for g in reverse_partials(f, xs)]
+    if verify:
+        _require(check_gradient(f, grads, xs), f"the gradient of {f}")
+    return grads
+
+
+def _require(check: Check, what: str) -> None:
+    if not check.passed and check.points >= 3:
+        raise VerificationError(f"{what} failed its numeric check: {check.note}")
 
 
 def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
@@ -40,11 +55,11 @@ def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
     """
     fs = [to_expr(e) for e in exprs]
     xs = _variables(fs, wrt)
-    return [[diff(f, v) for v in xs] for f in fs]
+    return [gradient(f, xs) for f in fs]
 
 
-def hessian(expr: Any, wrt: Any = None) -> list[list[Expr]]:
-    """The Hessian matrix H[i][j] = ∂²f/∂x_i∂x_j (symmetric: each pair computed once).
+def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Expr]]:
+    """The Hessian matrix H[i][j] = ∂²f/∂x_i∂x_j: the Jacobian of the gradient.
 
     >>> import calcml as cm
     >>> cm.hessian("x^2*y", "x y")
@@ -52,12 +67,14 @@ def hessian(expr: Any, wrt: Any = None) -> list[list[Expr]]:
     """
     f = to_expr(expr)
     xs = _variables(f, wrt)
-    first = [diff(f, v) for v in xs]
-    h: list[list[Expr]] = [[as_expr(0)] * len(xs) for _ in xs]
-    for i, gi in enumerate(first):
-        for j in range(i, len(xs)):
-            h[i][j] = h[j][i] = diff(gi, xs[j])
-    return h
+    first = gradient(f, xs, verify=verify)
+    rows = []
+    for g in first:
+        row = [simplify(h) for h in reverse_partials(g, xs)]
+        if verify:
+            _require(check_gradient(g, row, xs), f"a row of the Hessian of {f}")
+        rows.append(row)
+    return rows
 
 
 def derivative_at(expr: Any, at: Any, var: Any = None, n: int = 1) -> Expr | float:

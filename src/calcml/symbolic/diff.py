@@ -271,6 +271,45 @@ def _chain_names(root: Expr, var: Symbol) -> dict[Expr, int]:
     return depth
 
 
+def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
+    """All first partials of `f` in one reverse sweep over its DAG (symbolic backpropagation).
+
+    Each node's adjoint (∂f/∂node) is the sum over its parents of the parent's adjoint times the
+    local derivative, so a gradient costs one pass, not one pass per variable.
+    """
+    order = list(f.walk())
+    adjoint: dict[Expr, list] = {f: [ONE]}
+    total: dict[Expr, object] = {}
+    for node in reversed(order):
+        parts = adjoint.pop(node, None)
+        if parts is None:
+            continue
+        bar = _lazy_add(*parts)
+        total[node] = bar
+        for child, local in _local_partials(node):
+            adjoint.setdefault(child, []).append(_lazy_mul(bar, local))
+    return [_materialize(total.get(v, ZERO)) for v in variables]
+
+
+def _local_partials(node: Expr) -> list[tuple[Expr, Expr]]:
+    """(child, ∂node/∂child) for each child that is not a number."""
+    if isinstance(node, Add):
+        return [(a, ONE) for a in node.args if not isinstance(a, Number)]
+    if isinstance(node, Mul):
+        args = node.args
+        return [(a, mul(*args[:i], *args[i + 1 :])) for i, a in enumerate(args)
+                if not isinstance(a, Number)]  # fmt: skip
+    if isinstance(node, Pow):
+        base, exp = node.base, node.exp
+        out = [(base, mul(exp, power(base, add(exp, -1))))]
+        if not isinstance(exp, Number):
+            out.append((exp, mul(node, _ln(base))))
+        return out
+    if isinstance(node, Apply):
+        return [(node.arg, node.prim.partial(node.arg))]
+    return []
+
+
 def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True):
     """The n-th derivative of `expr` with respect to `var`.
 

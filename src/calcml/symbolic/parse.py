@@ -227,9 +227,24 @@ class _Source:
     def _normalize(self, text: str) -> str:
         out: list[str] = []
         cols: list[int] = []
+        invisible: list[int] = []  # invisible characters since the last visible one
+        before = ""
         for i, ch in enumerate(text):
-            keep = ch.isascii() or ch in _KEEP
-            piece = ch if keep else _OPERATORS.get(ch) or _foreign(text, i)
+            if ch in _INVISIBLE or (not ch.isascii() and unicodedata.category(ch) == "Cf"):
+                if ch in _BIDI:
+                    raise ParseError(f"bidirectional control {_describe(ch)} at column {i + 1} "
+                                     "is not allowed", i + 1)  # fmt: skip
+                invisible.append(i)
+                piece = " "
+            else:
+                if invisible and before.isalnum() and ch.isalnum():
+                    j = invisible[0]
+                    raise ParseError(f"invisible character {_describe(text[j])} at column "
+                                     f"{j + 1} inside a name", j + 1)  # fmt: skip
+                invisible.clear()
+                before = ch
+                keep = ch.isascii() or ch in _KEEP
+                piece = ch if keep else _OPERATORS.get(ch) or _foreign(ch, i + 1)
             out.append(piece)
             cols.extend([i + 1] * len(piece))
         self.cols = cols
@@ -240,18 +255,9 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
 
 
-def _foreign(text: str, i: int) -> str:
+def _foreign(ch: str, col: int) -> str:
     """The ASCII a non-ASCII character stands for, or a ParseError saying why there is none."""
-    ch, col = text[i], i + 1
     category = unicodedata.category(ch)
-    if ch in _BIDI:
-        raise ParseError(f"bidirectional control {_describe(ch)} at column {col} is not allowed",
-                         col)  # fmt: skip
-    if ch in _INVISIBLE or category == "Cf":
-        if _inside_name(text, i):
-            raise ParseError(f"invisible character {_describe(ch)} at column {col} inside a name",
-                             col)  # fmt: skip
-        return " "
     if ch.isspace():
         return " "
     if category.startswith("M"):
@@ -267,13 +273,6 @@ def _foreign(text: str, i: int) -> str:
         raise ParseError(f"character '{ch}' {_describe(ch)} at column {col} is not allowed; "
                          f"did you mean '{_LOOKALIKES[ch]}'?", col)  # fmt: skip
     raise ParseError(f"character '{ch}' {_describe(ch)} at column {col} is not allowed", col)
-
-
-def _inside_name(text: str, i: int) -> bool:
-    """Whether an invisible character sits between two letters or digits (`si\u200bn`)."""
-    before = text[:i].rstrip("".join(_INVISIBLE))[-1:]
-    after = text[i + 1 :].lstrip("".join(_INVISIBLE))[:1]
-    return before.isalnum() and after.isalnum()
 
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -621,7 +620,7 @@ _LATEX_FUNCTIONS = {
 _OPERATOR_NAMES = {"H": "heaviside", **ALIASES}
 _GREEK_COMMANDS = {name: name for name in _GREEK_NAMES} | {
     "varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho",
-    "varsigma": "sigma", "varpi": "varpi",
+    "varsigma": "sigma",
 }  # fmt: skip
 _NAME_COMMANDS = {"mathit", "mathrm", "text", "textit", "textrm", "mathsf", "mathbf", "mathnormal"}
 _SKIPPED = {"quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits"}
@@ -642,6 +641,7 @@ _DERIVATIVE = re.compile(
     r"\\[dtc]?frac\s*\{\s*(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)[^{}]*\}\s*"
     r"\{\s*(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)"
 )
+_APPLIED = re.compile(r"\s*(?:\(|\\left\s*\()")  # `\sigma(` is sigmoid, `\sigma x` a symbol
 _KNOWN_COMMANDS = sorted(
     _LATEX_FUNCTIONS | set(_GREEK_COMMANDS) | _NAME_COMMANDS | _SKIPPED
     | {"frac", "dfrac", "tfrac", "sqrt", "left", "right", "cdot", "times", "div", "pi",
@@ -658,16 +658,17 @@ class _LatexLexer(_Lexer):
         self.pos = 0
 
     def run(self) -> list[Token]:
-        s = self.s
+        s, match = self.s, _LATEX_TOKEN.match
+        handlers = {name: getattr(self, "_" + name, None) for name in _LATEX_TOKEN.groupindex}
         while self.pos < len(s):
-            m = _LATEX_TOKEN.match(s, self.pos)
+            m = match(s, self.pos)  # the last alternative matches any character
             kind, start = str(m.lastgroup), self.pos
             self.pos = m.end()
             if kind == "space":
                 continue
             if self.pending is not None and self._argument(kind, m.group(), start):
                 continue
-            getattr(self, "_" + kind)(m.group(), start, self.pos)
+            handlers[kind](m.group(), start, self.pos)  # type: ignore[misc]
         return self.finish()
 
     def _argument(self, kind: str, text: str, start: int) -> bool:
@@ -788,7 +789,7 @@ class _LatexLexer(_Lexer):
             return
         if name in _LATEX_FUNCTIONS:
             self.function(name, start, end)
-        elif name == "sigma" and re.match(r"\s*(?:\(|\\left\s*\()", self.s[end:]):
+        elif name == "sigma" and _APPLIED.match(self.s, end):
             self.emit("FUNC", "sigmoid", start, end)  # the printer's form of sigmoid
         elif name in _GREEK_COMMANDS:
             self.emit("NAME", _GREEK_COMMANDS[name], start, end)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calcml.core.evaluate import Program
-from calcml.core.expr import Expr, Symbol
+from calcml.core.expr import Expr, Symbol, symbol
 
 _POINTS = 24
 _NEEDED = 3
@@ -74,6 +74,30 @@ def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
     ok = finite & smooth
     best = np.where(ok, error, np.inf).min(axis=0)
     return _verdict(best[ok.any(axis=0)], "central differences")
+
+
+def check_gradient(f: Expr, grads: list[Expr], variables: list[Symbol], *, seed: int = 0) -> Check:
+    """Does ∇f · d match the central difference of f along random directions d?
+
+    One directional check covers a whole gradient: any wrong partial shows up in ∇f · d.
+    """
+    t = symbol("_t_direction")
+    rng = np.random.default_rng(seed)
+    direction = rng.standard_normal(len(variables))
+    direction /= np.linalg.norm(direction)
+    base = {v: float(rng.uniform(0.2, 0.9)) for v in variables}
+    along = {v: base[v] + float(d) * t for v, d in zip(variables, direction, strict=True)}
+    from calcml.core.evaluate import substitute
+
+    line = substitute(f, along)
+    slope = substitute(_dot(grads, direction), along)
+    return check_derivative(line, slope, t, seed=seed)
+
+
+def _dot(grads: list[Expr], direction: np.ndarray) -> Expr:
+    from calcml.core.expr import add, mul, number
+
+    return add(*(mul(number(float(d)), g) for g, d in zip(grads, direction, strict=True)))
 
 
 def check_equal(a: Expr, b: Expr, var: Symbol, *, seed: int = 0, rtol: float = 1e-8) -> Check:

@@ -10,7 +10,7 @@ from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
 from calcml.interfaces.output import EXIT_NO_ANSWER, console, emit_json, fail, guarded
 
 
-@click.command("integrate")
+@click.command("integrate", context_settings={"ignore_unknown_options": True})
 @click.argument("expr")
 @click.option("--wrt", default=None, help="The variable of integration (default: the only one).")
 @click.option("--from", "lower", default=None, help="Lower limit (a number, pi/2, -oo).")
