@@ -2,7 +2,7 @@
 
 >>> import calcml as cm
 >>> cm.diff("x^3*sin(x)", "x")
-x**3*cos(x) + 3*x**2*sin(x)
+3*x**2*sin(x) + x**3*cos(x)
 """
 
 from calcml.core.errors import (
@@ -15,10 +15,9 @@ from calcml.core.errors import (
     VerificationError,
 )
 from calcml.core.evaluate import compile
-from calcml.core.expr import E, PI, Expr, symbol, symbols
+from calcml.core.expr import PI, E, Expr, symbol, symbols
 from calcml.core.registry import (
     PRIMITIVES,
-    abs_ as abs,
     acos,
     acosh,
     asin,
@@ -44,50 +43,90 @@ from calcml.core.registry import (
     tan,
     tanh,
 )
+from calcml.core.registry import (
+    abs_ as abs,
+)
 
 pi = PI
 e = E
 
+# The rest of the public surface loads on first use: `import calcml` (and so a cold
+# `calcml diff`) pays only for the core, the parser and differentiation.
+_LAZY: dict[str, str] = {
+    "parse": "calcml.symbolic.parse",
+    "parse_definition": "calcml.symbolic.parse",
+    "diff": "calcml.symbolic.diff",
+    "Derivation": "calcml.symbolic.diff",
+    "gradient": "calcml.symbolic.derivatives",
+    "jacobian": "calcml.symbolic.derivatives",
+    "hessian": "calcml.symbolic.derivatives",
+    "tangent": "calcml.symbolic.derivatives",
+    "derivative_at": "calcml.symbolic.derivatives",
+    "simplify": "calcml.symbolic.simplify",
+    "expand": "calcml.symbolic.simplify",
+    "integrate": "calcml.symbolic.definite",
+    "limit": "calcml.symbolic.limits",
+    "oo": "calcml.symbolic.limits",
+    "critical_points": "calcml.symbolic.extrema",
+    "extrema": "calcml.symbolic.extrema",
+    "classify_point": "calcml.symbolic.extrema",
+    "Tensor": "calcml.autodiff",
+    "tensor": "calcml.autodiff",
+    "no_grad": "calcml.autodiff",
+    "grad": "calcml.autodiff",
+    "value_and_grad": "calcml.autodiff",
+    "vjp": "calcml.autodiff",
+    "jvp": "calcml.autodiff",
+    "hvp": "calcml.autodiff",
+    "check_grads": "calcml.autodiff",
+    "detect_anomaly": "calcml.autodiff",
+    "explain": "calcml.autodiff",
+    "trace": "calcml.autodiff",
+    "softmax": "calcml.autodiff",
+    "log_softmax": "calcml.autodiff",
+    "logsumexp": "calcml.autodiff",
+    "where": "calcml.autodiff",
+    "maximum": "calcml.autodiff",
+    "minimum": "calcml.autodiff",
+    "clip": "calcml.autodiff",
+    "concatenate": "calcml.autodiff",
+    "stack": "calcml.autodiff",
+    "minimize": "calcml.ml",
+    "fit_mle": "calcml.stats.mle",
+}
+# `hessian` and `jacobian` of the autodiff side, for functions of arrays:
+_RENAMED = {"hessian_of": ("calcml.autodiff", "hessian"),
+            "jacobian_of": ("calcml.autodiff", "jacobian")}  # fmt: skip
+_SUBMODULES = {"ml", "stats", "autodiff", "symbolic", "core", "metrics", "distributions"}
+_SUBMODULE_PATHS = {"metrics": "calcml.stats.metrics",
+                    "distributions": "calcml.stats.distributions"}  # fmt: skip
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _RENAMED:
+        module, attr = _RENAMED[name]
+        value = getattr(importlib.import_module(module), attr)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(_SUBMODULE_PATHS.get(name, f"calcml.{name}"))
+    else:
+        raise AttributeError(f"module 'calcml' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_RENAMED) | _SUBMODULES)
+
+
 __all__ = [
-    "E",
-    "PI",
-    "PRIMITIVES",
-    "BudgetExceeded",
-    "CalcmlError",
-    "DomainError",
-    "Expr",
-    "LimitError",
-    "NoClosedFormError",
-    "ParseError",
-    "VerificationError",
-    "abs",
-    "acos",
-    "acosh",
-    "asin",
-    "asinh",
-    "atan",
-    "atanh",
-    "compile",
-    "cos",
-    "cosh",
-    "cot",
-    "csc",
-    "e",
-    "erf",
-    "exp",
-    "heaviside",
-    "log",
-    "pi",
-    "relu",
-    "sec",
-    "sigmoid",
-    "sign",
-    "sin",
-    "sinh",
-    "softplus",
-    "sqrt",
-    "symbol",
-    "symbols",
-    "tan",
-    "tanh",
-]
+    "E", "PI", "PRIMITIVES", "BudgetExceeded", "CalcmlError", "DomainError", "Expr",
+    "LimitError", "NoClosedFormError", "ParseError", "VerificationError",
+    "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "compile", "cos", "cosh", "cot",
+    "csc", "e", "erf", "exp", "heaviside", "log", "pi", "relu", "sec", "sigmoid", "sign", "sin",
+    "sinh", "softplus", "sqrt", "symbol", "symbols", "tan", "tanh",
+    *_LAZY, *_RENAMED,
+]  # fmt: skip

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the mathematics has no answer (no closed form, divergen
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from calcml.core.errors import CalcmlError, NoClosedFormError
 
 EXIT_NO_ANSWER = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -56,6 +58,11 @@ def user_errors() -> Iterator[None]:
         fail("expression nested too deeply", EXIT_BAD_INPUT)
     except MemoryError:
         fail("expression too large for memory", EXIT_BAD_INPUT)
+    except Exception as exc:
+        if os.environ.get("CALCML_DEBUG"):
+            raise
+        fail(f"internal error, please report it ({type(exc).__name__}: {exc}); "
+             "set CALCML_DEBUG=1 for the traceback", EXIT_INTERNAL)  # fmt: skip
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:

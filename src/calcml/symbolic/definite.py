@@ -77,6 +77,17 @@ class IntegralResult:
     antiderivative: Expr | None = None
     note: str = ""
 
+    def __float__(self) -> float:
+        if self.value is None:
+            raise TypeError("this integral has symbols left; it has no single value")
+        return float(self.value)
+
+    def __str__(self) -> str:
+        shown = str(self.exact) if self.exact is not None else repr(self.value)
+        if self.method == "numeric":
+            shown += f" (numeric, error estimate {self.error_estimate:.1e})"
+        return shown
+
     def _repr_latex_(self) -> str:
         shown = self.exact.latex() if self.exact is not None else f"{self.value:.15g}"
         if self.lower is None:
