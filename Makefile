@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-.PHONY: install tour test test-slow lint bench serve
+.PHONY: install tour test test-slow lint
 install: $(STAMP)
 
 tour: $(STAMP)
@@ -27,6 +27,3 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-
-serve: $(STAMP)
-	$(BIN)/calcml serve
