@@ -168,8 +168,8 @@ def bench_compiled(repeats: int, n_points: int = 100_000) -> None:
     grads = gradient(f, weights)
     inputs = [f"x{j}" for j in range(20)]
     rng = np.random.default_rng(0)
-    W, b, v = rng.normal(size=(20, 20)) * 0.3, rng.normal(size=20), rng.normal(size=20)  # noqa: N806
-    X = rng.normal(size=(n_points, 20))  # noqa: N806
+    W, b, v = rng.normal(size=(20, 20)) * 0.3, rng.normal(size=20), rng.normal(size=20)
+    X = rng.normal(size=(n_points, 20))
     values = dict(zip(weights, [*W.ravel(), *[0.0] * 0], strict=False))
     for i in range(20):
         values[f"b{i}"], values[f"v{i}"] = b[i], v[i]

@@ -64,7 +64,7 @@ def evaluate_float(expr: Expr, values: dict[str, float]) -> float:
         raise ValueError(f"no value given for {', '.join(sorted(missing))}")
     program = Program([expr], [symbol(n) for n in values])
     with np.errstate(all="ignore"):
-        return float(program(*values.values())[0])
+        return float(program(*(np.float64(v) for v in values.values()))[0])
 
 
 class Program:

@@ -376,6 +376,13 @@ def _scaled(coeff: Real, rest: Expr) -> Expr:
 
 def add(*terms: Any) -> Expr:
     """The canonical sum of `terms`: flattened, like terms merged, sorted."""
+    try:
+        return _add(terms)
+    except OverflowError:
+        raise LimitError("a number in this sum is too large for a float", "float range") from None
+
+
+def _add(terms: tuple) -> Expr:
     total: Real = 0
     coeffs: dict[Expr, Real] = {}
     for term in terms:
@@ -413,6 +420,14 @@ def mul(*factors: Any) -> Expr:
 
     A number times a single sum is distributed (`2*(x+1) -> 2*x + 2`) so like terms can meet.
     """
+    try:
+        return _mul(factors)
+    except OverflowError:
+        raise LimitError("a number in this product is too large for a float",
+                         "float range") from None  # fmt: skip
+
+
+def _mul(factors: tuple) -> Expr:
     coeff: Real = 1
     exponents: dict[Expr, list[Expr]] = {}
     for factor in factors:
@@ -518,13 +533,21 @@ def _fold_power(b: Real, e: Real) -> Expr | None:
         bits = abs(e) * max(_bit_length(b), 1)
         if bits > MAX_INTEGER_BITS and abs(b) != 1:
             raise LimitError(
-                f"{b}^{e} would have about {bits:,} bits; the limit is {MAX_INTEGER_BITS:,} "
-                "(MAX_INTEGER_BITS)",
+                f"{_short(b)}^{_short(e)} would have about {_short(bits)} bits; the limit is "
+                f"{MAX_INTEGER_BITS:,} (MAX_INTEGER_BITS)",
                 "MAX_INTEGER_BITS",
             )
         return number(Fraction(b) ** e)
     root = _exact_root(Fraction(b), e)
     return None if root is None else number(root)
+
+
+def _short(n: Exact) -> str:
+    """A number for an error message: huge integers by their digit count."""
+    if isinstance(n, int) and n.bit_length() > 200:
+        return f"(a {len(str(abs(n) >> (n.bit_length() - 200)))}+-digit-head number of about " \
+               f"{int(n.bit_length() * 0.30103):,} digits)"  # fmt: skip
+    return f"{n:,}" if isinstance(n, int) else str(n)
 
 
 def _bit_length(b: Exact) -> int:
@@ -537,6 +560,8 @@ def _exact_root(b: Fraction, e: Fraction) -> Fraction | None:
     if b < 0:
         return None
     q = e.denominator
+    if q > max(b.numerator.bit_length(), b.denominator.bit_length(), 1):
+        return None  # a root index beyond the bit length: only 0 and 1 have exact roots
     num, den = _int_root(b.numerator, q), _int_root(b.denominator, q)
     if num is None or den is None:
         return None

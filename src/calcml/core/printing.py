@@ -52,7 +52,20 @@ def _ordered_terms(node: Add) -> list[Expr]:
     terms = list(node.args)
     if isinstance(terms[0], Number):
         terms = terms[1:] + terms[:1]
-    return terms
+    return sorted(terms, key=_degree, reverse=True)
+
+
+def _degree(term: Expr) -> float:
+    """The total degree of a term in its symbols (other factors count 0); numbers lowest."""
+    if isinstance(term, Number):
+        return -1.0
+    degree = 0.0
+    for f in term.args if isinstance(term, Mul) else (term,):
+        if isinstance(f, Symbol):
+            degree += 1
+        elif isinstance(f, Pow) and isinstance(f.base, Symbol) and isinstance(f.exp, Number):
+            degree += float(f.exp.value)
+    return degree
 
 
 def _is_unit(coeff: Fraction | float | int) -> bool:

@@ -50,6 +50,8 @@ def user_errors() -> Iterator[None]:
     """Turn calcml's errors into one-line messages and the right exit code."""
     try:
         yield
+    except click.exceptions.ClickException:
+        raise  # click's own usage errors already print one line and exit 2
     except NoClosedFormError as exc:
         fail(str(exc), EXIT_NO_ANSWER)
     except (CalcmlError, ValueError, ArithmeticError) as exc:

@@ -9,9 +9,9 @@ from typing import Any
 from calcml.core.errors import VerificationError
 from calcml.core.expr import Expr, Symbol, as_expr
 from calcml.symbolic.diff import diff, reverse_partials
+from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
 from calcml.symbolic.simplify import simplify
 from calcml.symbolic.verify import Check, check_gradient
-from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
 
 
 def _variables(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:

@@ -988,7 +988,8 @@ def _check_power(b: Any, e: Any) -> None:
         return
     if isinstance(e, Fraction) and e.denominator > MAX_INTEGER_BITS:
         raise LimitError(f"the root index {_short(e.denominator)} is larger than "
-                         f"{MAX_INTEGER_BITS:,} (MAX_INTEGER_BITS)", "MAX_INTEGER_BITS")  # fmt: skip
+                         f"{MAX_INTEGER_BITS:,} (MAX_INTEGER_BITS)",
+                         "MAX_INTEGER_BITS")  # fmt: skip
     if isinstance(e, int) and abs(e) * max(_bits(b), 1) > MAX_INTEGER_BITS:
         raise LimitError(f"{_short(b)}^{_short(e)} would have more than {MAX_INTEGER_BITS:,} "
                          "bits (MAX_INTEGER_BITS)", "MAX_INTEGER_BITS")  # fmt: skip

@@ -144,10 +144,7 @@ def to_html(step: Step) -> str:
             continue
         op = _latex_operation(item.operation)
         maths = html.escape(f"{op}\\left[{item.expr.latex()}\\right] = {item.result.latex()}")
-        details = "".join(
-            f" <span class='detail'>{html.escape(k)} = \\({html.escape(_show(v, 'latex'))}\\)</span>"
-            for k, v in item.details
-        )
+        details = "".join(_html_detail(k, v) for k, v in item.details)
         parts.append(f"<li><b>{html.escape(item.rule)}</b>{details}: \\({maths}\\)")
         stack.append("</li>")
         if item.substeps:
@@ -156,6 +153,11 @@ def to_html(step: Step) -> str:
             stack.append("<ul>")
     parts.append("</ul>")
     return "".join(parts)
+
+
+def _html_detail(name: str, value: Any) -> str:
+    maths = html.escape(_show(value, "latex"))
+    return f" <span class='detail'>{html.escape(name)} = \\({maths}\\)</span>"
 
 
 def to_json(step: Step) -> dict[str, Any]:

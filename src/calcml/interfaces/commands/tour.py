@@ -90,11 +90,11 @@ def _learning() -> None:
     if getattr(r, "classification", None):
         _show("  where it stopped: ", getattr(r.classification, "sentence", r.classification))
     data = load_dataset("breast_cancer")
-    X_tr, X_te, y_tr, y_te = train_test_split(  # noqa: N806 - the usual names for data
+    X_tr, X_te, y_tr, y_te = train_test_split(
         data.X, data.y, test_size=0.25, random_state=0, stratify=data.y
     )
     scaler = StandardScaler().fit(X_tr)
-    X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)  # noqa: N806
+    X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
     model = LogisticRegression()
     model.fit(X_tr, y_tr)
     auc = roc_auc_score(y_te, model.predict_proba(X_te)[:, 1])
