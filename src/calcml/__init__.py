@@ -2,7 +2,7 @@
 
 >>> import calcml as cm
 >>> cm.diff("x^3*sin(x)", "x")
-3*x**2*sin(x) + x**3*cos(x)
+x**3*cos(x) + 3*x**2*sin(x)
 """
 
 from calcml.core.errors import (

@@ -326,7 +326,7 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
 
     >>> import calcml as cm
     >>> cm.diff("x^3*sin(x)")
-    3*x**2*sin(x) + x**3*cos(x)
+    x**3*cos(x) + 3*x**2*sin(x)
     >>> cm.diff("sin(x^2)", steps=True).steps.rule
     'chain'
     """

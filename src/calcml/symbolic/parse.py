@@ -155,9 +155,9 @@ def parse(text: str, *, latex: bool | None = None) -> Expr:
         DomainError: a value outside the mathematics (`1/0`, `log(0)`).
 
     >>> parse("2x^2 + sin^2 x")
-    sin(x)**2 + 2*x**2
+    2*x**2 + sin(x)**2
     >>> parse(r"\\frac{1}{2}\\sqrt{x} - \\ln|x|")
-    -log(abs(x)) + sqrt(x)/2
+    sqrt(x)/2 - log(abs(x))
     >>> parse("sinn(x)")
     Traceback (most recent call last):
     calcml.core.errors.ParseError: unknown function 'sinn' at column 1; did you mean 'sin'?
@@ -1142,7 +1142,8 @@ def _call(func: Token, exponent: Expr | None, args: list[Value]) -> Value:
 @functools.cache
 def _parser(latex: bool) -> Lark:
     grammar = Path(__file__).with_name("latex.lark" if latex else "grammar.lark").read_text()
-    return Lark(grammar, parser="lalr", lexer=_TokenList, transformer=_Build())
+    # The LALR tables are cached on disk by lark: a cold start must not rebuild them.
+    return Lark(grammar, parser="lalr", lexer=_TokenList, transformer=_Build(), cache=True)
 
 
 _STARTS = {"NUMBER", "NAME", "CONST", "FUNC", "ROOT", "FRAC", "SQRT", "_LPAR", "_LBRACE",

@@ -88,7 +88,7 @@ def integrate_indefinite(
     >>> from calcml import symbol, sin
     >>> x = symbol("x")
     >>> integrate_indefinite(x * sin(x), x)
-    sin(x) - x*cos(x)
+    -x*cos(x) + sin(x)
     """
     from calcml.symbolic.inputs import default_variable, to_expr
 
