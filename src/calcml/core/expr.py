@@ -310,16 +310,21 @@ def _sort_key(own: tuple, exp_key: tuple = (0, 1, "int")) -> tuple:
 
 def number(value: Real) -> Number:
     """The node of a number; a rational with denominator 1 becomes an integer."""
-    if isinstance(value, bool | numbers.Integral) and not isinstance(value, int):
-        value = int(value)
-    elif isinstance(value, numbers.Real) and not isinstance(value, int | Fraction | float):
-        value = float(value)
-    if isinstance(value, Fraction) and value.denominator == 1:
-        value = value.numerator
-    if isinstance(value, float) and not math.isfinite(value):
-        raise DomainError(f"{value} is not a real number calcml can work with")
-    if not isinstance(value, int | Fraction | float):
-        raise TypeError(f"not a number: {value!r}")
+    kind = type(value)
+    if kind is int or kind is float and math.isfinite(value):
+        return _number_node(value)
+    if kind is Fraction:
+        return _number_node(value.numerator if value.denominator == 1 else value)
+    if isinstance(value, bool | numbers.Integral):
+        return _number_node(int(value))
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(value):
+            raise DomainError(f"{value} is not a real number calcml can work with")
+        return _number_node(float(value))
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _number_node(value: Real) -> Number:
     kind = type(value).__name__
     return Number._intern((Number, kind, value), (), (0, value, kind))
 
@@ -362,9 +367,7 @@ def _split_coeff(term: Expr) -> tuple[Real, Expr]:
     """`3*x*y -> (3, x*y)`; a term without coefficient has coefficient 1."""
     if isinstance(term, Mul) and isinstance(term.args[0], Number):
         rest = term.args[1:]
-        return term.args[0].value, rest[0] if len(rest) == 1 else Mul._intern(
-            (Mul, *rest), rest, _compound_key(6, rest)
-        )
+        return term.args[0].value, rest[0] if len(rest) == 1 else _compound(Mul, 6, rest)
     return 1, term
 
 
@@ -385,6 +388,7 @@ def add(*terms: Any) -> Expr:
 def _add(terms: tuple) -> Expr:
     total: Real = 0
     coeffs: dict[Expr, Real] = {}
+    original: dict[Expr, Expr | None] = {}  # the term as given, while no like term merged in
     for term in terms:
         term = as_expr(term)
         parts = term.args if isinstance(term, Add) else (term,)
@@ -393,8 +397,13 @@ def _add(terms: tuple) -> Expr:
                 total += part.value
                 continue
             c, rest = _split_coeff(part)
-            coeffs[rest] = coeffs[rest] + c if rest in coeffs else c
-    out = [_scaled(c, rest) for rest, c in coeffs.items() if c != 0]
+            if rest in coeffs:
+                coeffs[rest] += c
+                original[rest] = None
+            else:
+                coeffs[rest] = c
+                original[rest] = part
+    out = [original[rest] or _scaled(c, rest) for rest, c in coeffs.items() if c != 0]
     if any(isinstance(t, Add | Number) for t in out):  # a scaled sum distributed: merge again
         return add(number(total), *out)
     if total != 0:
@@ -404,8 +413,14 @@ def _add(terms: tuple) -> Expr:
     if len(out) == 1:
         return out[0]
     out.sort(key=_key)
-    args = tuple(out)
-    return Add._intern((Add, *args), args, _compound_key(5, args))
+    return _compound(Add, 5, tuple(out))
+
+
+def _compound(cls: type, rank: int, args: tuple[Expr, ...]) -> Any:
+    """The interned sum or product of sorted `args`; its key is built only when it is new."""
+    ident = (cls, *args)
+    found = Expr._table.get(ident)
+    return found if found is not None else cls._intern(ident, args, _compound_key(rank, args))
 
 
 def _key(e: Expr) -> tuple:
@@ -461,8 +476,7 @@ def _mul(factors: tuple) -> Expr:
         out.insert(0, number(coeff))
     if len(out) == 1:
         return out[0]
-    args = tuple(out)
-    return Mul._intern((Mul, *args), args, _compound_key(6, args))
+    return _compound(Mul, 6, tuple(out))
 
 
 def _pow_of(base: Expr, exp: Expr) -> Expr:

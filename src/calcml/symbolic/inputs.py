@@ -34,4 +34,5 @@ def default_variable(expr: Expr, var: Any | None) -> Symbol:
     names = [s.name for s in free]
     if "x" in names or not free:
         return symbol("x")
-    raise ValueError(f"say which variable: the expression has {', '.join(names)}")
+    shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+    raise ValueError(f"say which variable (--wrt): the expression has {shown}")

@@ -162,4 +162,8 @@ def _too_big(expr: Expr) -> bool:
 
 
 def _cost(expr: Expr) -> int:
-    return len(str(expr))
+    """The size of the expression written out as a tree (cheap: no printing)."""
+    tree: dict[Expr, int] = {}
+    for node in expr.walk():
+        tree[node] = 1 + sum(tree[a] for a in node.args)
+    return tree[expr]
