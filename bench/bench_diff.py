@@ -51,13 +51,17 @@ def best_time(fn: Callable[[], object], repeats: int, before: Callable[[], None]
     return statistics.median(times)
 
 
-def sum_text(n: int = 1000, seed: int = 0) -> str:
+def sum_terms(n: int = 1000, seed: int = 0) -> list[str]:
     rnd = random.Random(seed)
     terms = []
     for k in range(n):
         c, a, b = rnd.randint(1, 9), rnd.randint(1, 9), rnd.randint(-9, 9)
         terms.append(f"{c}*x**{k}*sin({a}*x + {b})")
-    return " + ".join(terms)
+    return terms
+
+
+def sum_text(n: int = 1000, seed: int = 0) -> str:
+    return " + ".join(sum_terms(n, seed))
 
 
 def network_text(n_in: int = 20, n_hidden: int = 20) -> tuple[str, list[str]]:
@@ -196,7 +200,7 @@ def bench_compiled(repeats: int, n_points: int = 100_000) -> None:
 
 
 def bench_parse(repeats: int) -> None:
-    terms = sum_text(1000).split(" + ")
+    terms = sum_terms(1000)
     text = ""
     for term in terms:
         if len(text) >= 10_000:

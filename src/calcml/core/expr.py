@@ -445,6 +445,7 @@ def mul(*factors: Any) -> Expr:
 def _mul(factors: tuple) -> Expr:
     coeff: Real = 1
     exponents: dict[Expr, list[Expr]] = {}
+    single: dict[Expr, Expr] = {}  # the factor as given, when its base occurs once
     for factor in factors:
         factor = as_expr(factor)
         parts = factor.args if isinstance(factor, Mul) else (factor,)
@@ -453,12 +454,16 @@ def _mul(factors: tuple) -> Expr:
                 coeff *= part.value
                 continue
             base, exp = (part.args[0], part.args[1]) if isinstance(part, Pow) else (part, ONE)
-            exponents.setdefault(base, []).append(exp)
+            if base in exponents:
+                exponents[base].append(exp)
+            else:
+                exponents[base] = [exp]
+                single[base] = part
     if coeff == 0:
         return number(coeff)
     out: list[Expr] = []
     for base, exps in exponents.items():
-        merged = power(base, add(*exps)) if len(exps) > 1 else _pow_of(base, exps[0])
+        merged = power(base, add(*exps)) if len(exps) > 1 else single[base]
         if isinstance(merged, Number):
             coeff *= merged.value
         elif isinstance(merged, Mul):  # e.g. (x*y)^(1/2) * (x*y)^(1/2) = x*y
@@ -478,9 +483,6 @@ def _mul(factors: tuple) -> Expr:
         return out[0]
     return _compound(Mul, 6, tuple(out))
 
-
-def _pow_of(base: Expr, exp: Expr) -> Expr:
-    return base if exp is ONE else power(base, exp)
 
 
 def _rest(exponents: dict[Expr, list[Expr]], after: Expr) -> list[Expr]:

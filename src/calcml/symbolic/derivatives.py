@@ -11,7 +11,7 @@ from calcml.core.expr import Expr, Symbol, as_expr
 from calcml.symbolic.diff import diff, reverse_partials
 from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
 from calcml.symbolic.simplify import simplify
-from calcml.symbolic.verify import Check, check_gradient
+from calcml.symbolic.verify import Check, check_gradient, check_jacobian
 
 
 def _variables(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:
@@ -35,10 +35,21 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     """
     f = to_expr(expr)
     xs = _variables(f, wrt)
-    grads = [simplify(g) for g in reverse_partials(f, xs)]
+    grads = _tidy(f, reverse_partials(f, xs))
     if verify:
         _require(check_gradient(f, grads, xs), f"the gradient of {f}")
     return grads
+
+
+#: Partials of larger expressions are left as differentiation built them: many machine-sized
+#: partials are for computing with, and simplifying each would cost more than finding them.
+MAX_TIDY_NODES = 120
+
+
+def _tidy(f: Expr, partials: list[Expr]) -> list[Expr]:
+    if f.size() > MAX_TIDY_NODES:
+        return partials
+    return [simplify(p) for p in partials]
 
 
 def _require(check: Check, what: str) -> None:
@@ -68,12 +79,9 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     f = to_expr(expr)
     xs = _variables(f, wrt)
     first = gradient(f, xs, verify=verify)
-    rows = []
-    for g in first:
-        row = [simplify(h) for h in reverse_partials(g, xs)]
-        if verify:
-            _require(check_gradient(g, row, xs), f"a row of the Hessian of {f}")
-        rows.append(row)
+    rows = [_tidy(f, reverse_partials(g, xs)) for g in first]
+    if verify:
+        _require(check_jacobian(first, rows, xs), f"the Hessian of {f}")
     return rows
 
 

@@ -72,9 +72,12 @@ def _lazy_add(*terms):
     return out[0] if len(out) == 1 else _Lazy(add, tuple(out))
 
 
-def _materialize(root) -> Expr:
-    """Canonical form of a lazy DAG, gathering nested same-kind nodes into one call."""
-    done: dict[int, Expr] = {}
+def _materialize(root, done: dict[int, Expr] | None = None) -> Expr:
+    """Canonical form of a lazy DAG, gathering nested same-kind nodes into one call.
+
+    `done` may be shared between calls on parts of one DAG, so shared parts are built once.
+    """
+    done = {} if done is None else done
     stack = [(root, False)]
     while stack:
         node, ready = stack.pop()
@@ -288,7 +291,8 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
         total[node] = bar
         for child, local in _local_partials(node):
             adjoint.setdefault(child, []).append(_lazy_mul(bar, local))
-    return [_materialize(total.get(v, ZERO)) for v in variables]
+    done: dict[int, Expr] = {}
+    return [_materialize(total.get(v, ZERO), done) for v in variables]
 
 
 def _local_partials(node: Expr) -> list[tuple[Expr, Expr]]:
