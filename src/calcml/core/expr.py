@@ -311,7 +311,7 @@ def _sort_key(own: tuple, exp_key: tuple = (0, 1, "int")) -> tuple:
 def number(value: Real) -> Number:
     """The node of a number; a rational with denominator 1 becomes an integer."""
     kind = type(value)
-    if kind is int or kind is float and math.isfinite(value):
+    if kind is int or (kind is float and math.isfinite(value)):
         return _number_node(value)
     if kind is Fraction:
         return _number_node(value.numerator if value.denominator == 1 else value)
