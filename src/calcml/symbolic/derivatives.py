@@ -126,8 +126,8 @@ def tangent(expr: Any, at: Any, var: Any = None) -> Tangent:
     f = to_expr(expr)
     x = default_variable(f, var)
     a = as_expr(_point(at))
-    value = as_expr(f.evaluate(**{x.name: a}))
-    slope = as_expr(diff(f, x).evaluate(**{x.name: a}))
+    value = f.subs({x: a})  # exact: sin(1) stays sin(1)
+    slope = diff(f, x).subs({x: a})
     return Tangent(f, x, a, value, slope, value + slope * (x - a))
 
 

@@ -86,6 +86,15 @@ def _show(value) -> str:
     return f"{value:.12g}"
 
 
+def _approx(value) -> str:
+    """Exact form, with its decimal value when the exact form is not a plain number."""
+    from calcml.core.expr import Number
+
+    if isinstance(value, Number) or value.free_symbols:
+        return value.text()
+    return f"{value.text()} ≈ {float(value):.12g}"
+
+
 def _check_line(check) -> str:
     return f"✓ verified: {check.note}" if check.passed else f"⚠ not verified: {check.note}"
 
@@ -157,8 +166,8 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
                    "result": str(t.line), "latex": t.line.latex(), "verified": True})  # fmt: skip
         return
     name = t.var.name
-    console.print(f"f({t.at.text()}) = {t.value.text()},  f′({t.at.text()}) = {t.slope.text()}",
-                  markup=False)  # fmt: skip
+    console.print(f"f({t.at.text()}) = {_approx(t.value)},  f′({t.at.text()}) = "
+                  f"{_approx(t.slope)}", markup=False)  # fmt: skip
     console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} − a))", markup=False)
     if plot_file:
         console.print(f"plot written to {plot_file}", markup=False)
