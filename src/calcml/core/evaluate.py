@@ -70,8 +70,12 @@ def evaluate_float(expr: Expr, values: dict[str, float]) -> float:
 class Program:
     """A straight-line program computing several expressions of the same variables."""
 
-    def __init__(self, exprs: Sequence[Expr], variables: Sequence[Symbol]):
-        self.variables = tuple(variables)
+    def __init__(self, exprs: Sequence[Expr], variables: Sequence[Symbol], *,
+                 discover: bool = False):  # fmt: skip
+        """`discover=True` appends every other symbol met to the inputs (see `variables`)."""
+        self.variables = list(variables)
+        self.input_slots = list(range(len(self.variables)))
+        self.discover = discover
         self.outputs: list[int] = []
         self.steps: list[tuple[Callable[..., Any], tuple[int, ...]]] = []
         self.constants: dict[int, float] = {}
@@ -93,7 +97,12 @@ class Program:
             self.constants[here] = float(node.value)
             return
         if isinstance(node, Symbol):
-            raise ValueError(f"{node.name} is not one of the variables {self.variables}")
+            if not self.discover:
+                names = ", ".join(v.name for v in self.variables)
+                raise ValueError(f"{node.name} is not one of the variables ({names})")
+            self.variables.append(node)
+            self.input_slots.append(here)
+            return
         args = tuple(slot[a] for a in node.args)
         self.steps.append((_operation(node), (here, *args)))
 
@@ -101,7 +110,8 @@ class Program:
         if len(inputs) != len(self.variables):
             raise TypeError(f"expected {len(self.variables)} inputs, got {len(inputs)}")
         values: list[Any] = [None] * self.size
-        values[: len(inputs)] = inputs
+        for i, value in zip(self.input_slots, inputs, strict=True):
+            values[i] = value
         for i, c in self.constants.items():
             values[i] = c
         for op, (out, *args) in self.steps:

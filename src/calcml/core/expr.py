@@ -17,7 +17,7 @@ import numbers
 import weakref
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from calcml.core.errors import DomainError, LimitError
 from calcml.core.limits import MAX_INTEGER_BITS
@@ -29,11 +29,27 @@ Exact = int | Fraction
 Real = int | Fraction | float
 
 
+#: The intern table: identity of a node's construction -> a weak reference to the node. Nodes
+#: live as long as someone holds them; a plain dict of weak references is several times faster
+#: to query than `weakref.WeakValueDictionary`, whose lookups run in Python.
+_TABLE: dict[tuple, weakref.ref] = {}
+
+
+def _lookup(ident: tuple) -> Any:
+    ref = _TABLE.get(ident)
+    return None if ref is None else ref()
+
+
+def _forget(ident: tuple, ref: weakref.ref) -> None:
+    """A node died: drop its entry, unless a newer node already took the key."""
+    if _TABLE.get(ident) is ref:
+        del _TABLE[ident]
+
+
 class Expr:
     """Base of every expression node. Never build nodes directly: use the operators or functions."""
 
     __slots__ = ("__weakref__", "args", "key")
-    _table: ClassVar[weakref.WeakValueDictionary[tuple, Expr]] = weakref.WeakValueDictionary()
     rank = 9
 
     args: tuple[Expr, ...]
@@ -41,13 +57,13 @@ class Expr:
 
     @classmethod
     def _intern(cls, ident: tuple, args: tuple[Expr, ...], key: tuple) -> Any:
-        found = Expr._table.get(ident)
+        found = _lookup(ident)
         if found is not None:
             return found
         node = object.__new__(cls)
         object.__setattr__(node, "args", args)
         object.__setattr__(node, "key", key)
-        Expr._table[ident] = node
+        _TABLE[ident] = weakref.ref(node, lambda ref, k=ident: _forget(k, ref))
         return node
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -419,7 +435,7 @@ def _add(terms: tuple) -> Expr:
 def _compound(cls: type, rank: int, args: tuple[Expr, ...]) -> Any:
     """The interned sum or product of sorted `args`; its key is built only when it is new."""
     ident = (cls, *args)
-    found = Expr._table.get(ident)
+    found = _lookup(ident)
     return found if found is not None else cls._intern(ident, args, _compound_key(rank, args))
 
 
