@@ -39,7 +39,7 @@ def plot_tangent(t: Any, path: str, half_width: float = 3.0) -> None:
         lo, hi = np.percentile(finite, [2, 98])
         pad = 0.2 * (hi - lo + 1e-9)
         ax.set_ylim(lo - pad, hi + pad)
-    ax.set_title(f"slope f′({a:g}) = {t.slope.text()}")
+    ax.set_title(f"slope f′({a:g}) = {t.slope.text()} ≈ {float(t.slope):.4g}")
     ax.legend(loc="best")
     ax.grid(alpha=0.3)
     fig.tight_layout()
