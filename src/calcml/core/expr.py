@@ -12,10 +12,12 @@ Subtraction is `a + (-1)*b` and division is `a * b^-1`; printers restore `a - b`
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -653,6 +655,22 @@ def _numpy_errors():
     import numpy as np
 
     return np.errstate(all="ignore")
+
+
+@contextmanager
+def construction() -> Iterator[None]:
+    """Pause Python's cycle collector while building many nodes.
+
+    Nodes never form reference cycles, so the collector has nothing to find among them, yet
+    each of its passes walks every live object: on large derivatives that cost 40% of the time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def rebuild(func: Any, args: tuple[Expr, ...]) -> Expr:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calcml.core.errors import VerificationError
-from calcml.core.expr import Expr, Symbol, as_expr
+from calcml.core.expr import Expr, Symbol, as_expr, construction
 from calcml.symbolic.diff import diff, reverse_partials
 from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
 from calcml.symbolic.simplify import simplify
@@ -35,7 +35,8 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     """
     f = to_expr(expr)
     xs = _variables(f, wrt)
-    grads = _tidy(f, reverse_partials(f, xs))
+    with construction():
+        grads = _tidy(f, reverse_partials(f, xs))
     if verify:
         _require(check_gradient(f, grads, xs), f"the gradient of {f}")
     return grads
@@ -79,7 +80,8 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     f = to_expr(expr)
     xs = _variables(f, wrt)
     first = gradient(f, xs, verify=verify)
-    rows = [_tidy(f, reverse_partials(g, xs)) for g in first]
+    with construction():
+        rows = [_tidy(f, reverse_partials(g, xs)) for g in first]
     if verify:
         _require(check_jacobian(first, rows, xs), f"the Hessian of {f}")
     return rows

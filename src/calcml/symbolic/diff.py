@@ -25,6 +25,7 @@ from calcml.core.expr import (
     Pow,
     Symbol,
     add,
+    construction,
     mul,
     number,
     power,
@@ -335,7 +336,6 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
     'chain'
     """
     from calcml.symbolic.inputs import default_variable, to_expr
-    from calcml.symbolic.simplify import simplify
 
     f = to_expr(expr)
     x = default_variable(f, var)
@@ -343,7 +343,20 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
         raise LimitError(f"order {n} is outside 0..{MAX_DIFF_ORDER} (MAX_DIFF_ORDER)",
                          "MAX_DIFF_ORDER")  # fmt: skip
     with_steps = steps and f.size() <= MAX_STEP_NODES
-    current, tree = f, None
+    with construction():
+        current, tree, check = _differentiate(f, x, n, with_steps, verify)
+    if verify and n and not check.passed and check.points >= 3:
+        raise VerificationError(f"d/d{x.name} of {f} failed its numeric check: {check.note}")
+    if not steps:
+        return current
+    return Derivation(f, x, n, current, tree, check)
+
+
+def _differentiate(f: Expr, x: Symbol, n: int, with_steps: bool, verify: bool):
+    """The n-th derivative, its steps tree and its numeric check."""
+    from calcml.symbolic.simplify import simplify
+
+    current, tree, previous = f, None, f
     for _ in range(n):
         previous = current
         current, tree = _Differentiator(x, with_steps, previous).result(previous)
@@ -353,11 +366,7 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
                         (tree, Step("simplify", current, simpler)), f"d/d{x.name}")  # fmt: skip
         current = simpler
     check = check_derivative(previous, current, x) if verify and n else Check(False, 0, 0.0, "")
-    if verify and n and not check.passed and check.points >= 3:
-        raise VerificationError(f"d/d{x.name} of {f} failed its numeric check: {check.note}")
-    if not steps:
-        return current
-    return Derivation(f, x, n, current, tree, check)
+    return current, tree, check
 
 
 __all__ = ["Derivation", "diff", "number"]
