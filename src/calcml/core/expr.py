@@ -83,20 +83,25 @@ class Expr:
 
     def walk(self) -> Iterator[Expr]:
         """Every distinct subexpression once, children before parents (iterative)."""
-        seen: set[int] = set()
+        seen: set[Expr] = set()  # nodes hash by identity
         stack: list[tuple[Expr, bool]] = [(self, False)]
+        pop, push, mark = stack.pop, stack.append, seen.add
         while stack:
-            node, expanded = stack.pop()
+            node, expanded = pop()
             if expanded:
                 yield node
                 continue
-            if id(node) in seen:
+            if node in seen:
                 continue
-            seen.add(id(node))
-            stack.append((node, True))
-            for child in reversed(node.args):
-                if id(child) not in seen:
-                    stack.append((child, False))
+            mark(node)
+            args = node.args
+            if not args:
+                yield node
+                continue
+            push((node, True))
+            for child in reversed(args):
+                if child not in seen:
+                    push((child, False))
 
     @property
     def free_symbols(self) -> frozenset[Symbol]:
