@@ -38,7 +38,7 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     with construction():
         grads = _tidy(f, reverse_partials(f, xs))
     if verify:
-        _require(check_gradient(f, grads, xs), f"the gradient of {f}")
+        _require(check_gradient(f, grads, xs), "the gradient", f)
     return grads
 
 
@@ -53,9 +53,10 @@ def _tidy(f: Expr, partials: list[Expr]) -> list[Expr]:
     return [simplify(p) for p in partials]
 
 
-def _require(check: Check, what: str) -> None:
+def _require(check: Check, what: str, f: Expr) -> None:
+    """Raise on a failed check; the message (which prints f) is built only then."""
     if not check.passed and check.points >= 3:
-        raise VerificationError(f"{what} failed its numeric check: {check.note}")
+        raise VerificationError(f"{what} of {f} failed its numeric check: {check.note}")
 
 
 def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
@@ -83,7 +84,7 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     with construction():
         rows = [_tidy(f, reverse_partials(g, xs)) for g in first]
     if verify:
-        _require(check_jacobian(first, rows, xs), f"the Hessian of {f}")
+        _require(check_jacobian(first, rows, xs), "the Hessian", f)
     return rows
 
 

@@ -205,7 +205,10 @@ class _Differentiator:
         for i, f in enumerate(varying):
             others = varying[:i] + varying[i + 1 :]
             terms.append(self.mul(self.d(f), *others))
-        result = self.mul(*constant, self.add(*terms))
+        if all(isinstance(c, Number) for c in constant):  # canonical form distributes them anyway
+            result = self.add(*(self.mul(*constant, t) for t in terms))
+        else:
+            result = self.mul(*constant, self.add(*terms))
         return self._make("product", node, result, tuple(self.step(f) for f in varying))
 
     def _quotient(self, node: Expr, constant: list[Expr], num: Expr, den: Expr):
