@@ -299,9 +299,9 @@ def test_limits_are_checked_and_named():
 
 def test_a_long_flat_sum_parses_in_linear_time():
     text = " + ".join(f"{i}*x_{i % 50}^{i % 7}" for i in range(2000))
-    start = time.process_time()
+    start = time.thread_time()
     e = parse(text)
-    assert time.process_time() - start < 2.0
+    assert time.thread_time() - start < 2.0
     assert len(e.args) == 50 * 7 or len(e.args) > 100
 
 

@@ -35,6 +35,9 @@ _SHOW = {"_RPAR": ")", "_RBRACE": "}", "_RBRACK": "]", "_BAR_CLOSE": "|", "_EVAL
 _AT = "\x00"  # stands for the column in messages, filled in by _Lexer.error
 
 
+_CHAIN_ATOMS = frozenset({"NUMBER", "NAME", "CONST"})
+
+
 def _limit_depth(col: int | None) -> LimitError:
     where = f" at column {col}" if col else ""
     return LimitError(
@@ -76,6 +79,7 @@ class _Lexer:
         self.tokens: list[Token] = []
         self.stack: list[tuple[str, str, int, int, str | None]] = []  # closer, opener, pos, ...
         self.depth = 0
+        self.carets: dict[int, int] = {}  # bracket level -> length of its current ^-chain
         self.unknown_head: ParseError | None = None
 
     def error(self, message: str, pos: int, expected: str | None = None) -> ParseError:
@@ -85,7 +89,20 @@ class _Lexer:
 
     def emit(self, kind: str, value: Any, start: int, end: int) -> None:
         col = start + 1 if self.src.cols is None else self.src.col(start)
+        self._count_carets(kind, col)
         self.tokens.append(Token(kind, value, start, col, end))
+
+    def _count_carets(self, kind: str, col: int) -> None:
+        """`a^b^c^…` nests to the right; refuse a chain past the depth limit while lexing,
+        before the parser shifts every token of it."""
+        level = len(self.stack)
+        if kind == "_CARET":
+            count = self.carets.get(level, 0) + 1
+            if count > MAX_NESTING_DEPTH:
+                raise _limit_depth(col)
+            self.carets[level] = count
+        elif kind not in _CHAIN_ATOMS or self.prev != "_CARET":
+            self.carets[level] = 0
 
     @property
     def prev(self) -> str | None:
