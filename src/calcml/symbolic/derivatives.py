@@ -81,8 +81,12 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     f = to_expr(expr)
     xs = _variables(f, wrt)
     first = gradient(f, xs, verify=False)
+    n = len(xs)
+    rows: list[list[Expr]] = [[as_expr(0)] * n for _ in xs]
     with construction():
-        rows = [_tidy(f, reverse_partials(g, xs)) for g in first]
+        for i, g in enumerate(first):  # the upper triangle; H is symmetric (Schwarz)
+            for j, h in enumerate(_tidy(f, reverse_partials(g, xs[i:])), start=i):
+                rows[i][j] = rows[j][i] = h
     if verify:  # the gradient and every row of the Hessian, in one compiled check
         _require(check_jacobian([f, *first], [first, *rows], xs), "the Hessian", f)
     return rows
