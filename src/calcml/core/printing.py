@@ -22,6 +22,7 @@ from calcml.core.expr import (
     Symbol,
     mul,
     number,
+    power,
 )
 
 ADD, NEG, MUL, POW, ATOM = 10, 15, 20, 30, 100
@@ -89,16 +90,11 @@ def _split_fraction(node: Expr) -> tuple[Fraction | float, list[Expr], list[Expr
         if isinstance(f, Number):
             coeff = f.value if isinstance(f.value, float) else Fraction(f.value)
         elif isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0:
-            den.append(f.base if f.exp.key == _MINUS_ONE_KEY else Pow_(f.base, -f.exp.value))
+            exact_one = f.exp.key == _MINUS_ONE_KEY
+            den.append(f.base if exact_one else power(f.base, number(-f.exp.value)))
         else:
             num.append(f)
     return coeff, num, den
-
-
-def Pow_(base: Expr, exp) -> Expr:
-    from calcml.core.expr import power
-
-    return power(base, number(exp))
 
 
 class Printer:
@@ -344,4 +340,4 @@ def latex_form(expr: Expr) -> str:
     return _LATEX.render(expr)
 
 
-__all__ = ["ONE", "human_form", "latex_form", "python_form"]
+__all__ = ["human_form", "latex_form", "python_form"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calcml.core.errors import LimitError, VerificationError
+from calcml.core.evaluate import substitute
 from calcml.core.expr import (
     MINUS_ONE,
     ONE,
@@ -27,7 +28,6 @@ from calcml.core.expr import (
     add,
     construction,
     mul,
-    number,
     power,
     symbol,
 )
@@ -258,8 +258,6 @@ def _ln(base: Expr) -> Expr:
 
 
 def _replace(expr: Expr, old: Expr, new: Expr) -> Expr:
-    from calcml.core.evaluate import substitute
-
     return substitute(expr, {old: new})
 
 
@@ -372,4 +370,4 @@ def _differentiate(f: Expr, x: Symbol, n: int, with_steps: bool, verify: bool):
     return current, tree, check
 
 
-__all__ = ["Derivation", "diff", "number"]
+__all__ = ["Derivation", "diff", "reverse_partials"]
