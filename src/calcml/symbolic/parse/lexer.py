@@ -36,6 +36,7 @@ _AT = "\x00"  # stands for the column in messages, filled in by _Lexer.error
 
 
 _CHAIN_ATOMS = frozenset({"NUMBER", "NAME", "CONST"})
+_SIGNS = frozenset({"_PLUS", "_MINUS", "ROOT"})  # prefix operators
 
 
 def _limit_depth(col: int | None) -> LimitError:
@@ -80,6 +81,7 @@ class _Lexer:
         self.stack: list[tuple[str, str, int, int, str | None]] = []  # closer, opener, pos, ...
         self.depth = 0
         self.carets: dict[int, int] = {}  # bracket level -> length of its current ^-chain
+        self.signs = 0  # length of the current run of signs and roots
         self.unknown_head: ParseError | None = None
 
     def error(self, message: str, pos: int, expected: str | None = None) -> ParseError:
@@ -93,8 +95,12 @@ class _Lexer:
         self.tokens.append(Token(kind, value, start, col, end))
 
     def _count_carets(self, kind: str, col: int) -> None:
-        """`a^b^c^…` nests to the right; refuse a chain past the depth limit while lexing,
-        before the parser shifts every token of it."""
+        """`a^b^c^…` and `- - - x` nest; refuse such a chain past the depth limit while
+        lexing, before the parser shifts every token of it."""
+        if kind in _SIGNS:  # `- - - … x` or `√√√x` nests one prefix inside the next
+            self.signs = self.signs + 1 if self.prev in _SIGNS else 1
+            if self.signs > MAX_NESTING_DEPTH:
+                raise _limit_depth(col)
         level = len(self.stack)
         if kind == "_CARET":
             count = self.carets.get(level, 0) + 1
