@@ -129,3 +129,16 @@ def test_transforms_record_inside_no_grad() -> None:
 
     with no_grad():
         assert grad(lambda t: t * t)(3.0) == 6.0
+
+
+def test_batched_rows_inside_a_transform_are_differentiable() -> None:
+    """hessian inside jacobian: the batched pass records its own graph (third derivatives)."""
+    a = np.array([[1.0, 2.0], [0.5, -1.0]])
+    f = lambda x: (cm.softplus(a @ x) + x**4).sum()  # noqa: E731
+    x = np.array([0.3, -0.7])
+    third = jacobian(hessian(f))(x)
+    h = 1e-5
+    for k in range(2):
+        e = np.eye(2)[k] * h
+        fd = (hessian(f)(x + e) - hessian(f)(x - e)) / (2 * h)
+        np.testing.assert_allclose(third[..., k], fd, rtol=1e-6, atol=1e-8)

@@ -155,3 +155,50 @@ def test_broadcasting_any_shapes(shapes) -> None:
     g = np.random.default_rng(len(a_shape) + 3 * len(b_shape))
     a, b = g.uniform(0.5, 2.0, a_shape), g.uniform(0.5, 2.0, b_shape)
     check_grads(lambda a, b: a * b + a / b - b, a, b, order=1)
+
+
+def _rows(f, args, i):
+    """The Jacobian of `f` in argument i, one reverse pass per output element (the oracle for
+    the batched pass, which pulls all rows back at once)."""
+    out, pull = cm.autodiff.vjp(lambda x: f(*args[:i], x, *args[i + 1 :]), args[i])
+    out = np.asarray(out)
+    rows = []
+    for k in range(out.size):
+        e = np.zeros(out.shape)
+        e.flat[k] = 1.0
+        rows.append(pull(e)[0])
+    return np.stack(rows).reshape(out.shape + np.shape(args[i]))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_batched_pass_equals_one_pass_per_row(name: str) -> None:
+    """Every rule broadcasts over a batch of cotangents: first order on arrays, and second
+    order through the rules written in tensor operations (hessian = jacobian of grad)."""
+    f, args = CASES[name]
+    weights = np.random.default_rng(3).standard_normal(f(*map(Tensor, args)).shape)
+    for i in range(len(args)):
+        np.testing.assert_allclose(
+            cm.autodiff.jacobian(f, argnums=i)(*args), _rows(f, args, i), rtol=1e-12, atol=1e-14
+        )
+
+        def scalar(*a):
+            return (f(*a) * weights).sum()
+
+        grad_i = cm.autodiff.grad(scalar, argnums=i)
+        np.testing.assert_allclose(
+            cm.autodiff.hessian(scalar, argnums=i)(*args),
+            _rows(grad_i, args, i),
+            rtol=1e-10,
+            atol=1e-12,
+        )
+
+
+def test_jacobian_is_split_into_chunks_when_nodes_are_large(monkeypatch) -> None:
+    from calcml.autodiff import functional
+
+    f = lambda x: cm.tanh(x[:, None] * x[None, :]).sum(axis=0)  # noqa: E731
+    x = rng.standard_normal(6)
+    whole = functional.jacobian(f)(x)
+    monkeypatch.setattr(functional, "JACOBIAN_BATCH_ELEMENTS", 40)  # 36-element nodes: 1 row
+    np.testing.assert_allclose(functional.jacobian(f)(x), whole, rtol=1e-14)
+    np.testing.assert_allclose(whole, _rows(f, [x], 0), rtol=1e-12)

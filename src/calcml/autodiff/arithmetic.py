@@ -62,17 +62,19 @@ def _matmul_a(g: Any, y: Any, a: Any, b: Any) -> Any:
         ga = (g[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
     else:
         ga = g @ (b.T if b.ndim == 2 else b.swapaxes(-1, -2))
-    return _engine.unbroadcast(ga, a.shape)
+    return _engine.unbroadcast(ga, a.shape, _engine.batch_lead(g, y))
 
 
 def _matmul_b(g: Any, y: Any, a: Any, b: Any) -> Any:
-    if b.ndim == 1:  # (..., k) @ (k,) -> (...)
+    if b.ndim == 1 and a.ndim == 1:  # (k,) @ (k,) -> ()
         gb = g[..., None] * a
+    elif b.ndim == 1:  # (..., m, k) @ (k,) -> (..., m): contract g with a over m (and ...)
+        gb = g @ a if a.ndim == 2 else (g[..., None, :] @ a)[..., 0, :]
     elif a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
         gb = a[:, None] * g[..., None, :]
     else:
         gb = (a.T if a.ndim == 2 else a.swapaxes(-1, -2)) @ g
-    return _engine.unbroadcast(gb, b.shape)
+    return _engine.unbroadcast(gb, b.shape, _engine.batch_lead(g, y))
 
 
 def _cast_back(g: Any, y: Any, x: Any) -> Any:

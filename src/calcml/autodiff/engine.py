@@ -37,7 +37,7 @@ from calcml.autodiff.tensor import Tensor
 _BACKWARD_ERRORS = {"invalid": "raise", "divide": "ignore", "over": "ignore", "under": "ignore"}
 
 
-def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
     """Sum `g` over the axes that broadcasting added or stretched, to give it `shape`.
 
     The only place where broadcasting is undone. Works on arrays and on tensors.
@@ -45,23 +45,34 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     Arguments:
         g: a gradient of the broadcast result's shape.
         shape: the shape of the operand before broadcasting.
+        lead: how many leading axes of `g` are a batch of cotangents (a batched backward pass,
+            see `gradients`); they are kept.
 
     Returns:
-        the gradient for the operand, of shape `shape`.
+        the gradient for the operand, of shape `g.shape[:lead] + shape`.
 
     >>> unbroadcast(np.ones((4, 2, 3)), (2, 1)).tolist()
     [[12.0], [12.0]]
+    >>> unbroadcast(np.ones((5, 2, 3)), (3,), lead=1).shape
+    (5, 3)
     """
     gshape = g.shape
+    if lead:
+        shape = gshape[:lead] + tuple(shape)
     if gshape == shape:
         return g
-    lead = len(gshape) - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    extra = len(gshape) - len(shape)
+    axes = tuple(range(lead, lead + extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if i >= lead and n == 1 and gshape[extra + i] != 1
     )
     if axes:
         g = g.sum(axis=axes)
     return g.reshape(shape)
+
+
+def batch_lead(g: Any, y: Any) -> int:
+    """How many leading axes of the cotangent `g` are a batch: its rank beyond the output's."""
+    return g.ndim - np.ndim(_value(y))
 
 
 def backward(
@@ -79,6 +90,7 @@ def gradients(
     *,
     create_graph: bool = False,
     retain_graph: bool | None = None,
+    batched: bool = False,
 ) -> list[Any]:
     """The gradients of `root` with respect to `inputs`, without touching any `.grad`.
 
@@ -88,34 +100,41 @@ def gradients(
         gradient: the cotangent shaped like `root` (ones for a one-element root).
         create_graph: return tensors that carry their own graph (for higher derivatives).
         retain_graph: keep the graph for another pass (default: `create_graph`).
+        batched: `gradient` is a stack of cotangents, shape `(k,) + root.shape`, pulled back in
+            one pass (every rule broadcasts over the leading axis), as k passes would: this is
+            how `jacobian` gets all its rows at the cost of one walk of the graph.
 
     Returns:
-        one gradient per input, shaped like it: arrays, or tensors with `create_graph=True`;
-        zeros for inputs the root does not depend on.
+        one gradient per input, shaped like it (with the leading `k` when batched): arrays, or
+        tensors with `create_graph=True`; zeros for inputs the root does not depend on.
 
-    >>> x = Tensor(3.0, requires_grad=True)
-    >>> gradients(x * x, [x])
-    [array(6.)]
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> gradients(x * x, [x], np.eye(2), batched=True)
+    [array([[2., 0.],
+           [0., 4.]])]
     """
     retain = create_graph if retain_graph is None else retain_graph
     first = {}  # an input listed twice gets the same gradient twice
     for i, t in enumerate(inputs):
         first.setdefault(id(t), i)
     found: list[Any] = [None] * len(inputs)
+    lead = 1 if batched else 0
     if root.requires_grad:
-        _walk(root, _seed(root, gradient, create_graph), create_graph, retain, (first, found))
+        seed = _seed(root, gradient, create_graph, lead)
+        _walk(root, seed, create_graph, retain, (first, found), lead)
+    batch = np.shape(gradient)[:1] if batched else ()
     for i, t in enumerate(inputs):
         if found[first[id(t)]] is not None:
             found[i] = found[first[id(t)]]
         if found[i] is None:
-            zeros = np.zeros(np.shape(t.data), dtype=t.data.dtype)
+            zeros = np.zeros(batch + np.shape(t.data), dtype=t.data.dtype)
             found[i] = Tensor(zeros) if create_graph else zeros
         elif not create_graph:
             found[i] = np.asarray(found[i])
     return found
 
 
-def _seed(root: Tensor, gradient: Any, create_graph: bool) -> Any:
+def _seed(root: Tensor, gradient: Any, create_graph: bool, lead: int = 0) -> Any:
     if not root.requires_grad:
         raise RuntimeError(
             "this tensor does not require gradients: no input that requires "
@@ -133,8 +152,9 @@ def _seed(root: Tensor, gradient: Any, create_graph: bool) -> Any:
         seed = gradient if create_graph else np.array(gradient.data)
     else:
         seed = np.array(gradient, dtype=root.data.dtype)
-        if seed.shape != shape:
-            raise ValueError(f"gradient has shape {seed.shape}, expected {shape}")
+        if seed.shape[lead:] != shape or seed.ndim != len(shape) + lead:
+            expected = ("(k,) + " if lead else "") + str(shape)
+            raise ValueError(f"gradient has shape {seed.shape}, expected {expected}")
     if create_graph and not isinstance(seed, Tensor):
         seed = Tensor(seed)
     return seed
@@ -146,8 +166,10 @@ def _walk(
     graph: bool,
     retain: bool,
     targets: tuple[dict[int, int], list[Any]] | None,
+    lead: int = 0,
 ) -> None:
-    """The backward pass. `targets` collects gradients instead of filling leaves' `.grad`."""
+    """The backward pass. `targets` collects gradients instead of filling leaves' `.grad`;
+    `lead` is the number of batch axes in front of every cotangent (0 or 1)."""
     check = anomaly.backward_check()
     seen: set[int] = set()
     root._g = seed
@@ -182,12 +204,14 @@ def _walk(
                         if pointwise:
                             gp = g if rule is None else g * rule(y, *xs)
                             shape = p.data.shape
+                            if lead:
+                                shape = g.shape[:lead] + shape
                             if gp.shape != shape:
-                                gp = unbroadcast(gp, shape)
+                                gp = unbroadcast(gp, shape[lead:], lead)
                         else:
                             gp = rule(g, y, *xs)
                     except FloatingPointError:
-                        gp = _rerun(op, rule, g, y, xs, p)
+                        gp = _rerun(op, rule, g, y, xs, p, lead)
                     if check:
                         anomaly.check_backward(node, p, gp)
                     pg = p._g
@@ -246,17 +270,19 @@ def _graph_inputs(node: Tensor) -> tuple[Any, ...]:
     return (*xs, *inputs[len(parents) :])
 
 
-def _rerun(op: Any, rule: Any, g: Any, y: Any, xs: tuple[Any, ...], p: Tensor) -> Any:
+def _rerun(
+    op: Any, rule: Any, g: Any, y: Any, xs: tuple[Any, ...], p: Tensor, lead: int = 0
+) -> Any:
     """A rule that gave birth to NaN, run again with zero cotangents contributing zero."""
     with np.errstate(all="ignore"):
         if not op.pointwise:
             return rule(g, y, *xs)
         if rule is None:
-            return unbroadcast(g, p.data.shape)
+            return unbroadcast(g, p.data.shape, lead)
         d = rule(y, *xs)
         zero = _value(g) == 0
         gp = _ops.where(zero, 0.0, g * d) if isinstance(g, Tensor) else np.where(zero, 0.0, g * d)
-        return unbroadcast(gp, p.data.shape)
+        return unbroadcast(gp, p.data.shape, lead)
 
 
 def _store(leaf: Tensor, g: Any, seen: set[int], graph: bool) -> None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from calcml.autodiff.engine import gradients
 from calcml.autodiff.graph import _unary, enable_grad
-from calcml.autodiff.ops import stack
+from calcml.autodiff.ops import concatenate
 from calcml.autodiff.tensor import Op, Tensor
 
 Argnums = int | Sequence[int]
@@ -208,7 +208,11 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 
 
 def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
-    """The Jacobian, one reverse pass per output element.
+    """The Jacobian by reverse mode: every row pulled back in one batched pass.
+
+    The cotangents are the rows of the identity, stacked, and go through the graph together
+    (`gradients(..., batched=True)`), so the graph is walked once per chunk of rows rather than
+    once per row; chunks keep the batch within `JACOBIAN_BATCH_ELEMENTS` numbers per node.
 
     Arguments:
         f: a function returning an array (or scalar).
@@ -228,21 +232,41 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
         out, (leaf,) = _run(f, args, [i], kwargs)
         value = out.data if isinstance(out, Tensor) else np.asarray(out)
         out_shape, in_shape = np.shape(value), leaf.data.shape
+        n = int(np.prod(out_shape))
+        if n == 0 or not (isinstance(out, Tensor) and out.requires_grad):
+            zeros = np.zeros(out_shape + in_shape, dtype=leaf.data.dtype)
+            return Tensor(zeros) if nested else zeros
+        step = max(1, JACOBIAN_BATCH_ELEMENTS // _largest_node(out))
+        eye = np.eye(n, dtype=leaf.data.dtype).reshape((n, *out_shape))
         rows = []
-        for k in range(int(np.prod(out_shape))):
-            e = np.zeros(out_shape, dtype=leaf.data.dtype)
-            e.flat[k] = 1.0
-            rows.append(_backprop(out, [leaf], e, nested, retain=True)[0])
-        if nested:
-            if not rows:
-                return Tensor(np.zeros(out_shape + in_shape))
-            return stack(rows).reshape(out_shape + in_shape)
-        jac = (
-            np.stack(rows).reshape(out_shape + in_shape) if rows else np.zeros(out_shape + in_shape)
-        )
-        return jac
+        for start in range(0, n, step):
+            seed = eye[start : start + step]
+            (block,) = gradients(
+                out, [leaf], Tensor(seed) if nested else seed,
+                create_graph=nested, retain_graph=True, batched=True,
+            )  # fmt: skip
+            rows.append(block)
+        jac = rows[0] if len(rows) == 1 else (concatenate if nested else np.concatenate)(rows)
+        return jac.reshape(out_shape + in_shape)
 
     return wrapped
+
+
+#: How many numbers one node of a batched backward pass may hold (about 32 MB in float64).
+JACOBIAN_BATCH_ELEMENTS = 1 << 22
+
+
+def _largest_node(out: Tensor) -> int:
+    """The most elements any node of `out`'s graph holds (a row batch multiplies it)."""
+    largest, seen, todo = 1, {id(out)}, [out]
+    while todo:
+        node = todo.pop()
+        largest = max(largest, np.size(node.data))
+        for p in node._parents or ():
+            if p is not None and id(p) not in seen:
+                seen.add(id(p))
+                todo.append(p)
+    return largest
 
 
 def hessian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:

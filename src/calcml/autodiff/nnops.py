@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff import engine as _engine
 from calcml.autodiff.graph import _binary, _unary, _value
 from calcml.autodiff.ops import as_tensor
 from calcml.autodiff.tensor import Op, Tensor
@@ -42,7 +43,13 @@ def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
 
 
 def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    return g.reshape(kept) * _exp(x - y.reshape(kept))
+    batch = g.shape[: _engine.batch_lead(g, y)]
+    return g.reshape(batch + kept) * _exp(x - y.reshape(kept))
+
+
+def _from_end(axis: int, ndim: int) -> int:
+    """`axis` counted from the end, so the rules also find it behind batch axes (`engine`)."""
+    return axis % ndim - ndim if ndim else axis
 
 
 SOFTMAX = Op("softmax", (_softmax_rule,))
@@ -65,7 +72,8 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     """
     x = as_tensor(x)
     e = np.exp(_shift(x.data, axis))
-    return _unary(e / e.sum(axis=axis, keepdims=True), x, (x.data, axis), SOFTMAX)
+    y = e / e.sum(axis=axis, keepdims=True)
+    return _unary(y, x, (x.data, _from_end(axis, y.ndim)), SOFTMAX)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
@@ -77,7 +85,7 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     x = as_tensor(x)
     z = _shift(x.data, axis)
     y = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
-    return _unary(y, x, (x.data, axis), LOG_SOFTMAX)
+    return _unary(y, x, (x.data, _from_end(axis, y.ndim)), LOG_SOFTMAX)
 
 
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:

@@ -45,22 +45,36 @@ def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return broadcast_to(g, shape) if g.__class__ is Tensor else np.broadcast_to(g, shape)
 
 
+def _batch(g: Any, y: Any) -> tuple[int, ...]:
+    """The batch axes in front of a cotangent (none outside a batched pass; see `engine`)."""
+    return g.shape[: _engine.batch_lead(g, y)]
+
+
+def _batched(index: Any, n: int) -> Any:
+    """`index` behind `n` full slices, so that it skips the batch axes."""
+    if not n:
+        return index
+    return (slice(None),) * n + (index if isinstance(index, tuple) else (index,))
+
+
 # --- reductions ----------------------------------------------------------------------------------
 
 
 def _sum_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    return _broadcast(g.reshape(kept), x.shape)
+    batch = _batch(g, y)
+    return _broadcast(g.reshape(batch + kept), batch + x.shape)
 
 
 def _mean_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], n: int) -> Any:
-    return _broadcast(g.reshape(kept) / n, x.shape)
+    batch = _batch(g, y)
+    return _broadcast(g.reshape(batch + kept) / n, batch + x.shape)
 
 
 def _extreme_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], axes: tuple[int, ...]) -> Any:
     xv = _value(x)
     mask = xv == np.reshape(_value(y), kept)
     share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
-    return g.reshape(kept) * share
+    return g.reshape(_batch(g, y) + kept) * share
 
 
 SUM = Op("sum", (_sum_rule,))
@@ -112,15 +126,20 @@ def amin(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 
 def _reshape_rule(g: Any, y: Any, x: Any) -> Any:
-    return g.reshape(x.shape)
+    return g.reshape(_batch(g, y) + x.shape)
 
 
 def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> Any:
-    return g.transpose(inverse)
+    lead = _engine.batch_lead(g, y)
+    if not lead:
+        return g.transpose(inverse)
+    if inverse is None:
+        inverse = tuple(reversed(range(g.ndim - lead)))
+    return g.transpose(tuple(range(lead)) + tuple(lead + i for i in inverse))
 
 
 def _unbroadcast_rule(g: Any, y: Any, x: Any) -> Any:
-    return _engine.unbroadcast(g, x.shape)
+    return _engine.unbroadcast(g, x.shape, _engine.batch_lead(g, y))
 
 
 RESHAPE = Op("reshape", (_reshape_rule,))
@@ -172,13 +191,15 @@ def _scatter_array(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> A
 
 
 def _getitem_rule(g: Any, y: Any, x: Any, index: Any, basic: bool) -> Any:
+    batch = _batch(g, y)
+    index, shape = _batched(index, len(batch)), batch + x.shape
     if g.__class__ is Tensor:
-        return scatter(g, index, x.shape, basic)
-    return _scatter_array(g, index, x.shape, basic)
+        return scatter(g, index, shape, basic)
+    return _scatter_array(g, index, shape, basic)
 
 
 def _scatter_rule(g: Any, y: Any, src: Any, index: Any, shape: Any, basic: bool) -> Any:
-    return g[index]
+    return g[_batched(index, _engine.batch_lead(g, y))]
 
 
 GETITEM = Op("getitem", (_getitem_rule,))
@@ -206,7 +227,7 @@ def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) 
 
 def _taking(index: tuple[Any, ...]) -> Any:
     def rule(g: Any, y: Any, *inputs: Any) -> Any:
-        return g[index]
+        return g[_batched(index, _engine.batch_lead(g, y))]
 
     return rule
 
@@ -253,11 +274,11 @@ def _select(c: Any, a: Any, b: Any) -> Any:
 
 
 def _where_a(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
-    return _engine.unbroadcast(_select(c, g, 0.0), a.shape)
+    return _engine.unbroadcast(_select(c, g, 0.0), np.shape(a), _engine.batch_lead(g, y))
 
 
 def _where_b(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
-    return _engine.unbroadcast(_select(c, 0.0, g), b.shape)
+    return _engine.unbroadcast(_select(c, 0.0, g), np.shape(b), _engine.batch_lead(g, y))
 
 
 WHERE = Op("where", (_where_a, _where_b))
