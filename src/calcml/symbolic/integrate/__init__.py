@@ -12,8 +12,10 @@ Public names (stable; `calcml.integrate` wraps them with definite ranges):
   function `method(expr, var, ctx) -> Antiderivative | None`), `MAX_INTEGRATION_DEPTH`.
 
 Parameters are symbols. Where the answer depends on a case, the generic answer is returned and the
-step that assumed it carries a `("condition", "n ≠ -1")` detail (`conditions(step)` collects
-them). ∫ x^-1 dx is ln|x|: logarithms of expressions that may be negative carry an `abs`.
+step that assumed it carries a `("condition", "n ≠ -1")` detail; where it depends on a parameter's
+sign, parameters are taken as positive and the step says so with an `("assumption", "a > 0")`
+detail (`conditions(step)` collects both). ∫ x^-1 dx is ln|x|: logarithms of expressions that
+may be negative carry an `abs`.
 """
 
 from __future__ import annotations
@@ -104,10 +106,12 @@ def integrate_indefinite(
 
 
 def conditions(step: Step) -> tuple[str, ...]:
-    """Every `condition` detail in a steps tree, once each (e.g. `"n ≠ -1"`)."""
+    """Every `assumption` and `condition` detail in a steps tree, once each (`"a > 0"`,
+    `"n ≠ -1"`)."""
     out: list[str] = []
     for s in step.walk():
-        out.extend(str(v) for k, v in s.details if k == "condition" and str(v) not in out)
+        out.extend(str(v) for k, v in s.details
+                   if k in ("assumption", "condition") and str(v) not in out)  # fmt: skip
     return tuple(out)
 
 

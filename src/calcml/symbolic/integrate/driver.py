@@ -11,7 +11,16 @@ import numpy as np
 
 from calcml.core.evaluate import Program, substitute
 from calcml.core.expr import Expr, Symbol, symbol
-from calcml.symbolic.integrate import parts, radicals, rational, substitution, table, trig
+from calcml.symbolic.integrate import (
+    param_radicals,
+    parametric,
+    parts,
+    radicals,
+    rational,
+    substitution,
+    table,
+    trig,
+)
 from calcml.symbolic.integrate.base import (
     MAX_INTEGRATION_DEPTH,
     Antiderivative,
@@ -32,10 +41,12 @@ METHODS: list[tuple[str, Method]] = [
     ("power rule", table.power_rule),
     ("table", table.table),
     ("rational", rational.rational),
+    ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
+    ("quadratic radicals with parameters", param_radicals.param_radical),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
     ("integration by parts", parts.by_parts),
