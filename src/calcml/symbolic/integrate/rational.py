@@ -3,8 +3,8 @@
 Q is factored over Q with python-flint. Each partial fraction c/f^k (deg c < deg f) is integrated
 exactly: linear f gives logarithms and powers; Hermite reduction lowers k for f of higher degree;
 quadratic f gives a logarithm and an arctangent (completing the square) or two logarithms;
-higher-degree f with k = 1 uses Rothstein–Trager when its log coefficients are rational, and
-gives up otherwise (the algebraic-number case is not implemented).
+higher-degree f with k = 1 uses Rothstein–Trager when its log coefficients are rational; an
+irreducible quartic otherwise splits into real quadratics over Q(θ) (quartic.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from flint import fmpq, fmpq_poly
 from calcml.core.expr import Expr, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, ATAN, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, make
+from calcml.symbolic.integrate.quartic import real_quartic
 from calcml.symbolic.polys import fraction, from_poly, from_rational, sqrt_rational, to_rational
 
 Piece = tuple[fmpq_poly, fmpq_poly, int]  # c / f^k
@@ -37,7 +38,7 @@ def rational(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         if found is None:
             return None
         terms.append(found[0])
-        subs.append(make(found[1], from_rational(c, f**k, var), var, found[0]))
+        subs.append(make(found[1], from_rational(c, f**k, var), var, found[0], (), found[2]))
     decomposition = add(from_poly(quotient, var),
                         *(from_rational(c, f**k, var) for c, f, k in pieces))  # fmt: skip
     return make("partial fractions", expr, var, add(*terms), tuple(subs),
@@ -63,29 +64,34 @@ def partial_fractions(r: fmpq_poly, q: fmpq_poly) -> list[Piece]:
     return pieces
 
 
-def _piece(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> tuple[Expr, str] | None:
-    """∫ c/f^k dx and the name of the rule used."""
+def _piece(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> tuple[Expr, str, tuple] | None:
+    """∫ c/f^k dx, the name of the rule used and its details."""
     if f.degree() == 1:
         root = from_poly(f, var)
         if k == 1:
-            return mul(number(fraction(c[0])), LOG(ABS(root))), "logarithm"
-        return mul(number(fraction(c[0]) / (1 - k)), power(root, 1 - k)), "power rule"
+            return mul(number(fraction(c[0])), LOG(ABS(root))), "logarithm", ()
+        return mul(number(fraction(c[0]) / (1 - k)), power(root, 1 - k)), "power rule", ()
     rational_part: list[Expr] = []
     while k > 1:
         c, part = _hermite_step(c, f, k)
         rational_part.append(from_rational(part, f ** (k - 1), var))
         k -= 1
+    details: tuple = ()
     if f.degree() == 2:
         logs = _quadratic(c, f, var)
         rule = "completing the square"
     else:
         logs = _rothstein_trager(c, f, var)
         rule = "Rothstein–Trager"
+        if logs is None and f.degree() == 4:
+            found = real_quartic(c, f, var)
+            logs, rule = (None, rule) if found is None else (found[0], "real quadratic factors")
+            details = () if found is None else (("factors", found[1]),)
     if logs is None:
         return None
     if rational_part:
         rule = "Hermite reduction"
-    return add(*rational_part, logs), rule
+    return add(*rational_part, logs), rule, details
 
 
 def _hermite_step(c: fmpq_poly, f: fmpq_poly, k: int) -> tuple[fmpq_poly, fmpq_poly]:
