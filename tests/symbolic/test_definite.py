@@ -119,11 +119,17 @@ def test_integrable_singularity_inside():
 
 
 def test_numeric_fallback_and_flags():
-    r = integrate(cm.exp(-(x**2)), (x, 0, 1))  # no elementary antiderivative
+    r = integrate(cm.sin(x**2), (x, 0, 1))  # a Fresnel integral: no antiderivative in calcml
     assert r.method == "numeric" and r.exact is None and 0 < r.error_estimate < 1e-10
     assert r.steps.rule == "numeric quadrature"
     r = integrate(x**2, (x, 0, 3), numeric=True)
     assert r.method == "numeric" and math.isclose(r.value, 9.0, rel_tol=1e-12)
+
+
+def test_gaussian_has_an_exact_value():
+    r = integrate(cm.exp(-(x**2)), (x, 0, 1))  # √π/2·erf(1)
+    assert r.exact is not None and r.method != "numeric"
+    assert math.isclose(r.value, math.sqrt(math.pi) / 2 * math.erf(1), rel_tol=1e-12)
 
 
 def test_unreliable_numbers_are_refused(monkeypatch):

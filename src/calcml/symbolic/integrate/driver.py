@@ -12,6 +12,7 @@ import numpy as np
 from calcml.core.evaluate import Program, substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
+    gaussian,
     param_radicals,
     parametric,
     parts,
@@ -47,6 +48,7 @@ METHODS: list[tuple[str, Method]] = [
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
+    ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
     ("integration by parts", parts.by_parts),

@@ -52,13 +52,13 @@ def _shape(expr: Expr, var: Symbol, field: ParamField) -> tuple[UPoly, UPoly, in
         (radicals if is_half and not free_of(f.base, var) else others).append(f)
     if len(radicals) != 1:
         return None
-    q, p = _upoly(radicals[0].base, field), _upoly(mul(*others), field)
+    q, p = upoly(radicals[0].base, field), upoly(mul(*others), field)
     if q is None or p is None or q.degree() != 2:
         return None
     return p, q, int(Fraction(radicals[0].exp.value) * 2), radicals[0].base
 
 
-def _upoly(expr: Expr, field: ParamField) -> UPoly | None:
+def upoly(expr: Expr, field: ParamField) -> UPoly | None:
     """A polynomial in x with coefficients in Q(parameters), or None."""
     pq = to_mpoly(expr, field)
     if pq is None or pq[1].degrees()[0] > 0:
