@@ -8,6 +8,7 @@ No text is ever turned into code: the program is a list of operations, not sourc
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -77,19 +78,28 @@ class Program:
         self.input_slots = list(range(len(self.variables)))
         self.discover = discover
         self.outputs: list[int] = []
-        self.steps: list[tuple[Callable[..., Any], tuple[int, ...]]] = []
+        self.steps: list[tuple[Callable[..., Any], int, int, int | list[int] | None]] = []
         self.constants: dict[int, float] = {}
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
-        size = len(self.variables)
-        for e in exprs:
-            for node in e.walk():
-                if node in slot:
-                    continue
-                slot[node] = size
-                size += 1
-                self._emit(node, slot)
+        self.size = len(self.variables)
+        for e in exprs:  # one walk over all of them: a part they share is visited once
+            self._walk(e, slot)
             self.outputs.append(slot[e])
-        self.size = size
+
+    def _walk(self, root: Expr, slot: dict[Expr, int]) -> None:
+        """Give every node below `root` without a slot one, children first (iterative)."""
+        stack: list[tuple[Expr, bool]] = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in slot:
+                continue
+            if expanded or not node.args:
+                slot[node] = self.size
+                self.size += 1
+                self._emit(node, slot)
+                continue
+            stack.append((node, True))
+            stack.extend((a, False) for a in reversed(node.args) if a not in slot)
 
     def _emit(self, node: Expr, slot: dict[Expr, int]) -> None:
         here = slot[node]
@@ -103,8 +113,13 @@ class Program:
             self.variables.append(node)
             self.input_slots.append(here)
             return
-        args = tuple(slot[a] for a in node.args)
-        self.steps.append((_operation(node), (here, *args)))
+        args = [slot[a] for a in node.args]
+        op = _operation(node, len(args))
+        # (operation, output slot, first input, then None | the second input | all inputs)
+        if len(args) <= 2:
+            self.steps.append((op, here, args[0], args[1] if len(args) == 2 else None))
+        else:
+            self.steps.append((op, here, args[0], args))
 
     def __call__(self, *inputs: Any) -> list[Any]:
         if len(inputs) != len(self.variables):
@@ -114,8 +129,13 @@ class Program:
             values[i] = value
         for i, c in self.constants.items():
             values[i] = c
-        for op, (out, *args) in self.steps:
-            values[out] = op(*(values[a] for a in args))
+        for op, out, first, second in self.steps:  # the hot loop: unary and binary inline
+            if second is None:
+                values[out] = op(values[first])
+            elif second.__class__ is int:
+                values[out] = op(values[first], values[second])
+            else:
+                values[out] = op(*[values[a] for a in second])
         return [values[i] for i in self.outputs]
 
 
@@ -147,19 +167,24 @@ def _power(b: Any, e: Any) -> Any:
     return b**e
 
 
-def _operation(node: Expr) -> Callable[..., Any]:
+def _int_power(b: Any, e: int) -> Any:
+    if b.__class__ is not np.ndarray or b.dtype.kind != "f":  # ints would wrap or refuse e < 0
+        b = np.asarray(b, dtype=float)
+    return b**e
+
+
+def _operation(node: Expr, arity: int) -> Callable[..., Any]:
     if isinstance(node, Add):
-        return _sum
+        return operator.add if arity == 2 else _sum
     if isinstance(node, Mul):
-        return _product
+        return operator.mul if arity == 2 else _product
     if isinstance(node, Apply):
         return node.prim
     assert isinstance(node, Pow)
     exp = node.exp
-    if isinstance(exp, Number):
-        special = {-1: _reciprocal, 2: _square}.get(exp.value)  # type: ignore[call-overload]
-        if special is not None and exp.is_exact:
-            return lambda b, _e, f=special: f(b)
+    if isinstance(exp, Number) and exp.value.__class__ is int:  # exact: no complex detour
+        special = {-1: _reciprocal, 2: _square}.get(exp.value)
+        return (lambda b, _e, f=special: f(b)) if special else _int_power
     return _power
 
 

@@ -234,8 +234,9 @@ class HumanPrinter(Printer):
 
     def function(self, node: Apply) -> Template:
         name = node.prim.name
-        if name == "abs":
-            return ATOM, ["|", (node.arg, 0), "|"]
+        if name == "abs":  # |(|x| + 1)|: "||" would read as a norm
+            inner = any(isinstance(n, Apply) and n.prim is node.prim for n in node.arg.walk())
+            return ATOM, ["|(" if inner else "|", (node.arg, 0), ")|" if inner else "|"]
         if name == "exp":
             return POW, ["e^", (node.arg, ATOM)]
         return ATOM, [node.prim.text, "(", (node.arg, 0), ")"]

@@ -79,18 +79,18 @@ def _materialize(root, done: dict[int, Expr] | None = None) -> Expr:
     `done` may be shared between calls on parts of one DAG, so shared parts are built once.
     """
     done = {} if done is None else done
-    stack = [(root, False)]
+    stack: list = [(root, None)]
     while stack:
-        node, ready = stack.pop()
+        node, leaves = stack.pop()
+        if leaves is not None:  # its lazy leaves are built
+            done[id(node)] = node.op(*(leaf if isinstance(leaf, Expr) else done[id(leaf)]
+                                       for leaf in leaves))  # fmt: skip
+            continue
         if isinstance(node, Expr) or id(node) in done:
             continue
         leaves = _gather(node)
-        if not ready:
-            stack.append((node, True))
-            stack.extend((leaf, False) for leaf in leaves if isinstance(leaf, _Lazy))
-            continue
-        done[id(node)] = node.op(*(leaf if isinstance(leaf, Expr) else done[id(leaf)]
-                                   for leaf in leaves))  # fmt: skip
+        stack.append((node, leaves))
+        stack.extend((leaf, None) for leaf in leaves if isinstance(leaf, _Lazy))
     return root if isinstance(root, Expr) else done[id(root)]
 
 
@@ -280,10 +280,17 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
     """All first partials of `f` in one reverse sweep over its DAG (symbolic backpropagation).
 
     Each node's adjoint (∂f/∂node) is the sum over its parents of the parent's adjoint times the
-    local derivative, so a gradient costs one pass, not one pass per variable.
+    local derivative, so a gradient costs one pass, not one pass per variable. Adjoints flow only
+    into subexpressions that contain one of `variables` (a Hessian row skips every term without
+    the remaining variables), and products are combined lazily, each put in canonical form once.
     """
     order = list(f.walk())
-    adjoint: dict[Expr, list] = {f: [ONE]}
+    wanted = set(variables)
+    live: set[Expr] = set()  # nodes that contain a wanted variable
+    for node in order:
+        if node in wanted or any(a in live for a in node.args):
+            live.add(node)
+    adjoint: dict[Expr, list] = {f: [ONE]} if f in live else {}
     total: dict[Expr, object] = {}
     for node in reversed(order):
         parts = adjoint.pop(node, None)
@@ -291,28 +298,30 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
             continue
         bar = _lazy_add(*parts)
         total[node] = bar
-        for child, local in _local_partials(node):
+        for child, local in _local_partials(node, live):
             adjoint.setdefault(child, []).append(_lazy_mul(bar, local))
     done: dict[int, Expr] = {}
     return [_materialize(total.get(v, ZERO), done) for v in variables]
 
 
-def _local_partials(node: Expr) -> list[tuple[Expr, Expr]]:
-    """(child, ∂node/∂child) for each child that is not a number."""
+def _local_partials(node: Expr, live: set[Expr]) -> list[tuple[Expr, object]]:
+    """(child, ∂node/∂child) for each child in `live`; products are left lazy (`_Lazy`)."""
     if isinstance(node, Add):
-        return [(a, ONE) for a in node.args if not isinstance(a, Number)]
+        return [(a, ONE) for a in node.args if a in live]
     if isinstance(node, Mul):
         args = node.args
-        return [(a, mul(*args[:i], *args[i + 1 :])) for i, a in enumerate(args)
-                if not isinstance(a, Number)]  # fmt: skip
+        return [(a, _lazy_mul(*args[:i], *args[i + 1 :])) for i, a in enumerate(args)
+                if a in live]  # fmt: skip
     if isinstance(node, Pow):
         base, exp = node.base, node.exp
-        out = [(base, mul(exp, power(base, add(exp, -1))))]
-        if not isinstance(exp, Number):
-            out.append((exp, mul(node, _ln(base))))
+        out: list[tuple[Expr, object]] = []
+        if base in live:
+            out.append((base, _lazy_mul(exp, power(base, add(exp, -1)))))
+        if exp in live:
+            out.append((exp, _lazy_mul(node, _ln(base))))
         return out
     if isinstance(node, Apply):
-        return [(node.arg, node.prim.partial(node.arg))]
+        return [(node.arg, node.prim.partial(node.arg))] if node.arg in live else []
     return []
 
 

@@ -92,8 +92,8 @@ def check_jacobian(fs: list[Expr], rows: list[list[Expr]], variables: list[Symbo
     """`check_gradient` for several functions at once (a Jacobian, or a Hessian's rows),
     through one compiled program."""
     flat = [g for row in rows for g in row]
-    symbols = sorted(set(variables).union(*(e.free_symbols for e in [*fs, *flat])),
-                     key=lambda s: s.name)  # fmt: skip
+    program = Program([*fs, *flat], variables, discover=True)  # finds the parameters too
+    symbols = program.variables
     rng = np.random.default_rng(seed)
     direction = rng.standard_normal(len(variables))
     direction /= np.linalg.norm(direction)
@@ -107,7 +107,7 @@ def check_jacobian(fs: list[Expr], rows: list[list[Expr]], variables: list[Symbo
         grid[i] = pts[i][None, :, None] + direction[k] * steps
     with np.errstate(all="ignore"):
         values = [np.broadcast_to(np.asarray(v, float), grid.shape[1:])
-                  for v in Program([*fs, *flat], symbols)(*grid)]  # fmt: skip
+                  for v in program(*grid)]  # fmt: skip
     n, m = len(fs), len(variables)
     errors = []
     for i in range(n):
