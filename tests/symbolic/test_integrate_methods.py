@@ -92,3 +92,39 @@ def test_gaussian_with_parameters_assumes_and_says(text: str) -> None:
 def test_growing_gaussian_is_declined() -> None:
     with pytest.raises(cm.NoClosedFormError):  # erfi is not in the registry
         integrate_indefinite(cm.exp(x**2), x)
+
+
+RISCH = [
+    "(x**2 + x - 5)*exp(x)/(x - 1)**2", "sin(x)/x + cos(x)*log(x)", "(1 + 2*x**2)*exp(x**2)",
+    "1/sqrt(x + exp(x)) + exp(x)/sqrt(x + exp(x))", "exp(x)*(x - 1)/x**2",
+    "1/((1 - x**2)*asin(x)**2) - x/((1 - x**2)**(3/2)*asin(x))",
+    "2*x*exp(x**2)*log(x) + exp(x**2)/x",
+    "(3*(x + exp(x))**(1/3) + 5*x**2 + (2*x**2 + 3*x)*exp(x))/(x*(x + exp(x))**(1/3))",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", RISCH)
+def test_heuristic_risch_differentiates_back(text: str) -> None:
+    f, s = read(text)
+    found = integrate_indefinite(f, x, steps=True)
+    assert found.verified and found.rejected == 0, text
+    assert derivative_matches(f, found.result, lo=0.1, hi=2.5) >= 20
+    assert agrees_with_sympy(found.result, s) is not False
+
+
+def test_heuristic_risch_says_what_it_guessed() -> None:
+    found = integrate_indefinite(read("sin(x)/x + cos(x)*log(x)")[0], x, steps=True)
+    step = next(s for s in found.steps.walk() if s.rule == "heuristic Risch")
+    details = dict(step.details)
+    assert "U a polynomial" in details["ansatz"] and "equations" in details["linear system"]
+    assert found.result is cm.log(x) * cm.sin(x)
+
+
+def test_heuristic_risch_respects_the_budget() -> None:
+    import time
+
+    hard = (cm.exp(x) * cm.sin(x) ** 3 + cm.log(x) * cm.atan(x) ** 2) / (x**3 + cm.exp(x) + 1)
+    start = time.monotonic()
+    with pytest.raises((cm.NoClosedFormError, cm.BudgetExceeded)):
+        integrate_indefinite(hard, x, seconds=0.5)
+    assert time.monotonic() - start < 1.5

@@ -18,6 +18,7 @@ from calcml.symbolic.integrate import (
     parts,
     radicals,
     rational,
+    risch,
     substitution,
     table,
     trig,
@@ -54,6 +55,7 @@ METHODS: list[tuple[str, Method]] = [
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("tangent half-angle", trig.half_angle),
+    ("heuristic Risch", risch.poor_mans_risch),
 ]
 
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
