@@ -32,13 +32,14 @@ def rational(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         return make("polynomial", expr, var, add(*terms), (), (), "rational")
     pieces = partial_fractions(remainder, q)
     subs = []
-    for c, f, k in pieces:
+    for f, cs in _grouped(pieces):
         ctx.budget.check()
-        found = _piece(c, f, k, var)
+        found = _piece(cs, f, var)
         if found is None:
             return None
         terms.append(found[0])
-        subs.append(make(found[1], from_rational(c, f**k, var), var, found[0], (), found[2]))
+        piece = add(*(from_rational(c, f**k, var) for k, c in cs.items()))
+        subs.append(make(found[1], piece, var, found[0], (), found[2]))
     decomposition = add(from_poly(quotient, var),
                         *(from_rational(c, f**k, var) for c, f, k in pieces))  # fmt: skip
     return make("partial fractions", expr, var, add(*terms), tuple(subs),
@@ -64,8 +65,24 @@ def partial_fractions(r: fmpq_poly, q: fmpq_poly) -> list[Piece]:
     return pieces
 
 
-def _piece(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> tuple[Expr, str, tuple] | None:
-    """∫ c/f^k dx, the name of the rule used and its details."""
+def _grouped(pieces: list[Piece]) -> list[tuple[fmpq_poly, dict[int, fmpq_poly]]]:
+    """Linear pieces one by one; the powers of one factor of higher degree together, so that
+    Hermite reduction sees their sum (whose logarithmic part may vanish where each one's does
+    not)."""
+    groups: list[tuple[fmpq_poly, dict[int, fmpq_poly]]] = []
+    for c, f, k in pieces:
+        if groups and f.degree() > 1 and groups[-1][0] == f:
+            groups[-1][1][k] = c
+        else:
+            groups.append((f, {k: c}))
+    return groups
+
+
+def _piece(cs: dict[int, fmpq_poly], f: fmpq_poly,
+           var: Symbol) -> tuple[Expr, str, tuple] | None:  # fmt: skip
+    """∫ Σ c_k/f^k dx, the name of the rule used and its details."""
+    k = max(cs)
+    c = cs[k]
     if f.degree() == 1:
         root = from_poly(f, var)
         if k == 1:
@@ -76,7 +93,10 @@ def _piece(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> tuple[Expr, str, 
         c, part = _hermite_step(c, f, k)
         rational_part.append(from_rational(part, f ** (k - 1), var))
         k -= 1
+        c = c + cs.get(k, fmpq_poly([0]))
     details: tuple = ()
+    if c.is_zero():
+        return add(*rational_part), "Hermite reduction", details
     if f.degree() == 2:
         logs = _quadratic(c, f, var)
         rule = "completing the square"
