@@ -17,7 +17,6 @@ import numpy as np
 from calcml.core.expr import (
     Add,
     Apply,
-    Constant,
     Expr,
     Mul,
     Number,
@@ -88,38 +87,42 @@ class Program:
 
     def _walk(self, root: Expr, slot: dict[Expr, int]) -> None:
         """Give every node below `root` without a slot one, children first (iterative)."""
-        stack: list[tuple[Expr, bool]] = [(root, False)]
+        stack = [root]
+        steps = self.steps
         while stack:
-            node, expanded = stack.pop()
+            node = stack[-1]
             if node in slot:
+                stack.pop()
                 continue
-            if expanded or not node.args:
-                slot[node] = self.size
-                self.size += 1
-                self._emit(node, slot)
+            args = node.args
+            missing = [a for a in args if a not in slot]
+            if missing:
+                stack.extend(reversed(missing))
                 continue
-            stack.append((node, True))
-            stack.extend((a, False) for a in reversed(node.args) if a not in slot)
+            stack.pop()
+            here = slot[node] = self.size
+            self.size += 1
+            if not args:
+                self._leaf(node, here)
+                continue
+            op = _operation(node, len(args))
+            # (operation, output slot, first input, then None | the second input | all inputs)
+            if len(args) == 1:
+                steps.append((op, here, slot[args[0]], None))
+            elif len(args) == 2:
+                steps.append((op, here, slot[args[0]], slot[args[1]]))
+            else:
+                steps.append((op, here, 0, [slot[a] for a in args]))
 
-    def _emit(self, node: Expr, slot: dict[Expr, int]) -> None:
-        here = slot[node]
-        if isinstance(node, Number | Constant):
-            self.constants[here] = float(node.value)
-            return
+    def _leaf(self, node: Expr, here: int) -> None:
         if isinstance(node, Symbol):
             if not self.discover:
                 names = ", ".join(v.name for v in self.variables)
                 raise ValueError(f"{node.name} is not one of the variables ({names})")
             self.variables.append(node)
             self.input_slots.append(here)
-            return
-        args = [slot[a] for a in node.args]
-        op = _operation(node, len(args))
-        # (operation, output slot, first input, then None | the second input | all inputs)
-        if len(args) <= 2:
-            self.steps.append((op, here, args[0], args[1] if len(args) == 2 else None))
         else:
-            self.steps.append((op, here, args[0], args))
+            self.constants[here] = float(node.value)  # type: ignore[attr-defined]
 
     def __call__(self, *inputs: Any) -> list[Any]:
         if len(inputs) != len(self.variables):
@@ -174,13 +177,14 @@ def _int_power(b: Any, e: int) -> Any:
 
 
 def _operation(node: Expr, arity: int) -> Callable[..., Any]:
-    if isinstance(node, Add):
+    kind = node.__class__
+    if kind is Add:
         return operator.add if arity == 2 else _sum
-    if isinstance(node, Mul):
+    if kind is Mul:
         return operator.mul if arity == 2 else _product
-    if isinstance(node, Apply):
-        return node.prim
-    assert isinstance(node, Pow)
+    if kind is Apply:
+        return node.prim  # type: ignore[attr-defined]
+    assert kind is Pow
     exp = node.exp
     if isinstance(exp, Number) and exp.value.__class__ is int:  # exact: no complex detour
         special = {-1: _reciprocal, 2: _square}.get(exp.value)

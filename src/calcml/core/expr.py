@@ -386,12 +386,22 @@ def as_expr(value: Any) -> Expr:
 # --- sums --------------------------------------------------------------------------------------
 
 
-def _split_coeff(term: Expr) -> tuple[Real, Expr]:
-    """`3*x*y -> (3, x*y)`; a term without coefficient has coefficient 1."""
-    if isinstance(term, Mul) and isinstance(term.args[0], Number):
-        rest = term.args[1:]
-        return term.args[0].value, rest[0] if len(rest) == 1 else _compound(Mul, 6, rest)
-    return 1, term
+def _like(term: Expr) -> tuple[Real, tuple[Expr, ...]]:
+    """`3*x*y -> (3, (x, y))`: the coefficient and the factors that make terms alike.
+
+    The factors stay a tuple (hashed by the identity of its nodes): most terms of a sum meet no
+    like term, and their rest node would be built only to be thrown away.
+    """
+    if term.__class__ is Mul:
+        args = term.args
+        if args[0].__class__ is Number:
+            return args[0].value, args[1:]  # type: ignore[attr-defined]
+        return 1, args
+    return 1, (term,)
+
+
+def _product_of(factors: tuple[Expr, ...]) -> Expr:
+    return factors[0] if len(factors) == 1 else _compound(Mul, 6, factors)
 
 
 def _scaled(coeff: Real, rest: Expr) -> Expr:
@@ -410,23 +420,24 @@ def add(*terms: Any) -> Expr:
 
 def _add(terms: tuple) -> Expr:
     total: Real = 0
-    coeffs: dict[Expr, Real] = {}
-    original: dict[Expr, Expr | None] = {}  # the term as given, while no like term merged in
+    coeffs: dict[tuple[Expr, ...], Real] = {}
+    original: dict[tuple[Expr, ...], Expr | None] = {}  # the term as given, while unmerged
     for term in terms:
-        term = as_expr(term)
-        parts = term.args if isinstance(term, Add) else (term,)
+        if not isinstance(term, Expr):
+            term = as_expr(term)
+        parts = term.args if term.__class__ is Add else (term,)
         for part in parts:
-            if isinstance(part, Number):
-                total += part.value
+            if part.__class__ is Number:
+                total += part.value  # type: ignore[attr-defined]
                 continue
-            c, rest = _split_coeff(part)
-            if rest in coeffs:
-                coeffs[rest] += c
-                original[rest] = None
+            c, like = _like(part)
+            if like in coeffs:
+                coeffs[like] += c
+                original[like] = None
             else:
-                coeffs[rest] = c
-                original[rest] = part
-    out = [original[rest] or _scaled(c, rest) for rest, c in coeffs.items() if c != 0]
+                coeffs[like] = c
+                original[like] = part
+    out = [original[like] or _scaled(c, _product_of(like)) for like, c in coeffs.items() if c != 0]
     if any(isinstance(t, Add | Number) for t in out):  # a scaled sum distributed: merge again
         return add(number(total), *out)
     if total != 0:
@@ -469,24 +480,32 @@ def _mul(factors: tuple) -> Expr:
     coeff: Real = 1
     exponents: dict[Expr, list[Expr]] = {}
     single: dict[Expr, Expr] = {}  # the factor as given, when its base occurs once
-    for factor in factors:
-        factor = as_expr(factor)
-        parts = factor.args if isinstance(factor, Mul) else (factor,)
+    for factor in factors:  # class tests, not isinstance: this loop is the hottest in calcml
+        if not isinstance(factor, Expr):
+            factor = as_expr(factor)
+        parts = factor.args if factor.__class__ is Mul else (factor,)
         for part in parts:
-            if isinstance(part, Number):
-                coeff *= part.value
+            kind = part.__class__
+            if kind is Number:
+                coeff *= part.value  # type: ignore[attr-defined]
                 continue
-            base, exp = (part.args[0], part.args[1]) if isinstance(part, Pow) else (part, ONE)
-            if base in exponents:
-                exponents[base].append(exp)
-            else:
+            base, exp = part.args if kind is Pow else (part, ONE)
+            seen = exponents.get(base)
+            if seen is None:
                 exponents[base] = [exp]
                 single[base] = part
+            else:
+                seen.append(exp)
     if coeff == 0:
         return number(coeff)
     out: list[Expr] = []
     for base, exps in exponents.items():
-        merged = power(base, add(*exps)) if len(exps) > 1 else single[base]
+        if len(exps) == 1:
+            merged = single[base]
+        elif all(e.__class__ is Number for e in exps):
+            merged = power(base, number(sum(e.value for e in exps)))  # type: ignore[attr-defined]
+        else:
+            merged = power(base, add(*exps))
         if isinstance(merged, Number):
             coeff *= merged.value
         elif isinstance(merged, Mul):  # e.g. (x*y)^(1/2) * (x*y)^(1/2) = x*y

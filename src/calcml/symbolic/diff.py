@@ -28,6 +28,7 @@ from calcml.core.expr import (
     add,
     construction,
     mul,
+    number,
     power,
     symbol,
 )
@@ -137,7 +138,7 @@ class _Differentiator:
         self.mul = mul if with_steps else _lazy_mul
         self.add = add if with_steps else _lazy_add
         self.names = _chain_names(root, var) if with_steps else {}
-        taken = {s.name for s in root.free_symbols}
+        taken = {s.name for s in root.free_symbols} if with_steps else set()
         self.free_names = [n for n in _NAMES if n not in taken]
 
     def derive(self, root: Expr) -> tuple[Expr, Step | None]:
@@ -187,13 +188,14 @@ class _Differentiator:
         return all(self.memo[a][0] is ZERO for a in node.args)
 
     def _product(self, node: Mul) -> tuple[Expr, Step | None]:
-        varying = [f for f in node.args if self.d(f) is not ZERO]
-        constant = [f for f in node.args if self.d(f) is ZERO]
+        varying, constant = [], []
+        for f in node.args:
+            (constant if self.d(f) is ZERO else varying).append(f)
         if len(varying) == 1:
             f = varying[0]
             result = self.mul(*constant, self.d(f))
-            return self._make("constant multiple", node, result, (self.step(f),),
-                              (("c", mul(*constant)),))  # fmt: skip
+            details = (("c", mul(*constant)),) if self.with_steps else ()
+            return self._make("constant multiple", node, result, (self.step(f),), details)
         num = [f for f in varying if not _is_reciprocal(f)]
         den = [power(f.base, -f.exp) for f in varying if _is_reciprocal(f)]  # type: ignore[attr-defined]
         if num and den:
@@ -222,7 +224,8 @@ class _Differentiator:
         base, exp = node.base, node.exp
         db, de = self.d(base), self.d(exp)
         if de is ZERO:
-            outer = mul(exp, power(base, add(exp, -1)))
+            lower = number(exp.value - 1) if isinstance(exp, Number) else add(exp, -1)
+            outer = self.mul(exp, power(base, lower))
             return self._chain(node, "power", base, outer, lambda u: power(u, exp))
         if db is ZERO:
             outer = mul(node, _ln(base))
