@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+import operator
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -457,8 +458,7 @@ def _compound(cls: type, rank: int, args: tuple[Expr, ...]) -> Any:
     return found if found is not None else cls._intern(ident, args, _compound_key(rank, args))
 
 
-def _key(e: Expr) -> tuple:
-    return e.key
+_key = operator.attrgetter("key")  # the sort key of sums and products (a C call, not Python)
 
 
 # --- products ----------------------------------------------------------------------------------
@@ -478,8 +478,10 @@ def mul(*factors: Any) -> Expr:
 
 def _mul(factors: tuple) -> Expr:
     coeff: Real = 1
+    numeric: list[Expr] = []  # the number factors, so a lone one is reused rather than rebuilt
     exponents: dict[Expr, list[Expr]] = {}
     single: dict[Expr, Expr] = {}  # the factor as given, when its base occurs once
+    merges = False
     for factor in factors:  # class tests, not isinstance: this loop is the hottest in calcml
         if not isinstance(factor, Expr):
             factor = as_expr(factor)
@@ -488,6 +490,7 @@ def _mul(factors: tuple) -> Expr:
             kind = part.__class__
             if kind is Number:
                 coeff *= part.value  # type: ignore[attr-defined]
+                numeric.append(part)
                 continue
             base, exp = part.args if kind is Pow else (part, ONE)
             seen = exponents.get(base)
@@ -496,8 +499,33 @@ def _mul(factors: tuple) -> Expr:
                 single[base] = part
             else:
                 seen.append(exp)
+                merges = True
     if coeff == 0:
         return number(coeff)
+    if merges:
+        merged = _merge_powers(coeff, exponents, single)
+        if isinstance(merged, Expr):
+            return merged
+        coeff, out = merged
+        numeric = []
+    else:
+        out = list(single.values())
+    if not out:
+        return number(coeff)
+    if len(out) == 1 and out[0].__class__ is Add and coeff != 1:
+        return add(*(mul(number(coeff), t) for t in out[0].args))
+    out.sort(key=_key)
+    if coeff != 1 or isinstance(coeff, float):
+        out.insert(0, numeric[0] if len(numeric) == 1 else number(coeff))
+    if len(out) == 1:
+        return out[0]
+    return _compound(Mul, 6, tuple(out))
+
+
+def _merge_powers(coeff: Real, exponents: dict[Expr, list[Expr]],
+                  single: dict[Expr, Expr]) -> Expr | tuple[Real, list[Expr]]:  # fmt: skip
+    """Equal bases of a product combined (`x^2·x^3 = x^5`): the new coefficient and factors,
+    or the finished product when a merged power turned into a product."""
     out: list[Expr] = []
     for base, exps in exponents.items():
         if len(exps) == 1:
@@ -514,17 +542,7 @@ def _mul(factors: tuple) -> Expr:
             out.append(merged)
     if coeff == 0:
         return number(coeff)
-    if not out:
-        return number(coeff)
-    if len(out) == 1 and isinstance(out[0], Add) and coeff != 1:
-        return add(*(mul(number(coeff), t) for t in out[0].args))
-    out.sort(key=_key)
-    if coeff != 1 or isinstance(coeff, float):
-        out.insert(0, number(coeff))
-    if len(out) == 1:
-        return out[0]
-    return _compound(Mul, 6, tuple(out))
-
+    return coeff, out
 
 
 def _rest(exponents: dict[Expr, list[Expr]], after: Expr) -> list[Expr]:

@@ -36,9 +36,10 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     f = to_expr(expr)
     xs = _variables(f, wrt)
     with construction():
-        grads = _tidy(f, reverse_partials(f, xs))
-    if verify:
-        _require(check_gradient(f, grads, xs), "the gradient", f)
+        grads = _tidy(f.size() <= MAX_TIDY_NODES, reverse_partials(f, xs))
+        check = check_gradient(f, grads, xs) if verify else None
+    if check is not None:
+        _require(check, "the gradient", f)
     return grads
 
 
@@ -47,8 +48,9 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
 MAX_TIDY_NODES = 120
 
 
-def _tidy(f: Expr, partials: list[Expr]) -> list[Expr]:
-    if f.size() > MAX_TIDY_NODES:
+def _tidy(small: bool, partials: list[Expr]) -> list[Expr]:
+    """Simplify the partials of a function of at most MAX_TIDY_NODES nodes (`small`)."""
+    if not small:
         return partials
     return [simplify(p) for p in partials]
 
@@ -83,12 +85,15 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     first = gradient(f, xs, verify=False)
     n = len(xs)
     rows: list[list[Expr]] = [[as_expr(0)] * n for _ in xs]
+    small = f.size() <= MAX_TIDY_NODES
     with construction():
         for i, g in enumerate(first):  # the upper triangle; H is symmetric (Schwarz)
-            for j, h in enumerate(_tidy(f, reverse_partials(g, xs[i:])), start=i):
+            for j, h in enumerate(_tidy(small, reverse_partials(g, xs[i:])), start=i):
                 rows[i][j] = rows[j][i] = h
-    if verify:  # the gradient and every row of the Hessian, in one compiled check
-        _require(check_jacobian([f, *first], [first, *rows], xs), "the Hessian", f)
+        # the gradient and every row of the Hessian, in one compiled check
+        check = check_jacobian([f, *first], [first, *rows], xs) if verify else None
+    if check is not None:
+        _require(check, "the Hessian", f)
     return rows
 
 
