@@ -156,12 +156,12 @@ def _product(*xs: Any) -> Any:
     return total
 
 
-def _reciprocal(x: Any) -> Any:
-    return 1.0 / x
+def _reciprocal(b: Any, _e: Any) -> Any:
+    return 1.0 / b
 
 
-def _square(x: Any) -> Any:
-    return x * x
+def _square(b: Any, _e: Any) -> Any:
+    return b * b
 
 
 def _power(b: Any, e: Any) -> Any:
@@ -171,9 +171,18 @@ def _power(b: Any, e: Any) -> Any:
 
 
 def _int_power(b: Any, e: int) -> Any:
-    if b.__class__ is not np.ndarray or b.dtype.kind != "f":  # ints would wrap or refuse e < 0
-        b = np.asarray(b, dtype=float)
+    """`b ** e` for an integer e: integers are made floats first (they would wrap, or refuse
+    e < 0), Python numbers NumPy floats (inf on overflow, as arrays); tensors pass as they are."""
+    cls = b.__class__
+    if cls is np.ndarray:
+        if b.dtype.kind != "f":
+            b = b.astype(float)
+    elif cls is float or cls is int or isinstance(b, np.integer):
+        b = np.float64(b)
     return b**e
+
+
+_INT_POWERS = {-1: _reciprocal, 2: _square}
 
 
 def _operation(node: Expr, arity: int) -> Callable[..., Any]:
@@ -186,9 +195,8 @@ def _operation(node: Expr, arity: int) -> Callable[..., Any]:
         return node.prim  # type: ignore[attr-defined]
     assert kind is Pow
     exp = node.exp
-    if isinstance(exp, Number) and exp.value.__class__ is int:  # exact: no complex detour
-        special = {-1: _reciprocal, 2: _square}.get(exp.value)
-        return (lambda b, _e, f=special: f(b)) if special else _int_power
+    if exp.__class__ is Number and exp.value.__class__ is int:  # type: ignore[attr-defined]
+        return _INT_POWERS.get(exp.value, _int_power)  # type: ignore[attr-defined]
     return _power
 
 

@@ -159,6 +159,10 @@ class _Differentiator:
         found = self.memo.get(node)
         return (found if found is not None else self.derive(node))[1]
 
+    def _steps(self, nodes) -> tuple:
+        """The steps of `nodes`' derivatives (none are kept without `steps=True`)."""
+        return tuple(self.step(n) for n in nodes) if self.with_steps else ()
+
     def _make(self, rule: str, node: Expr, result: Expr, subs: tuple = (), details: tuple = ()):
         if not self.with_steps:
             return result, None
@@ -176,7 +180,7 @@ class _Differentiator:
             return self._make("constant", node, ZERO)
         if isinstance(node, Add):
             result = self.add(*(self.d(t) for t in node.args))
-            return self._make("sum", node, result, tuple(self.step(t) for t in node.args))
+            return self._make("sum", node, result, self._steps(node.args))
         if isinstance(node, Mul):
             return self._product(node)
         if isinstance(node, Pow):
@@ -185,7 +189,8 @@ class _Differentiator:
         return self._function(node)
 
     def _constant(self, node: Expr) -> bool:
-        return all(self.memo[a][0] is ZERO for a in node.args)
+        memo = self.memo
+        return all(memo[a][0] is ZERO for a in node.args)
 
     def _product(self, node: Mul) -> tuple[Expr, Step | None]:
         varying, constant = [], []
@@ -211,7 +216,7 @@ class _Differentiator:
             result = self.add(*(self.mul(*constant, t) for t in terms))
         else:
             result = self.mul(*constant, self.add(*terms))
-        return self._make("product", node, result, tuple(self.step(f) for f in varying))
+        return self._make("product", node, result, self._steps(varying))
 
     def _quotient(self, node: Expr, constant: list[Expr], num: Expr, den: Expr):
         dn, dd = self.d(num), self.d(den)
