@@ -217,13 +217,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--limit", type=float, default=120, help="seconds SymPy may take on (a)")
+    parser.add_argument("--only", default="abcdef", help="which cases to run, e.g. 'bd'")
     args = parser.parse_args()
     repeats = args.repeats
     print(f"calcml vs SymPy {sympy.__version__}, median of {repeats} runs\n")
     diff(parse("sin(x)*exp(x)"), "x")  # warm up: first-call imports are not differentiation
-    bench_chain(repeats, args.limit)
-    for bench in (bench_sum, bench_network, bench_hessian, bench_compiled, bench_parse):
-        bench(repeats)
+    cases = {"a": lambda: bench_chain(repeats, args.limit), "b": bench_sum, "c": bench_network,
+             "d": bench_hessian, "e": bench_compiled, "f": bench_parse}  # fmt: skip
+    for case in args.only:
+        cases[case]() if case == "a" else cases[case](repeats)
 
 
 if __name__ == "__main__":
