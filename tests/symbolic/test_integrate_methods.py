@@ -128,3 +128,14 @@ def test_heuristic_risch_respects_the_budget() -> None:
     with pytest.raises((cm.NoClosedFormError, cm.BudgetExceeded)):
         integrate_indefinite(hard, x, seconds=0.5)
     assert time.monotonic() - start < 1.5
+
+
+@pytest.mark.parametrize("text", ["(2 + 4*x)**(3/2)*(3 - 6*x)**(3/2)", "sqrt(1 - x)*sqrt(1 + x)",
+                                  "x/(sqrt(x + 1)*sqrt(x - 1))"])  # fmt: skip
+def test_combined_radicals(text: str) -> None:
+    f, s = read(text)
+    found = integrate_indefinite(f, x, steps=True)
+    assert "combine radicals" in found.steps.rules()
+    assert derivative_matches(f, found.result) >= 10
+    if "x/" not in text:  # SymPy's answer for that one holds exp_polar, which it cannot evaluate
+        assert agrees_with_sympy(found.result, s) is not False

@@ -49,6 +49,7 @@ METHODS: list[tuple[str, Method]] = [
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
+    ("combine radicals", radicals.combined_radicals),
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),

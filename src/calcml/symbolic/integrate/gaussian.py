@@ -10,7 +10,7 @@ said), and A > 0 (the imaginary error function, not in the registry) is declined
 
 from __future__ import annotations
 
-from calcml.core.expr import HALF, PI, Apply, Expr, Mul, Symbol, add, mul, power
+from calcml.core.expr import HALF, PI, Apply, Expr, Mul, Number, Symbol, add, mul, power
 from calcml.core.registry import ERF, EXP
 from calcml.symbolic.integrate.algebra import ParamField, Signs, UPoly
 from calcml.symbolic.integrate.base import Antiderivative, Context, make
@@ -42,8 +42,12 @@ def gaussian(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     shifted = add(var, field.to_expr(-h))
     terms = [mul(_expr(t, var, field), exps[0])]
     if not lam.is_zero():
-        scale = mul(field.to_expr(lam), EXP(field.to_expr(k)), power(PI, HALF), HALF)
-        terms.append(mul(scale, power(root, -1), ERF(mul(root, shifted))))
+        # √π/(2√α) as one root √(π/α)/2 when α is a number: √(2π) then cancels a normal pdf's
+        a = field.to_expr(alpha)
+        ratio = power(mul(PI, power(a, -1)), HALF) if isinstance(a, Number) else \
+            mul(power(PI, HALF), power(root, -1))
+        scale = mul(field.to_expr(lam), EXP(field.to_expr(k)), ratio, HALF)
+        terms.append(mul(scale, ERF(mul(root, shifted))))
     square = add(mul(field.to_expr(-alpha), power(shifted, 2)), field.to_expr(k))
     details = [("completing the square", square), ("rule", "∫ e^(−u²) du = √π/2·erf(u)")]
     if p.degree() > 0:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq_mpoly
+from flint import fmpq, fmpq_mpoly
 
 from calcml.core.expr import (
     Add,
@@ -131,9 +131,7 @@ def to_mpoly(expr: Expr, field: ParamField) -> MPoly | None:
     return done.get(expr)
 
 
-def _fmpq(v: int | Fraction) -> Any:
-    from flint import fmpq
-
+def _fmpq(v: int | Fraction) -> fmpq:
     f = Fraction(v)
     return fmpq(f.numerator, f.denominator)
 

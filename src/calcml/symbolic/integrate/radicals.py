@@ -16,6 +16,7 @@ from calcml.core.expr import HALF, Expr, Mul, Number, Pow, Symbol, add, mul, num
 from calcml.core.registry import ABS, ASIN, ASINH, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
 from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
+from calcml.symbolic.simplify import expand
 
 
 def quadratic_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
@@ -206,3 +207,26 @@ def _over_root_cubed(p: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str
     big_b = ((b / 2) * p0 - c * p1) / det
     result = mul(add(mul(big_a, var), big_b), power(from_poly(q, var), -HALF))
     return result, "undetermined coefficients"
+
+
+def combined_radicals(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """A^r·B^r = (A·B)^r for a fractional r: where both sides are real, A, B ≥ 0, and the rule
+    holds; (2 + 4x)^(3/2)·(3 − 6x)^(3/2) becomes a power of one quadratic."""
+    groups: dict[Expr, list[Expr]] = {}
+    others = []
+    for f in expr.args if isinstance(expr, Mul) else (expr,):
+        fractional = (isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.is_exact
+                      and Fraction(f.exp.value).denominator > 1
+                      and not free_of(f.base, var))  # fmt: skip
+        (groups.setdefault(f.exp, []) if fractional else others).append(f)
+    merged = {e: fs for e, fs in groups.items() if len(fs) > 1}
+    if not merged:
+        return None
+    alone = (f for e, fs in groups.items() if e not in merged for f in fs)
+    combined = (power(expand(mul(*(f.base for f in fs))), e) for e, fs in merged.items())
+    new = mul(*others, *alone, *combined)
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return make("combine radicals", expr, var, inner.result, (inner,),
+                (("rule", "√A·√B = √(A·B) for A, B ≥ 0"), ("u", new)), inner.method)  # fmt: skip

@@ -19,7 +19,7 @@ from math import comb, lcm
 
 from flint import fmpq, fmpq_mat, fmpq_mpoly, fmpq_mpoly_ctx
 
-from calcml.core.expr import Apply, Expr, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, LOG
 from calcml.symbolic.integrate.algebra import Frac
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
@@ -288,8 +288,6 @@ def _fmpq(v: int | Fraction) -> fmpq:
 
 
 def _combine(node: Expr, done: dict[Expr, Frac | None], ctx: fmpq_mpoly_ctx) -> Frac | None:
-    from calcml.core.expr import Add, Mul
-
     parts = [done[a] for a in node.args]
     if isinstance(node, Add):
         acc = parts[0]
