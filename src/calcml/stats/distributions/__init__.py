@@ -15,7 +15,7 @@ diverges to +∞ and `nan` when it is undefined.
 >>> r.value, r.method
 (0.9750021048517795, 'closed form')
 >>> r.exact  # the closed form of the cdf, F(x)
-erf(0.7071067811865475*x)/2 + 1/2
+erf(x*sqrt(2)/2)/2 + 1/2
 >>> try:
 ...     cauchy(x0=0, gamma=1).mean()
 ... except DivergentError as err:
