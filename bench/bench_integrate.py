@@ -1,6 +1,7 @@
 """calcml against SymPy on a stratified sample of the Rubi integration test suite.
 
     .venv/bin/python bench/bench_integrate.py [--n 120] [--limit 10] [--set free|params|all]
+    .venv/bin/python bench/bench_integrate.py --suite textbook [--limit 10] [--unsolved]
 
 Each system runs in its own worker process (imports paid once, outside the clock) with the same
 per-problem limit; a worker that overruns is killed and restarted. Every answer is checked by
@@ -9,9 +10,14 @@ differentiating it with SymPy and comparing with the integrand at random points 
 README prescribes. The table gives, per chapter: solved (verified), wrong, unsolved (including
 errors and unverifiable answers), timed out, and the median time of a solved problem.
 
+`--suite textbook` runs the same comparison on the textbook integrals of the test suite
+(`tests/data/textbook_integrals.jsonl`) instead; `--unsolved` lists, per system, the problems it
+did not solve.
+
 The sample lives in `bench/data/rubi_sample.jsonl` (Rubi 4.16 test suite, MIT licence, see
 `bench/data/LICENSE.rubi-test-suite`); `--make-sample DIR` rebuilds it from the JSON Lines
-conversion of the suite (one `*.jsonl.gz` per chapter). The benchmark never reads anything else.
+conversion of the suite (one `*.jsonl.gz` per chapter). Apart from the textbook file, the
+benchmark never reads anything else.
 """
 
 from __future__ import annotations
@@ -30,8 +36,10 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = Path(__file__).parent / "data" / "rubi_sample.jsonl"
+TEXTBOOK = Path(__file__).parent.parent / "tests" / "data" / "textbook_integrals.jsonl"
 CHAPTERS = {1: "algebraic", 2: "exponentials", 3: "logarithms", 4: "trig", 5: "inverse trig",
             6: "hyperbolic"}  # fmt: skip
+NAMES = {**CHAPTERS, 0: "textbook"}  # table rows: the chapters, or the one textbook group
 QUOTA = {"free": 50, "params": 20}  # per chapter in the stored sample
 RTOL = 1e-7
 
@@ -270,7 +278,7 @@ def table(problems: list[dict], results: dict, systems: list[str]) -> str:
     head = f"{'chapter':<16}{'n':>4} | " + " | ".join(
         f"{s + ': solved wrong unsolv t/out median':<37}" for s in systems)  # fmt: skip
     lines = [head, "-" * len(head)]
-    groups = [(f"{c} {CHAPTERS[c]}", [p for p in problems if p["chapter"] == c]) for c in CHAPTERS]
+    groups = [(f"{c} {NAMES[c]}", [p for p in problems if p["chapter"] == c]) for c in NAMES]
     groups.append(("total", problems))
     for name, group in groups:
         if not group:
@@ -298,6 +306,24 @@ def select(problems: list[dict], which: str, n: int) -> list[dict]:
     return out
 
 
+def textbook() -> list[dict]:
+    """The textbook integrals, shaped like sample records (one chapter, no parameters)."""
+    rows = [json.loads(line) for line in TEXTBOOK.read_text().splitlines() if line.strip()]
+    return [{**r, "chapter": 0, "set": "free", "params": [], "antiderivative": "",
+             "section": "textbook"} for r in rows]  # fmt: skip
+
+
+def unsolved(problems: list[dict], results: dict, systems: list[str]) -> str:
+    """Per system, the problems it did not solve, with their status."""
+    lines = []
+    for s in systems:
+        missed = [p for p in problems if results[(s, p["id"])][0] != "solved"]
+        lines.append(f"\n{s}: {len(missed)} not solved")
+        lines.extend(f"  {p['id']:<12} {results[(s, p['id'])][0]:<8} {p['integrand']}"
+                     for p in missed)  # fmt: skip
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=300, help="problems per set (split over chapters)")
@@ -305,13 +331,18 @@ def main() -> None:
     ap.add_argument("--set", dest="which", choices=["free", "params", "all"], default="free")
     ap.add_argument("--systems", default="calcml,sympy")
     ap.add_argument("--out", type=Path, default=None, help="write per-problem results (JSONL)")
+    ap.add_argument("--suite", choices=["rubi", "textbook"], default="rubi")
+    ap.add_argument("--unsolved", action="store_true", help="list the problems not solved")
     ap.add_argument("--make-sample", type=Path, default=None, metavar="DIR")
     args = ap.parse_args()
     if args.make_sample is not None:
         make_sample(args.make_sample)
         return
-    problems = select([json.loads(line) for line in SAMPLE.read_text().splitlines()],
-                      args.which, args.n)  # fmt: skip
+    if args.suite == "textbook":
+        problems = textbook()
+    else:
+        problems = select([json.loads(line) for line in SAMPLE.read_text().splitlines()],
+                          args.which, args.n)  # fmt: skip
     systems = args.systems.split(",")
     results: dict = {}
     threads = [threading.Thread(target=run_system, args=(s, problems, args.limit, results))
@@ -321,9 +352,12 @@ def main() -> None:
         th.start()
     for th in threads:
         th.join()
-    print(f"{len(problems)} problems ({args.which}), limit {args.limit:g} s, "
+    which = "textbook" if args.suite == "textbook" else args.which
+    print(f"{len(problems)} problems ({which}), limit {args.limit:g} s, "
           f"{time.perf_counter() - start:.0f} s wall\n")  # fmt: skip
     print(table(problems, results, systems))
+    if args.unsolved:
+        print(unsolved(problems, results, systems))
     if args.out is not None:
         args.out.write_text("".join(json.dumps({"id": p["id"], **{s: results[(s, p["id"])]
                                                                   for s in systems}}) + "\n"
