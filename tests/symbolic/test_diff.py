@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import calcml as cm
+from calcml.core.errors import DomainError
 from calcml.core.expr import number, symbols
 from calcml.core.registry import PRIMITIVES
 from calcml.symbolic.diff import diff
@@ -128,12 +129,20 @@ SMOOTH = ["exp", "sin", "cos", "atan", "tanh", "sigmoid", "softplus", "erf", "si
 leaves = st.sampled_from([x, y, number(2), number(3), number(-1), number(1) / 2])
 
 
+def _power(pair):
+    base, exp = pair
+    try:
+        return base**exp
+    except DomainError:  # a sum cancelled to 0, and 0^-1 is refused at construction
+        return base
+
+
 def _extend(children):
     binary = st.tuples(children, children)
     return st.one_of(
         binary.map(lambda t: t[0] + t[1]),
         binary.map(lambda t: t[0] * t[1]),
-        st.tuples(children, st.sampled_from([2, 3, -1])).map(lambda t: t[0] ** t[1]),
+        st.tuples(children, st.sampled_from([2, 3, -1])).map(_power),
         st.tuples(st.sampled_from(SMOOTH), children).map(lambda t: PRIMITIVES[t[0]](t[1])),
     )
 
