@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
-from rich.console import Console
 
 from calcml.core.errors import CalcmlError, NoClosedFormError
 
@@ -21,7 +20,32 @@ EXIT_NO_ANSWER = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70
 
-console = Console(highlight=False, soft_wrap=True)
+
+class _Console:
+    """rich's console, imported on first need: plain lines (`markup=False`, which is what rich
+    would print unchanged with highlighting off and soft wrapping on) go straight out, so a cold
+    `calcml diff` does not pay ~40 ms for importing rich; styled text and panels go to rich."""
+
+    def __init__(self) -> None:
+        self._rich: Any = None
+
+    def print(self, *objects: Any, markup: bool = True, end: str = "\n", **kwargs: Any) -> None:
+        plain = not objects or not markup
+        if plain and not kwargs and all(isinstance(o, str) for o in objects):
+            click.echo(" ".join(objects) + end, nl=False)
+            return
+        self.rich.print(*objects, markup=markup, end=end, **kwargs)
+
+    @property
+    def rich(self) -> Any:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(highlight=False, soft_wrap=True)
+        return self._rich
+
+
+console = _Console()
 
 
 def emit_json(payload: dict[str, Any]) -> None:
