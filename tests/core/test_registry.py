@@ -81,3 +81,17 @@ def test_primitives_work_on_floats_arrays_and_expressions():
     assert sin(0.5) == pytest.approx(np.sin(0.5))
     np.testing.assert_allclose(sin(np.array([0.1, 0.2])), np.sin([0.1, 0.2]))
     assert str(sin(symbol("x"))) == "sin(x)"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_scalar_form_matches_numpy(name):
+    """The one-float `math` form (quick checks without NumPy) equals the NumPy implementation on
+    the record's domain and far outside it, where both must agree on being non-finite."""
+    p = PRIMITIVES[name]
+    xs = np.concatenate([_points(p), [-50.0, -2.0, -1.0, 0.0, 1.0, 2.0, 50.0, 800.0]])
+    with np.errstate(all="ignore"):
+        want = np.asarray(p.impl(xs), dtype=float)
+    got = np.array([p.scalar(float(x)) for x in xs])
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-13, atol=1e-300)
+    assert not np.isfinite(got[~finite]).any()

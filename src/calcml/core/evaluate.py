@@ -8,11 +8,10 @@ No text is ever turned into code: the program is a list of operations, not sourc
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
-
-import numpy as np
 
 from calcml.core.expr import (
     Add,
@@ -25,6 +24,9 @@ from calcml.core.expr import (
     as_expr,
     symbol,
 )
+from calcml.core.lazy import LazyModule
+
+np: Any = LazyModule("numpy", globals(), "np")
 
 
 def substitute(expr: Expr, mapping: dict[Any, Any]) -> Expr:
@@ -81,6 +83,7 @@ class Program:
         self.constants: dict[int, float] = {}
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
         self.size = len(self.variables)
+        self._scalar_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
         for e in exprs:  # one walk over all of them: a part they share is visited once
             self._walk(e, slot)
             self.outputs.append(slot[e])
@@ -142,6 +145,39 @@ class Program:
         return [values[i] for i in self.outputs]
 
 
+    def at_point(self, *inputs: float) -> list[float]:
+        """All outputs at one point, in Python floats with `math` (no NumPy): the quick path
+        for small checks. Raises ArithmeticError or ValueError where a value is undefined.
+        None when a function has no `math` form."""
+        values: list[Any] = [None] * self.size
+        for i, value in zip(self.input_slots, inputs, strict=True):
+            values[i] = value
+        for i, c in self.constants.items():
+            values[i] = c
+        for op, out, first, second in self.scalar_steps():
+            if second is None:
+                values[out] = op(values[first])
+            elif second.__class__ is int:
+                values[out] = op(values[first], values[second])
+            else:
+                values[out] = op(*[values[a] for a in second])
+        return [values[i] for i in self.outputs]
+
+    def scalar_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
+        """The steps with each operation replaced by its one-float form (built once)."""
+        found = self._scalar_steps
+        if found is None:
+            found = [(_SCALAR_OPS.get(op) or getattr(op, "scalar", None) or op, *rest)
+                     for op, *rest in self.steps]  # fmt: skip
+            self._scalar_steps = found
+        return found
+
+    def has_scalar_form(self) -> bool:
+        """Whether every function in the program has a `math` form (`at_point` works)."""
+        return all(op in _SCALAR_OPS or not hasattr(op, "impl") or op.scalar is not None
+                   for op, *_ in self.steps)  # fmt: skip
+
+
 def _sum(*xs: Any) -> Any:
     total = xs[0]
     for x in xs[1:]:
@@ -183,6 +219,20 @@ def _int_power(b: Any, e: int) -> Any:
 
 
 _INT_POWERS = {-1: _reciprocal, 2: _square}
+
+
+def _scalar_power(b: float, e: float) -> float:
+    return math.pow(b, e)  # a ValueError, not a complex number, for (-8)^(1/3)
+
+
+def _scalar_int_power(b: float, e: int) -> float:
+    return b**e  # OverflowError past the float range
+
+
+_SCALAR_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
+    _power: _scalar_power,
+    _int_power: _scalar_int_power,
+}
 
 
 def _operation(node: Expr, arity: int) -> Callable[..., Any]:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import numpy as np
-
 from calcml.core.expr import (
     ONE,
     PI,
@@ -32,8 +30,11 @@ from calcml.core.expr import (
     number,
     power,
 )
+from calcml.core.lazy import LazyModule
 
 Fn = Callable[[Any], Any]
+
+np: Any = LazyModule("numpy", globals(), "np")
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +51,7 @@ class Primitive:
         domain: an interval inside the domain where f is smooth, for tests and checks.
         antiderivative: ∫ f(u) du as a function of u, where the table knows one.
         simplify: exact values and safe identities applied on construction, or None.
+        scalar: the function on one Python float with `math` (None where math has none).
     """
 
     name: str
@@ -61,6 +63,7 @@ class Primitive:
     domain: tuple[float, float]
     antiderivative: Fn | None = None
     simplify: Callable[[Expr], Expr | None] | None = None
+    scalar: Fn | None = None
 
     def __call__(self, x: Any) -> Any:
         if isinstance(x, Expr):
@@ -205,22 +208,64 @@ def _erf_impl(x: Any) -> Any:
     return scipy_erf(x)
 
 
-def _np(fn: Fn) -> Fn:
-    """Silence NumPy's warnings: callers check finiteness where it matters."""
+def _np(fn: Fn | str) -> Fn:
+    """Silence NumPy's warnings (callers check finiteness where it matters); a name stands for
+    that NumPy function, looked up on the first call (NumPy loads lazily, see `lazy`)."""
+    found: list[Fn] = [] if isinstance(fn, str) else [fn]
 
     def impl(x: Any) -> Any:
+        if not found:
+            found.append(getattr(np, fn))  # type: ignore[arg-type]
         with np.errstate(all="ignore"):
-            return fn(x)
+            return found[0](x)
 
-    impl.__name__ = getattr(fn, "__name__", "impl")
+    impl.__name__ = fn if isinstance(fn, str) else getattr(fn, "__name__", "impl")
     return impl
 
 
-def _record(name: str, impl: Fn, partial: Fn, rule: str, domain: tuple[float, float], *,
+def _scalar(fn: Fn) -> Fn:
+    """A `math` implementation on one float: NaN where math raises (NumPy gives NaN or ±inf;
+    the checks that use it discard every non-finite value alike)."""
+
+    def scalar(x: float) -> float:
+        try:
+            return fn(x)
+        except (ValueError, OverflowError, ZeroDivisionError):
+            return math.nan
+
+    return scalar
+
+
+def _sigmoid_scalar(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+#: Each function on one Python float, with `math`: small checks evaluate these without NumPy.
+_SCALARS: dict[str, Fn] = {
+    name: _scalar(fn)
+    for name, fn in {
+        "exp": math.exp, "log": math.log, "sin": math.sin, "cos": math.cos, "tan": math.tan,
+        "cot": lambda x: 1.0 / math.tan(x), "sec": lambda x: 1.0 / math.cos(x),
+        "csc": lambda x: 1.0 / math.sin(x), "asin": math.asin, "acos": math.acos,
+        "atan": math.atan, "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
+        "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh, "abs": math.fabs,
+        "sign": lambda x: float((x > 0) - (x < 0)), "heaviside": lambda x: float(x > 0),
+        "erf": math.erf, "sigmoid": _sigmoid_scalar,
+        "softplus": lambda x: max(x, 0.0) + math.log1p(math.exp(-abs(x))),
+        "relu": lambda x: max(x, 0.0),
+    }.items()
+}  # fmt: skip
+
+
+def _record(name: str, impl: Fn | str, partial: Fn, rule: str, domain: tuple[float, float], *,
             latex: str | None = None, text: str | None = None, antiderivative: Fn | None = None,
             simplify: Callable[[Expr], Expr | None] | None = None) -> Primitive:  # fmt: skip
     return Primitive(
         name=name,
+        scalar=_SCALARS[name],
         impl=_np(impl),
         partial=partial,
         rule=rule,
@@ -234,15 +279,15 @@ def _record(name: str, impl: Fn, partial: Fn, rule: str, domain: tuple[float, fl
 
 # The derivative lambdas refer to the generic functions defined below; they are looked up
 # when called, so records may mention functions defined after them.
-EXP = _record("exp", np.exp, lambda x: exp(x), "exponential", (-3, 3), latex="\\exp",
+EXP = _record("exp", "exp", lambda x: exp(x), "exponential", (-3, 3), latex="\\exp",
               antiderivative=lambda u: exp(u), simplify=_exp_exact)  # fmt: skip
-LOG = _record("log", np.log, lambda x: 1 / x, "logarithm", (0.2, 5), latex="\\ln", text="ln",
+LOG = _record("log", "log", lambda x: 1 / x, "logarithm", (0.2, 5), latex="\\ln", text="ln",
               antiderivative=lambda u: u * log(u) - u, simplify=_log_exact)  # fmt: skip
-SIN = _record("sin", np.sin, lambda x: cos(x), "trigonometric", (-3, 3), latex="\\sin",
+SIN = _record("sin", "sin", lambda x: cos(x), "trigonometric", (-3, 3), latex="\\sin",
               antiderivative=lambda u: -cos(u), simplify=_exact_of(_SIN, 2))  # fmt: skip
-COS = _record("cos", np.cos, lambda x: -sin(x), "trigonometric", (-3, 3), latex="\\cos",
+COS = _record("cos", "cos", lambda x: -sin(x), "trigonometric", (-3, 3), latex="\\cos",
               antiderivative=lambda u: sin(u), simplify=_exact_of(_COS, 2))  # fmt: skip
-TAN = _record("tan", np.tan, lambda x: sec(x) ** 2, "trigonometric", (-1.2, 1.2), latex="\\tan",
+TAN = _record("tan", "tan", lambda x: sec(x) ** 2, "trigonometric", (-1.2, 1.2), latex="\\tan",
               antiderivative=lambda u: -log(abs_(cos(u))), simplify=_exact_of(_TAN, 1))  # fmt: skip
 COT = _record("cot", lambda x: 1 / np.tan(x), lambda x: -csc(x) ** 2, "trigonometric",
               (0.3, 2.8), latex="\\cot", antiderivative=lambda u: log(abs_(sin(u))))  # fmt: skip
@@ -252,37 +297,37 @@ SEC = _record("sec", lambda x: 1 / np.cos(x), lambda x: sec(x) * tan(x), "trigon
 CSC = _record("csc", lambda x: 1 / np.sin(x), lambda x: -csc(x) * cot(x), "trigonometric",
               (0.3, 2.8), latex="\\csc",
               antiderivative=lambda u: -log(abs_(csc(u) + cot(u))))  # fmt: skip
-ASIN = _record("asin", np.arcsin, lambda x: 1 / sqrt(1 - x**2), "inverse trigonometric",
+ASIN = _record("asin", "arcsin", lambda x: 1 / sqrt(1 - x**2), "inverse trigonometric",
                (-0.9, 0.9), latex="\\arcsin", text="asin",
                antiderivative=lambda u: u * asin(u) + sqrt(1 - u**2),
                simplify=_at_zero(ZERO))  # fmt: skip
-ACOS = _record("acos", np.arccos, lambda x: -1 / sqrt(1 - x**2), "inverse trigonometric",
+ACOS = _record("acos", "arccos", lambda x: -1 / sqrt(1 - x**2), "inverse trigonometric",
                (-0.9, 0.9), latex="\\arccos", text="acos",
                antiderivative=lambda u: u * acos(u) - sqrt(1 - u**2))  # fmt: skip
-ATAN = _record("atan", np.arctan, lambda x: 1 / (1 + x**2), "inverse trigonometric", (-3, 3),
+ATAN = _record("atan", "arctan", lambda x: 1 / (1 + x**2), "inverse trigonometric", (-3, 3),
                latex="\\arctan", text="atan",
                antiderivative=lambda u: u * atan(u) - log(1 + u**2) / 2,
                simplify=_at_zero(ZERO))  # fmt: skip
-SINH = _record("sinh", np.sinh, lambda x: cosh(x), "hyperbolic", (-3, 3), latex="\\sinh",
+SINH = _record("sinh", "sinh", lambda x: cosh(x), "hyperbolic", (-3, 3), latex="\\sinh",
                antiderivative=lambda u: cosh(u), simplify=_at_zero(ZERO))  # fmt: skip
-COSH = _record("cosh", np.cosh, lambda x: sinh(x), "hyperbolic", (-3, 3), latex="\\cosh",
+COSH = _record("cosh", "cosh", lambda x: sinh(x), "hyperbolic", (-3, 3), latex="\\cosh",
                antiderivative=lambda u: sinh(u), simplify=_at_zero(ONE))  # fmt: skip
-TANH = _record("tanh", np.tanh, lambda x: 1 - tanh(x) ** 2, "hyperbolic", (-3, 3), latex="\\tanh",
+TANH = _record("tanh", "tanh", lambda x: 1 - tanh(x) ** 2, "hyperbolic", (-3, 3), latex="\\tanh",
                antiderivative=lambda u: log(cosh(u)), simplify=_at_zero(ZERO))  # fmt: skip
-ASINH = _record("asinh", np.arcsinh, lambda x: 1 / sqrt(x**2 + 1), "inverse hyperbolic", (-3, 3),
+ASINH = _record("asinh", "arcsinh", lambda x: 1 / sqrt(x**2 + 1), "inverse hyperbolic", (-3, 3),
                 latex="\\operatorname{arsinh}",
                 antiderivative=lambda u: u * asinh(u) - sqrt(u**2 + 1),
                 simplify=_at_zero(ZERO))  # fmt: skip
-ACOSH = _record("acosh", np.arccosh, lambda x: 1 / sqrt(x**2 - 1), "inverse hyperbolic", (1.2, 4),
+ACOSH = _record("acosh", "arccosh", lambda x: 1 / sqrt(x**2 - 1), "inverse hyperbolic", (1.2, 4),
                 latex="\\operatorname{arcosh}",
                 antiderivative=lambda u: u * acosh(u) - sqrt(u**2 - 1))  # fmt: skip
-ATANH = _record("atanh", np.arctanh, lambda x: 1 / (1 - x**2), "inverse hyperbolic", (-0.9, 0.9),
+ATANH = _record("atanh", "arctanh", lambda x: 1 / (1 - x**2), "inverse hyperbolic", (-0.9, 0.9),
                 latex="\\operatorname{artanh}",
                 antiderivative=lambda u: u * atanh(u) + log(1 - u**2) / 2,
                 simplify=_at_zero(ZERO))  # fmt: skip
-ABS = _record("abs", np.abs, lambda x: sign(x), "absolute value", (-3, 3), latex="",
+ABS = _record("abs", "abs", lambda x: sign(x), "absolute value", (-3, 3), latex="",
               antiderivative=lambda u: u * abs_(u) / 2, simplify=_abs_exact)  # fmt: skip
-SIGN = _record("sign", np.sign, lambda x: lift(x, ZERO) * x, "sign", (-3, 3),
+SIGN = _record("sign", "sign", lambda x: lift(x, ZERO) * x, "sign", (-3, 3),
                latex="\\operatorname{sign}", simplify=_sign_exact)  # fmt: skip
 # heaviside is relu's derivative (0 at 0, PyTorch's convention); it is its own primitive so that
 # d/dx relu(x) reads as a step function rather than as sign(relu(x)).
