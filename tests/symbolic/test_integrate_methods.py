@@ -133,9 +133,9 @@ def test_heuristic_risch_respects_the_budget() -> None:
 @pytest.mark.parametrize("text", ["(2 + 4*x)**(3/2)*(3 - 6*x)**(3/2)", "sqrt(1 - x)*sqrt(1 + x)",
                                   "x/(sqrt(x + 1)*sqrt(x - 1))"])  # fmt: skip
 def test_combined_radicals(text: str) -> None:
-    f, s = read(text)
+    # The oracle is differentiation: SymPy's integrate can search for minutes on these
+    # (heurisch on the product of radicals), and for the last one answers with exp_polar.
+    f, _ = read(text)
     found = integrate_indefinite(f, x, steps=True)
     assert "combine radicals" in found.steps.rules()
     assert derivative_matches(f, found.result) >= 10
-    if "x/" not in text:  # SymPy's answer for that one holds exp_polar, which it cannot evaluate
-        assert agrees_with_sympy(found.result, s) is not False
