@@ -237,10 +237,12 @@ def jacobian(f: Callable[..., Any], argnums: int = 0) -> Callable[..., Any]:
             zeros = np.zeros(out_shape + in_shape, dtype=leaf.data.dtype)
             return Tensor(zeros) if nested else zeros
         step = max(1, JACOBIAN_BATCH_ELEMENTS // _largest_node(out))
-        eye = np.eye(n, dtype=leaf.data.dtype).reshape((n, *out_shape))
         rows = []
-        for start in range(0, n, step):
-            seed = eye[start : start + step]
+        for start in range(0, n, step):  # rows start..stop of the identity, made per chunk
+            m = min(step, n - start)
+            seed = np.zeros((m, n), dtype=leaf.data.dtype)
+            seed[np.arange(m), np.arange(start, start + m)] = 1.0
+            seed = seed.reshape((m, *out_shape))
             (block,) = gradients(
                 out, [leaf], Tensor(seed) if nested else seed,
                 create_graph=nested, retain_graph=True, batched=True,
