@@ -40,26 +40,38 @@ from calcml.symbolic.parse import parse
 CHAIN = ["sin", "cos", "exp", "sin"]
 
 
-def best_time(fn: Callable[[], object], repeats: int, before: Callable[[], None] | None = None,
-              spread: float = 3.0) -> float:
-    """The median time of `fn` over at least `repeats` runs and at least `spread` seconds.
-
-    This machine's speed drifts in phases of about a second (the same computation takes 36 ms in
-    one phase and 75 ms in the next). A SymPy run lasts seconds and so averages over phases; a
-    calcml run lasts milliseconds and lands in one. Repeating the short runs over a few seconds
-    gives both medians the same mix of phases. Before each run SymPy's cache is cleared (both
-    systems start as a user's fresh call would); the garbage collector stays on, as users meet it.
-    """
+def best_time(fn: Callable[[], object], repeats: int) -> float:
+    """The median time of `fn` over `repeats` runs (SymPy's cache cleared before each)."""
     times: list[float] = []
-    start = time.perf_counter()
-    while len(times) < repeats or time.perf_counter() - start < spread:
+    for _ in range(repeats):
         clear_cache()
-        if before:
-            before()
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def paired_times(ours: Callable[[], object], theirs: Callable[[], object],
+                 repeats: int) -> tuple[float, float]:  # fmt: skip
+    """Median times of calcml and SymPy, measured interleaved over the same stretch of time.
+
+    This machine's speed drifts in phases of a second or more (the same computation takes 36 ms
+    in one phase and 75 ms in the next). A SymPy run lasts seconds and so averages over phases;
+    a calcml run lasts milliseconds and lands in one. So after each SymPy run calcml runs again
+    and again for as long as that SymPy run took: both medians then cover the same phases.
+    SymPy's cache is cleared before each of its runs, as a user meets it; the garbage collector
+    stays on for both.
+    """
+    mine: list[float] = []
+    peer: list[float] = []
+    for _ in range(repeats):
+        peer.append(best_time(theirs, 1))
+        until = time.perf_counter() + peer[-1]
+        while True:
+            mine.append(best_time(ours, 1))
+            if time.perf_counter() >= until:
+                break
+    return statistics.median(mine), statistics.median(peer)
 
 
 def sum_terms(n: int = 1000, seed: int = 0) -> list[str]:
@@ -152,8 +164,8 @@ def bench_chain(repeats: int, limit: float) -> None:
 def bench_sum(repeats: int) -> None:
     text = sum_text()
     ours_e, theirs_e = parse(text), sympy_expr(text)
-    ours = best_time(lambda: diff(ours_e, "x"), repeats)
-    theirs = best_time(lambda: sympy.diff(theirs_e, sympy.Symbol("x")), repeats, clear_cache)
+    ours, theirs = paired_times(lambda: diff(ours_e, "x"),
+                                lambda: sympy.diff(theirs_e, sympy.Symbol("x")), repeats)
     row("(b) sum of 1000 terms c*x^k*sin(ax+b)", ours, theirs)
 
 
@@ -162,8 +174,8 @@ def bench_network(repeats: int) -> None:
     ours_e, theirs_e = parse(text), sympy_expr(text)
     ours_w = [symbol(w) for w in weights]
     theirs_w = [sympy.Symbol(w) for w in weights]
-    ours = best_time(lambda: gradient(ours_e, ours_w), repeats)
-    theirs = best_time(lambda: [sympy.diff(theirs_e, w) for w in theirs_w], repeats, clear_cache)
+    ours, theirs = paired_times(lambda: gradient(ours_e, ours_w),
+                                lambda: [sympy.diff(theirs_e, w) for w in theirs_w], repeats)
     row("(c) gradient of a 20-20-1 network (441)", ours, theirs)
 
 
@@ -171,9 +183,8 @@ def bench_hessian(repeats: int) -> None:
     text = quartic_text()
     ours_e, theirs_e = parse(text), sympy_expr(text)
     names = [f"y{i}" for i in range(10)]
-    ours = best_time(lambda: hessian(ours_e, names), repeats)
-    theirs = best_time(lambda: sympy.hessian(theirs_e, sympy.symbols(names)), repeats,
-                       clear_cache)  # fmt: skip
+    ours, theirs = paired_times(lambda: hessian(ours_e, names),
+                                lambda: sympy.hessian(theirs_e, sympy.symbols(names)), repeats)
     row("(d) 10x10 Hessian of a 200-term quartic", ours, theirs)
 
 
@@ -219,8 +230,7 @@ def bench_parse(repeats: int) -> None:
         text = f"{text} + {term}" if text else term
     from sympy.parsing.sympy_parser import parse_expr
 
-    ours = best_time(lambda: parse(text), repeats)
-    theirs = best_time(lambda: parse_expr(text), repeats, clear_cache)
+    ours, theirs = paired_times(lambda: parse(text), lambda: parse_expr(text), repeats)
     row(f"(f) parse {len(text):,} characters", ours, theirs)
 
 
@@ -231,8 +241,8 @@ def main() -> None:
     parser.add_argument("--only", default="abcdef", help="which cases to run, e.g. 'bd'")
     args = parser.parse_args()
     repeats = args.repeats
-    print(f"calcml vs SymPy {sympy.__version__}: medians of at least {repeats} runs spread over "
-          "at least 3 s each\n")
+    print(f"calcml vs SymPy {sympy.__version__}: medians; {repeats} SymPy runs, calcml run "
+          "interleaved for as long (see paired_times)\n")
     diff(parse("sin(x)*exp(x)"), "x")  # warm up: first-call imports are not differentiation
     cases = {"a": lambda: bench_chain(repeats, args.limit), "b": bench_sum, "c": bench_network,
              "d": bench_hessian, "e": bench_compiled, "f": bench_parse}  # fmt: skip
