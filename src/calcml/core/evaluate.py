@@ -130,38 +130,22 @@ class Program:
     def __call__(self, *inputs: Any) -> list[Any]:
         if len(inputs) != len(self.variables):
             raise TypeError(f"expected {len(self.variables)} inputs, got {len(inputs)}")
-        values: list[Any] = [None] * self.size
-        for i, value in zip(self.input_slots, inputs, strict=True):
-            values[i] = value
-        for i, c in self.constants.items():
-            values[i] = c
-        for op, out, first, second in self.steps:  # the hot loop: unary and binary inline
-            if second is None:
-                values[out] = op(values[first])
-            elif second.__class__ is int:
-                values[out] = op(values[first], values[second])
-            else:
-                values[out] = op(*[values[a] for a in second])
-        return [values[i] for i in self.outputs]
-
+        return _execute(self.steps, self._filled(inputs), self.outputs)
 
     def at_point(self, *inputs: float) -> list[float]:
         """All outputs at one point, in Python floats with `math` (no NumPy): the quick path
-        for small checks. Raises ArithmeticError or ValueError where a value is undefined.
-        None when a function has no `math` form."""
+        for small checks (see `has_scalar_form`). Raises ArithmeticError or ValueError where a
+        value is undefined."""
+        return _execute(self.scalar_steps(), self._filled(inputs), self.outputs)
+
+    def _filled(self, inputs: tuple[Any, ...]) -> list[Any]:
+        """One slot per node, with the inputs and constants in place."""
         values: list[Any] = [None] * self.size
         for i, value in zip(self.input_slots, inputs, strict=True):
             values[i] = value
         for i, c in self.constants.items():
             values[i] = c
-        for op, out, first, second in self.scalar_steps():
-            if second is None:
-                values[out] = op(values[first])
-            elif second.__class__ is int:
-                values[out] = op(values[first], values[second])
-            else:
-                values[out] = op(*[values[a] for a in second])
-        return [values[i] for i in self.outputs]
+        return values
 
     def scalar_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
         """The steps with each operation replaced by its one-float form (built once)."""
@@ -176,6 +160,19 @@ class Program:
         """Whether every function in the program has a `math` form (`at_point` works)."""
         return all(op in _SCALAR_OPS or not hasattr(op, "impl") or op.scalar is not None
                    for op, *_ in self.steps)  # fmt: skip
+
+
+def _execute(steps: list[tuple[Callable[..., Any], int, int, Any]], values: list[Any],
+             outputs: list[int]) -> list[Any]:  # fmt: skip
+    """Run the steps over `values` (inputs and constants filled in); the outputs' values."""
+    for op, out, first, second in steps:  # the hot loop: unary and binary inline
+        if second is None:
+            values[out] = op(values[first])
+        elif second.__class__ is int:
+            values[out] = op(values[first], values[second])
+        else:
+            values[out] = op(*[values[a] for a in second])
+    return [values[i] for i in outputs]
 
 
 def _sum(*xs: Any) -> Any:
