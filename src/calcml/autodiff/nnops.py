@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff import engine as _engine
 from calcml.autodiff.graph import _binary, _unary, _value
-from calcml.autodiff.ops import as_tensor
+from calcml.autodiff.ops import as_tensor, batch_axes
 from calcml.autodiff.tensor import Op, Tensor
 
 
@@ -43,8 +42,7 @@ def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
 
 
 def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    batch = g.shape[: _engine.batch_lead(g, y)]
-    return g.reshape(batch + kept) * _exp(x - y.reshape(kept))
+    return g.reshape(batch_axes(g, y) + kept) * _exp(x - y.reshape(kept))
 
 
 def _from_end(axis: int, ndim: int) -> int:

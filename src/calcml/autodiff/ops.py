@@ -45,7 +45,7 @@ def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return broadcast_to(g, shape) if g.__class__ is Tensor else np.broadcast_to(g, shape)
 
 
-def _batch(g: Any, y: Any) -> tuple[int, ...]:
+def batch_axes(g: Any, y: Any) -> tuple[int, ...]:
     """The batch axes in front of a cotangent (none outside a batched pass; see `engine`)."""
     return g.shape[: _engine.batch_lead(g, y)]
 
@@ -61,12 +61,12 @@ def _batched(index: Any, n: int) -> Any:
 
 
 def _sum_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    batch = _batch(g, y)
+    batch = batch_axes(g, y)
     return _broadcast(g.reshape(batch + kept), batch + x.shape)
 
 
 def _mean_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], n: int) -> Any:
-    batch = _batch(g, y)
+    batch = batch_axes(g, y)
     return _broadcast(g.reshape(batch + kept) / n, batch + x.shape)
 
 
@@ -74,7 +74,7 @@ def _extreme_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], axes: tuple[int
     xv = _value(x)
     mask = xv == np.reshape(_value(y), kept)
     share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
-    return g.reshape(_batch(g, y) + kept) * share
+    return g.reshape(batch_axes(g, y) + kept) * share
 
 
 SUM = Op("sum", (_sum_rule,))
@@ -126,7 +126,7 @@ def amin(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 
 def _reshape_rule(g: Any, y: Any, x: Any) -> Any:
-    return g.reshape(_batch(g, y) + x.shape)
+    return g.reshape(batch_axes(g, y) + x.shape)
 
 
 def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> Any:
@@ -191,7 +191,7 @@ def _scatter_array(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> A
 
 
 def _getitem_rule(g: Any, y: Any, x: Any, index: Any, basic: bool) -> Any:
-    batch = _batch(g, y)
+    batch = batch_axes(g, y)
     index, shape = _batched(index, len(batch)), batch + x.shape
     if g.__class__ is Tensor:
         return scatter(g, index, shape, basic)

@@ -211,13 +211,10 @@ def _erf_impl(x: Any) -> Any:
 def _np(fn: Fn | str) -> Fn:
     """Silence NumPy's warnings (callers check finiteness where it matters); a name stands for
     that NumPy function, looked up on the first call (NumPy loads lazily, see `lazy`)."""
-    found: list[Fn] = [] if isinstance(fn, str) else [fn]
 
     def impl(x: Any) -> Any:
-        if not found:
-            found.append(getattr(np, fn))  # type: ignore[arg-type]
         with np.errstate(all="ignore"):
-            return found[0](x)
+            return (getattr(np, fn) if isinstance(fn, str) else fn)(x)
 
     impl.__name__ = fn if isinstance(fn, str) else getattr(fn, "__name__", "impl")
     return impl

@@ -86,17 +86,23 @@ def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
     with np.errstate(all="ignore"):
         fv, dv = (np.broadcast_to(np.asarray(v, float), grid.shape[1:])
                   for v in program(*grid))  # fmt: skip
-        d_h = (fv[..., 1] - fv[..., 2]) / (2 * h)
-        d_half = (fv[..., 3] - fv[..., 4]) / h
-        numeric = (4 * d_half - d_h) / 3
-        exact = dv[..., 0]
-        scale = 1 + np.abs(exact) + np.abs(fv[..., 0]) * 1e-3
-        error = np.abs(numeric - exact) / scale
-    finite = np.isfinite(fv).all(axis=-1) & np.isfinite(exact)
-    smooth = np.abs(d_h - d_half) <= 1e-2 * (1 + np.abs(d_half))
-    ok = finite & smooth
-    best = np.where(ok, error, np.inf).min(axis=0)
-    return _verdict(best[ok.any(axis=0)], "central differences")
+    return _verdict(_best_errors(fv, dv[..., 0], h), "central differences")
+
+
+def _estimates(fp: Any, fm: Any, fp2: Any, fm2: Any, h: Any) -> tuple[Any, Any, Any]:
+    """Central differences with steps h and h/2 and their Richardson extrapolation, from f at
+    x ± h and x ± h/2 (floats or arrays alike)."""
+    d_h, d_half = (fp - fm) / (2 * h), (fp2 - fm2) / h
+    return d_h, d_half, (4 * d_half - d_h) / 3
+
+
+def _smooth(d_h: Any, d_half: Any) -> Any:
+    """The two step sizes agree: no kink, jump or pole nearby."""
+    return abs(d_h - d_half) <= 1e-2 * (1 + abs(d_half))
+
+
+def _relative_error(numeric: Any, exact: Any, f0: Any) -> Any:
+    return abs(numeric - exact) / (1 + abs(exact) + abs(f0) * 1e-3)
 
 
 def _check_derivative_scalar(program: Program, seed: int) -> Check:
@@ -118,11 +124,9 @@ def _check_derivative_scalar(program: Program, seed: int) -> Check:
             fp, fm, fp2, fm2 = (v[0] for v in shifted)
             if not all(map(math.isfinite, (f0, exact, fp, fm, fp2, fm2))):
                 continue
-            d_h, d_half = (fp - fm) / (2 * h), (fp2 - fm2) / h
-            if abs(d_h - d_half) > 1e-2 * (1 + abs(d_half)):
-                continue  # not smooth here: a kink, a jump or a pole nearby
-            numeric = (4 * d_half - d_h) / 3
-            best = min(best, abs(numeric - exact) / (1 + abs(exact) + abs(f0) * 1e-3))
+            d_h, d_half, numeric = _estimates(fp, fm, fp2, fm2, h)
+            if _smooth(d_h, d_half):
+                best = min(best, _relative_error(numeric, exact, f0))
         if best < math.inf:
             errors.append(best)
     return _verdict(errors, "central differences")
@@ -162,21 +166,20 @@ def check_jacobian(fs: list[Expr], rows: list[list[Expr]], variables: list[Symbo
     errors = []
     for i in range(n):
         slope = sum(d * values[n + i * m + k][..., 0] for k, d in enumerate(direction))
-        errors.append(_directional_error(values[i], slope, rels))
+        errors.append(_best_errors(values[i], slope, rels[:, None]))
     return _verdict(np.concatenate(errors), "central differences along a random direction")
 
 
-def _directional_error(fv: np.ndarray, slope: np.ndarray, rels: np.ndarray) -> np.ndarray:
-    """Per point: the best error over the step sizes, at points where f is smooth and finite."""
+def _best_errors(fv: Any, exact: Any, h: Any) -> Any:
+    """Per point, the best error over the step sizes where f is finite and smooth.
+
+    `fv` holds f at (x, x+h, x-h, x+h/2, x-h/2) on its last axis, with shape (step sizes,
+    points, 5); `exact` is the derivative claimed at x, and `h` the steps, both broadcastable to
+    (step sizes, points)."""
     with np.errstate(all="ignore"):
-        h = rels[:, None]
-        d_h = (fv[..., 1] - fv[..., 2]) / (2 * h)
-        d_half = (fv[..., 3] - fv[..., 4]) / h
-        numeric = (4 * d_half - d_h) / 3
-        error = np.abs(numeric - slope) / (1 + np.abs(slope) + np.abs(fv[..., 0]) * 1e-3)
-    finite = np.isfinite(fv).all(axis=-1) & np.isfinite(slope)
-    smooth = np.abs(d_h - d_half) <= 1e-2 * (1 + np.abs(d_half))
-    ok = finite & smooth
+        d_h, d_half, numeric = _estimates(fv[..., 1], fv[..., 2], fv[..., 3], fv[..., 4], h)
+        error = _relative_error(numeric, exact, fv[..., 0])
+    ok = np.isfinite(fv).all(axis=-1) & np.isfinite(exact) & _smooth(d_h, d_half)
     best = np.where(ok, error, np.inf).min(axis=0)
     return best[ok.any(axis=0)]
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from calcml.core.expr import HALF, Expr, Mul, Number, Pow, Symbol, add, mul, power
+from calcml.core.expr import HALF, Expr, Symbol, add, mul, power
 from calcml.core.registry import ABS, ASIN, ASINH, LOG
 from calcml.symbolic.integrate.algebra import Frac, ParamField, Signs, UPoly
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
+from calcml.symbolic.integrate.base import Antiderivative, Context, make
 from calcml.symbolic.integrate.parametric import param_field, to_mpoly
+from calcml.symbolic.integrate.radicals import split_half_power
 from calcml.symbolic.polys import sqrt_rational
 
 
@@ -45,17 +46,14 @@ def param_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | Non
 
 def _shape(expr: Expr, var: Symbol, field: ParamField) -> tuple[UPoly, UPoly, int, Expr] | None:
     """(P, Q, k, Q as written) with expr = P·Q^(k/2), Q quadratic in x, k odd."""
-    radicals, others = [], []
-    for f in expr.args if isinstance(expr, Mul) else (expr,):
-        is_half = (isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.is_exact
-                   and Fraction(f.exp.value).denominator == 2)  # fmt: skip
-        (radicals if is_half and not free_of(f.base, var) else others).append(f)
-    if len(radicals) != 1:
+    split = split_half_power(expr, var)
+    if split is None:
         return None
-    q, p = upoly(radicals[0].base, field), upoly(mul(*others), field)
+    radical, rest = split
+    q, p = upoly(radical.base, field), upoly(rest, field)
     if q is None or p is None or q.degree() != 2:
         return None
-    return p, q, int(Fraction(radicals[0].exp.value) * 2), radicals[0].base
+    return p, q, int(Fraction(radical.exp.value) * 2), radical.base
 
 
 def upoly(expr: Expr, field: ParamField) -> UPoly | None:

@@ -40,20 +40,27 @@ def quadratic_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
                 (("completing the square", t), ("rule", rule)))  # fmt: skip
 
 
-def _shape(expr: Expr, var: Symbol) -> tuple[fmpq_poly, fmpq_poly, int] | None:
-    """(P, Q, k) with expr = P·Q^(k/2), Q of degree 2 over Q, k odd; None otherwise."""
+def split_half_power(expr: Expr, var: Symbol) -> tuple[Pow, Expr] | None:
+    """(Q^(k/2), the other factors) when expr has exactly one factor that is an odd power of a
+    square root of something in `var`; None otherwise."""
     radicals, others = [], []
     for f in expr.args if isinstance(expr, Mul) else (expr,):
         is_half = (isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.is_exact
                    and Fraction(f.exp.value).denominator == 2)  # fmt: skip
         (radicals if is_half and not free_of(f.base, var) else others).append(f)
-    if len(radicals) != 1:
+    return (radicals[0], mul(*others)) if len(radicals) == 1 else None
+
+
+def _shape(expr: Expr, var: Symbol) -> tuple[fmpq_poly, fmpq_poly, int] | None:
+    """(P, Q, k) with expr = P·Q^(k/2), Q of degree 2 over Q, k odd; None otherwise."""
+    split = split_half_power(expr, var)
+    if split is None:
         return None
-    q = to_poly(radicals[0].base, var)
-    p = to_poly(mul(*others), var)
+    radical, rest = split
+    q, p = to_poly(radical.base, var), to_poly(rest, var)
     if q is None or p is None or q.degree() != 2:
         return None
-    return p, q, int(Fraction(radicals[0].exp.value) * 2)
+    return p, q, int(Fraction(radical.exp.value) * 2)
 
 
 def reciprocal_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
