@@ -19,6 +19,18 @@ def test_interning_makes_equal_expressions_identical():
     assert cm.sin(x**2) is cm.sin(x * x)
 
 
+def test_the_intern_table_forgets_dead_nodes_and_stays_bounded():
+    from calcml.core import expr as core
+
+    kept = cm.sin(x) + 17 * y
+    for k in range(3 * core._SWEEP_FLOOR):  # each sum is dropped at once
+        x + k * y**2
+    assert len(core._TABLE) <= 2 * core._SWEEP_FLOOR + 1000
+    assert cm.sin(x) + 17 * y is kept  # live nodes are still found
+    again = x + 5 * y**2  # a dead node's key is reused by a new node
+    assert again.args == (x, 5 * y**2) and again is x + 5 * y**2
+
+
 def test_like_terms_and_equal_bases_merge():
     assert x + x is 2 * x
     assert x * x * x is x**3

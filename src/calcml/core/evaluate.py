@@ -79,43 +79,32 @@ class Program:
         self.input_slots = list(range(len(self.variables)))
         self.discover = discover
         self.outputs: list[int] = []
-        self.steps: list[tuple[Callable[..., Any], int, int, int | list[int] | None]] = []
+        self.steps: list[tuple[Callable[..., Any], int, int, int | tuple[int, ...] | None]] = []
         self.constants: dict[int, float] = {}
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
         self.size = len(self.variables)
         self._scalar_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
-        for e in exprs:  # one walk over all of them: a part they share is visited once
-            self._walk(e, slot)
-            self.outputs.append(slot[e])
+        self._place(_post_order(exprs, slot), slot)
+        self.outputs = [slot[e] for e in exprs]
 
-    def _walk(self, root: Expr, slot: dict[Expr, int]) -> None:
-        """Give every node below `root` without a slot one, children first (iterative)."""
-        stack = [root]
-        steps = self.steps
-        while stack:
-            node = stack[-1]
-            if node in slot:
-                stack.pop()
-                continue
+    def _place(self, nodes: list[Expr], slot: dict[Expr, int]) -> None:
+        """Give each node (children first) the next slot, and its step."""
+        append, here = self.steps.append, self.size
+        for node in nodes:  # hot for large expressions: lookups bound once, lists built in C
+            slot[node] = here
             args = node.args
-            missing = [a for a in args if a not in slot]
-            if missing:
-                stack.extend(reversed(missing))
-                continue
-            stack.pop()
-            here = slot[node] = self.size
-            self.size += 1
             if not args:
                 self._leaf(node, here)
-                continue
-            op = _operation(node, len(args))
-            # (operation, output slot, first input, then None | the second input | all inputs)
-            if len(args) == 1:
-                steps.append((op, here, slot[args[0]], None))
+            elif len(args) == 1:
+                append((_operation(node, 1), here, slot[args[0]], None))
             elif len(args) == 2:
-                steps.append((op, here, slot[args[0]], slot[args[1]]))
+                append((_operation(node, 2), here, slot[args[0]], slot[args[1]]))
             else:
-                steps.append((op, here, 0, [slot[a] for a in args]))
+                # (operation, output slot, first input, then None | the second | the rest)
+                rest = tuple(map(slot.__getitem__, args[1:]))
+                append((_operation(node, len(args)), here, slot[args[0]], rest))
+            here += 1
+        self.size = here
 
     def _leaf(self, node: Expr, here: int) -> None:
         if isinstance(node, Symbol):
@@ -162,6 +151,31 @@ class Program:
                    for op, *_ in self.steps)  # fmt: skip
 
 
+def _post_order(roots: Sequence[Expr], placed: dict[Expr, int]) -> list[Expr]:
+    """Every node below `roots` not yet `placed`, once, children before parents (iterative)."""
+    order: list[Expr] = []
+    seen: set[Expr] = set(placed)
+    stack: list[tuple[Expr, bool]] = [(r, False) for r in reversed(roots)]
+    pop, push, mark, emit = stack.pop, stack.append, seen.add, order.append
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            emit(node)
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        args = node.args
+        if not args:
+            emit(node)
+            continue
+        push((node, True))
+        for child in reversed(args):
+            if child not in seen:
+                push((child, False))
+    return order
+
+
 def _execute(steps: list[tuple[Callable[..., Any], int, int, Any]], values: list[Any],
              outputs: list[int]) -> list[Any]:  # fmt: skip
     """Run the steps over `values` (inputs and constants filled in); the outputs' values."""
@@ -170,23 +184,17 @@ def _execute(steps: list[tuple[Callable[..., Any], int, int, Any]], values: list
             values[out] = op(values[first])
         elif second.__class__ is int:
             values[out] = op(values[first], values[second])
-        else:
-            values[out] = op(*[values[a] for a in second])
+        else:  # n-ary: the first value, then the rest as an iterator (reduced in C)
+            values[out] = op(values[first], map(values.__getitem__, second))
     return [values[i] for i in outputs]
 
 
-def _sum(*xs: Any) -> Any:
-    total = xs[0]
-    for x in xs[1:]:
-        total = total + x
-    return total
+def _sum(first: Any, rest: Iterable[Any]) -> Any:
+    return sum(rest, first)
 
 
-def _product(*xs: Any) -> Any:
-    total = xs[0]
-    for x in xs[1:]:
-        total = total * x
-    return total
+def _product(first: Any, rest: Iterable[Any]) -> Any:
+    return math.prod(rest, start=first)
 
 
 def _reciprocal(b: Any, _e: Any) -> Any:

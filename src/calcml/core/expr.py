@@ -34,8 +34,12 @@ Real = int | Fraction | float
 
 #: The intern table: identity of a node's construction -> a weak reference to the node. Nodes
 #: live as long as someone holds them; a plain dict of weak references is several times faster
-#: to query than `weakref.WeakValueDictionary`, whose lookups run in Python.
+#: to query than `weakref.WeakValueDictionary`, whose lookups run in Python. References carry no
+#: death callback (one would cost a closure per node made and a call per node freed): entries
+#: of dead nodes are swept out in bulk instead, whenever the table has doubled since last time.
 _TABLE: dict[tuple, weakref.ref] = {}
+_SWEEP_FLOOR = 1 << 16
+_sweep_at = _SWEEP_FLOOR
 
 
 def _lookup(ident: tuple) -> Any:
@@ -43,10 +47,12 @@ def _lookup(ident: tuple) -> Any:
     return None if ref is None else ref()
 
 
-def _forget(ident: tuple, ref: weakref.ref) -> None:
-    """A node died: drop its entry, unless a newer node already took the key."""
-    if _TABLE.get(ident) is ref:
+def _sweep() -> None:
+    """Drop the entries of dead nodes (their keys hold children, which may then die too)."""
+    global _sweep_at
+    for ident in [k for k, ref in _TABLE.items() if ref() is None]:
         del _TABLE[ident]
+    _sweep_at = max(_SWEEP_FLOOR, 2 * len(_TABLE))
 
 
 class Expr:
@@ -66,7 +72,9 @@ class Expr:
         node = object.__new__(cls)
         object.__setattr__(node, "args", args)
         object.__setattr__(node, "key", key)
-        _TABLE[ident] = weakref.ref(node, lambda ref, k=ident: _forget(k, ref))
+        _TABLE[ident] = weakref.ref(node)  # a dead node's entry is replaced here, or swept
+        if len(_TABLE) > _sweep_at:
+            _sweep()
         return node
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -46,32 +46,58 @@ class _Lazy:
     Canonical products flatten, so building d/dx of a depth-n chain level by level would make n
     products of 1, 2, …, n factors: quadratic. Derivatives are combined lazily instead and put
     in canonical form once, at the end, each maximal product or sum in one call: linear.
+
+    A small lazy operand of the same kind is spliced in when it is combined (its arguments
+    copied, at most `_SPLICE` of them), so most lazy nodes arrive at the end already flat
+    (`flat`: no argument is a lazy node of the same kind) and skip the gathering pass.
     """
 
-    __slots__ = ("args", "op")
+    __slots__ = ("args", "flat", "op")
 
-    def __init__(self, op, args: tuple):
+    def __init__(self, op, args: tuple, flat: bool):
         self.op = op
         self.args = args
+        self.flat = flat
+
+
+#: A lazy operand with at most this many arguments is copied into the node that combines it;
+#: a larger one is nested, so a depth-n chain still costs O(n) in all.
+_SPLICE = 16
 
 
 def _lazy_mul(*factors):
-    out = []
-    for f in factors:
-        if f is ZERO:
-            return ZERO
-        if f is not ONE:
-            out.append(f)
-    if not out:
-        return ONE
-    return out[0] if len(out) == 1 else _Lazy(mul, tuple(out))
+    if len(factors) == 2:  # the common case: one factor is often 1 (d/dx x, a linear inner)
+        a, b = factors
+        if a is ONE or b is ZERO:
+            return b
+        if b is ONE or a is ZERO:
+            return a
+    return _lazy(mul, ONE, ZERO, factors)
 
 
 def _lazy_add(*terms):
-    out = [t for t in terms if t is not ZERO]
-    if not out:
-        return ZERO
-    return out[0] if len(out) == 1 else _Lazy(add, tuple(out))
+    return _lazy(add, ZERO, None, terms)
+
+
+def _lazy(op, unit: Expr, absorbing: Expr | None, items: tuple):
+    out: list = []
+    flat = True
+    for item in items:
+        if item.__class__ is _Lazy:
+            if item.op is op:
+                if len(item.args) <= _SPLICE:
+                    out.extend(item.args)
+                    flat = flat and item.flat
+                    continue
+                flat = False
+        elif item is unit:
+            continue
+        elif item is absorbing:
+            return item
+        out.append(item)
+    if len(out) > 1:
+        return _Lazy(op, tuple(out), flat)
+    return out[0] if out else unit
 
 
 def _materialize(root, done: dict[int, Expr] | None = None) -> Expr:
@@ -79,27 +105,32 @@ def _materialize(root, done: dict[int, Expr] | None = None) -> Expr:
 
     `done` may be shared between calls on parts of one DAG, so shared parts are built once.
     """
+    if root.__class__ is not _Lazy:
+        return root
     done = {} if done is None else done
     stack: list = [(root, None)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node, leaves = stack.pop()
+        node, leaves = pop()
         if leaves is not None:  # its lazy leaves are built
-            done[id(node)] = node.op(*(leaf if isinstance(leaf, Expr) else done[id(leaf)]
-                                       for leaf in leaves))  # fmt: skip
+            done[id(node)] = node.op(*[leaf if leaf.__class__ is not _Lazy else done[id(leaf)]
+                                       for leaf in leaves])  # fmt: skip
             continue
-        if isinstance(node, Expr) or id(node) in done:
+        if id(node) in done:
             continue
-        leaves = _gather(node)
-        stack.append((node, leaves))
-        stack.extend((leaf, None) for leaf in leaves if isinstance(leaf, _Lazy))
-    return root if isinstance(root, Expr) else done[id(root)]
+        leaves = node.args if node.flat else _gather(node)
+        push((node, leaves))
+        for leaf in leaves:
+            if leaf.__class__ is _Lazy and id(leaf) not in done:
+                push((leaf, None))
+    return done[id(root)]
 
 
 def _gather(node: _Lazy) -> list:
     leaves, stack = [], [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, _Lazy) and item.op is node.op:
+        if item.__class__ is _Lazy and item.op is node.op:
             stack.extend(reversed(item.args))
         else:
             leaves.append(item)
@@ -194,28 +225,28 @@ class _Differentiator:
 
     def _product(self, node: Mul) -> tuple[Expr, Step | None]:
         varying, constant = [], []
+        memo = self.memo  # every factor's derivative is known: children come first
         for f in node.args:
-            (constant if self.d(f) is ZERO else varying).append(f)
+            (constant if memo[f][0] is ZERO else varying).append(f)
         if len(varying) == 1:
             f = varying[0]
-            result = self.mul(*constant, self.d(f))
+            result = self.mul(*constant, memo[f][0])
             details = (("c", mul(*constant)),) if self.with_steps else ()
             return self._make("constant multiple", node, result, (self.step(f),), details)
-        num = [f for f in varying if not _is_reciprocal(f)]
         den = [power(f.base, -f.exp) for f in varying if _is_reciprocal(f)]  # type: ignore[attr-defined]
-        if num and den:
+        if den and len(den) < len(varying):
+            num = [f for f in varying if not _is_reciprocal(f)]
             return self._quotient(node, constant, mul(*num), mul(*den))
         return self._product_rule(node, constant, varying)
 
     def _product_rule(self, node: Expr, constant: list[Expr], varying: list[Expr]):
-        terms = []
-        for i, f in enumerate(varying):
-            others = varying[:i] + varying[i + 1 :]
-            terms.append(self.mul(self.d(f), *others))
-        if all(isinstance(c, Number) for c in constant):  # canonical form distributes them anyway
-            result = self.add(*(self.mul(*constant, t) for t in terms))
-        else:
-            result = self.mul(*constant, self.add(*terms))
+        memo, lazy_mul = self.memo, self.mul
+        # numbers are distributed over the terms, as canonical form would do anyway
+        numbers = all(c.__class__ is Number for c in constant)
+        scale = constant if numbers else []
+        terms = [lazy_mul(*scale, memo[f][0], *varying[:i], *varying[i + 1 :])
+                 for i, f in enumerate(varying)]  # fmt: skip
+        result = self.add(*terms) if numbers else self.mul(*constant, self.add(*terms))
         return self._make("product", node, result, self._steps(varying))
 
     def _quotient(self, node: Expr, constant: list[Expr], num: Expr, den: Expr):

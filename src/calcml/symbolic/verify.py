@@ -83,10 +83,21 @@ def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
     shifts = np.array([0, 1, -1, 0.5, -0.5])
     grid = np.broadcast_to(pts[:, None, :, None], (len(symbols), 3, x.size, 5)).copy()
     grid[i] = x[None, :, None] + shifts[None, None, :] * h[:, :, None]
-    with np.errstate(all="ignore"):
-        fv, dv = (np.broadcast_to(np.asarray(v, float), grid.shape[1:])
-                  for v in program(*grid))  # fmt: skip
+    fv, dv = _run_on_grid(program, grid)
     return _verdict(_best_errors(fv, dv[..., 0], h), "central differences")
+
+
+def _run_on_grid(program: Program, grid: Any) -> list[Any]:
+    """The program's outputs on a grid of points (one row per input), each of the grid's shape.
+
+    The grid runs flattened: on small arrays NumPy's cost is per call, and a one-dimensional
+    operand is the cheapest call there is.
+    """
+    shape = grid.shape[1:]
+    with np.errstate(all="ignore"):
+        outputs = program(*grid.reshape(len(grid), -1))
+    return [np.broadcast_to(np.asarray(v, float), (grid[0].size,)).reshape(shape)
+            for v in outputs]  # fmt: skip
 
 
 def _estimates(fp: Any, fm: Any, fp2: Any, fm2: Any, h: Any) -> tuple[Any, Any, Any]:
@@ -159,9 +170,7 @@ def check_jacobian(fs: list[Expr], rows: list[list[Expr]], variables: list[Symbo
     grid = np.broadcast_to(pts[:, None, :, None], (len(symbols), 3, pts.shape[1], 5)).copy()
     for k, i in enumerate(where):
         grid[i] = pts[i][None, :, None] + direction[k] * steps
-    with np.errstate(all="ignore"):
-        values = [np.broadcast_to(np.asarray(v, float), grid.shape[1:])
-                  for v in program(*grid)]  # fmt: skip
+    values = _run_on_grid(program, grid)
     n, m = len(fs), len(variables)
     errors = []
     for i in range(n):
