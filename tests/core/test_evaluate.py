@@ -13,3 +13,25 @@ def test_integer_powers_of_integer_inputs_do_not_wrap_or_refuse() -> None:
     assert f(10) == 10.0**40 + 0.01
     with np.errstate(over="ignore"):
         assert cm.compile(cm.parse("x^400"), ["x"])(10) == np.inf
+
+
+def test_the_three_ways_to_run_a_program_agree() -> None:
+    """`on_arrays` (0-d constants, bare NumPy functions) and `at_point` (Python floats) give
+    what the general path gives, sums and products of many terms included."""
+    from calcml.core.evaluate import Program
+
+    exprs = [cm.parse(t) for t in ("3*x^5*sin(2*x + 1) - x^(1/3) + 7", "x*y*z*exp(-x*y) + y^-2",
+                                   "sqrt(x)*log(y) + 2*x*y + x + y + z + 1/3")]  # fmt: skip
+    program = Program(exprs, list(cm.symbols("x y z")))
+    rng = np.random.default_rng(1)
+    xs, ys, zs = rng.uniform(-2, 2, 50), rng.uniform(0.5, 2, 50), rng.uniform(-1, 1, 50)
+    with np.errstate(all="ignore"):
+        general = program(xs, ys, zs)
+    fast = program.on_arrays(xs, ys, zs)
+    for a, b in zip(general, fast, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-14, equal_nan=True)
+    assert np.isnan(fast[0][xs < 0]).all()  # x^(1/3) of a negative x: NaN on both paths
+    for k in range(0, 50, 7):
+        if xs[k] > 0:
+            point = program.at_point(xs[k], ys[k], zs[k])
+            np.testing.assert_allclose(point, [v[k] for v in general], rtol=1e-12)

@@ -84,6 +84,7 @@ class Program:
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
         self.size = len(self.variables)
         self._scalar_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
+        self._array_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
         self._place(_post_order(exprs, slot), slot)
         self.outputs = [slot[e] for e in exprs]
 
@@ -127,13 +128,31 @@ class Program:
         value is undefined."""
         return _execute(self.scalar_steps(), self._filled(inputs), self.outputs)
 
-    def _filled(self, inputs: tuple[Any, ...]) -> list[Any]:
-        """One slot per node, with the inputs and constants in place."""
+    def on_arrays(self, *inputs: Any) -> list[Any]:
+        """All outputs on NumPy arrays, with the constants as 0-d arrays: NumPy multiplies an
+        array by a 0-d array in half the time it takes to convert a Python float first."""
+        if len(inputs) != len(self.variables):
+            raise TypeError(f"expected {len(self.variables)} inputs, got {len(inputs)}")
+        with np.errstate(all="ignore"):  # once here, not in each function: callers check
+            return _execute(self.array_steps(), self._filled(inputs, np.asarray), self.outputs)
+
+    def array_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
+        """The steps with each operation replaced by its bare NumPy form (built once): powers
+        as `**` (the inputs are float arrays), functions without their own `errstate`."""
+        found = self._array_steps
+        if found is None:
+            found = [(_ARRAY_OPS.get(op) or _unguarded(op), *rest) for op, *rest in self.steps]
+            self._array_steps = found
+        return found
+
+    def _filled(self, inputs: tuple[Any, ...], lift: Callable[[float], Any] | None = None
+                ) -> list[Any]:  # fmt: skip
+        """One slot per node, with the inputs and the constants (through `lift`) in place."""
         values: list[Any] = [None] * self.size
         for i, value in zip(self.input_slots, inputs, strict=True):
             values[i] = value
         for i, c in self.constants.items():
-            values[i] = c
+            values[i] = c if lift is None else lift(c)
         return values
 
     def scalar_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
@@ -184,17 +203,9 @@ def _execute(steps: list[tuple[Callable[..., Any], int, int, Any]], values: list
             values[out] = op(values[first])
         elif second.__class__ is int:
             values[out] = op(values[first], values[second])
-        else:  # n-ary: the first value, then the rest as an iterator (reduced in C)
-            values[out] = op(values[first], map(values.__getitem__, second))
+        else:  # n-ary (`sum` or `math.prod`): the rest folded onto the first value, in C
+            values[out] = op(map(values.__getitem__, second), start=values[first])
     return [values[i] for i in outputs]
-
-
-def _sum(first: Any, rest: Iterable[Any]) -> Any:
-    return sum(rest, first)
-
-
-def _product(first: Any, rest: Iterable[Any]) -> Any:
-    return math.prod(rest, start=first)
 
 
 def _reciprocal(b: Any, _e: Any) -> Any:
@@ -240,12 +251,26 @@ _SCALAR_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 
 
+_ARRAY_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
+    _power: operator.pow,
+    _int_power: operator.pow,
+}
+
+
+def _unguarded(op: Callable[..., Any]) -> Callable[..., Any]:
+    """A registry function's NumPy form without its own `errstate`; other steps as they are."""
+    bare = getattr(getattr(op, "impl", None), "unguarded", None)
+    if bare is None:
+        return op
+    return getattr(np, bare) if isinstance(bare, str) else bare
+
+
 def _operation(node: Expr, arity: int) -> Callable[..., Any]:
     kind = node.__class__
     if kind is Add:
-        return operator.add if arity == 2 else _sum
+        return operator.add if arity == 2 else sum
     if kind is Mul:
-        return operator.mul if arity == 2 else _product
+        return operator.mul if arity == 2 else math.prod
     if kind is Apply:
         return node.prim  # type: ignore[attr-defined]
     assert kind is Pow

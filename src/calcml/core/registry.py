@@ -217,6 +217,7 @@ def _np(fn: Fn | str) -> Fn:
             return (getattr(np, fn) if isinstance(fn, str) else fn)(x)
 
     impl.__name__ = fn if isinstance(fn, str) else getattr(fn, "__name__", "impl")
+    impl.unguarded = fn  # type: ignore[attr-defined]  # for callers that silence NumPy once
     return impl
 
 

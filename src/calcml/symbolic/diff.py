@@ -327,7 +327,7 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
     wanted = set(variables)
     live: set[Expr] = set()  # nodes that contain a wanted variable
     for node in order:
-        if node in wanted or any(a in live for a in node.args):
+        if node in wanted or (node.args and not live.isdisjoint(node.args)):
             live.add(node)
     adjoint: dict[Expr, list] = {f: [ONE]} if f in live else {}
     total: dict[Expr, object] = {}
@@ -335,33 +335,38 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
         parts = adjoint.pop(node, None)
         if parts is None:
             continue
-        bar = _lazy_add(*parts)
-        total[node] = bar
-        for child, local in _local_partials(node, live):
-            adjoint.setdefault(child, []).append(_lazy_mul(bar, local))
+        bar = parts[0] if len(parts) == 1 else _lazy_add(*parts)
+        if node in wanted:
+            total[node] = bar
+        else:
+            _pull_back(node, bar, live, adjoint)
     done: dict[int, Expr] = {}
     return [_materialize(total.get(v, ZERO), done) for v in variables]
 
 
-def _local_partials(node: Expr, live: set[Expr]) -> list[tuple[Expr, object]]:
-    """(child, ∂node/∂child) for each child in `live`; products are left lazy (`_Lazy`)."""
-    if isinstance(node, Add):
-        return [(a, ONE) for a in node.args if a in live]
-    if isinstance(node, Mul):
-        args = node.args
-        return [(a, _lazy_mul(*args[:i], *args[i + 1 :])) for i, a in enumerate(args)
-                if a in live]  # fmt: skip
-    if isinstance(node, Pow):
-        base, exp = node.base, node.exp
-        out: list[tuple[Expr, object]] = []
+def _pull_back(node: Expr, bar: object, live: set[Expr], adjoint: dict[Expr, list]) -> None:
+    """Add bar·∂node/∂child to the adjoint of each child in `live`; products stay lazy."""
+    kind = node.__class__
+    args = node.args
+    if kind is Add:
+        for a in args:
+            if a in live:
+                adjoint.setdefault(a, []).append(bar)
+    elif kind is Mul:
+        for i, a in enumerate(args):
+            if a in live:
+                adjoint.setdefault(a, []).append(_lazy_mul(bar, *args[:i], *args[i + 1 :]))
+    elif kind is Pow:
+        base, exp = args
         if base in live:
-            out.append((base, _lazy_mul(exp, power(base, add(exp, -1)))))
+            lower = number(exp.value - 1) if exp.__class__ is Number else add(exp, -1)  # type: ignore[attr-defined]
+            adjoint.setdefault(base, []).append(_lazy_mul(bar, exp, power(base, lower)))
         if exp in live:
-            out.append((exp, _lazy_mul(node, _ln(base))))
-        return out
-    if isinstance(node, Apply):
-        return [(node.arg, node.prim.partial(node.arg))] if node.arg in live else []
-    return []
+            adjoint.setdefault(exp, []).append(_lazy_mul(bar, node, _ln(base)))
+    elif kind is Apply:
+        arg = args[0]
+        if arg in live:
+            adjoint.setdefault(arg, []).append(_lazy_mul(bar, node.prim.partial(arg)))  # type: ignore[attr-defined]
 
 
 def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True):

@@ -95,7 +95,7 @@ def _run_on_grid(program: Program, grid: Any) -> list[Any]:
     """
     shape = grid.shape[1:]
     with np.errstate(all="ignore"):
-        outputs = program(*grid.reshape(len(grid), -1))
+        outputs = program.on_arrays(*grid.reshape(len(grid), -1))
     return [np.broadcast_to(np.asarray(v, float), (grid[0].size,)).reshape(shape)
             for v in outputs]  # fmt: skip
 
