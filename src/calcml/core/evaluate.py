@@ -28,6 +28,10 @@ from calcml.core.lazy import LazyModule
 
 np: Any = LazyModule("numpy", globals(), "np")
 
+#: One step of a program: (operation, output slot, first input, then None | the second input
+#: | the other inputs of an n-ary sum or product).
+_Step = tuple[Callable[..., Any], int, int, Any]
+
 
 def substitute(expr: Expr, mapping: dict[Any, Any]) -> Expr:
     """Replace subexpressions (usually symbols) and rebuild in canonical form, iteratively."""
@@ -79,12 +83,12 @@ class Program:
         self.input_slots = list(range(len(self.variables)))
         self.discover = discover
         self.outputs: list[int] = []
-        self.steps: list[tuple[Callable[..., Any], int, int, int | tuple[int, ...] | None]] = []
+        self.steps: list[_Step] = []
         self.constants: dict[int, float] = {}
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
         self.size = len(self.variables)
-        self._scalar_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
-        self._array_steps: list[tuple[Callable[..., Any], int, int, Any]] | None = None
+        self._scalar_steps: list[_Step] | None = None
+        self._array_steps: list[_Step] | None = None
         self._place(_post_order(exprs, slot), slot)
         self.outputs = [slot[e] for e in exprs]
 
@@ -101,7 +105,6 @@ class Program:
             elif len(args) == 2:
                 append((_operation(node, 2), here, slot[args[0]], slot[args[1]]))
             else:
-                # (operation, output slot, first input, then None | the second | the rest)
                 rest = tuple(map(slot.__getitem__, args[1:]))
                 append((_operation(node, len(args)), here, slot[args[0]], rest))
             here += 1
@@ -136,13 +139,12 @@ class Program:
         with np.errstate(all="ignore"):  # once here, not in each function: callers check
             return _execute(self.array_steps(), self._filled(inputs, np.asarray), self.outputs)
 
-    def array_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
+    def array_steps(self) -> list[_Step]:
         """The steps with each operation replaced by its bare NumPy form (built once): powers
         as `**` (the inputs are float arrays), functions without their own `errstate`."""
         found = self._array_steps
         if found is None:
-            found = [(_ARRAY_OPS.get(op) or _unguarded(op), *rest) for op, *rest in self.steps]
-            self._array_steps = found
+            found = self._array_steps = _converted(self.steps, _array_form)
         return found
 
     def _filled(self, inputs: tuple[Any, ...], lift: Callable[[float], Any] | None = None
@@ -155,13 +157,11 @@ class Program:
             values[i] = c if lift is None else lift(c)
         return values
 
-    def scalar_steps(self) -> list[tuple[Callable[..., Any], int, int, Any]]:
+    def scalar_steps(self) -> list[_Step]:
         """The steps with each operation replaced by its one-float form (built once)."""
         found = self._scalar_steps
         if found is None:
-            found = [(_SCALAR_OPS.get(op) or getattr(op, "scalar", None) or op, *rest)
-                     for op, *rest in self.steps]  # fmt: skip
-            self._scalar_steps = found
+            found = self._scalar_steps = _converted(self.steps, _scalar_form)
         return found
 
     def has_scalar_form(self) -> bool:
@@ -195,7 +195,7 @@ def _post_order(roots: Sequence[Expr], placed: dict[Expr, int]) -> list[Expr]:
     return order
 
 
-def _execute(steps: list[tuple[Callable[..., Any], int, int, Any]], values: list[Any],
+def _execute(steps: list[_Step], values: list[Any],
              outputs: list[int]) -> list[Any]:  # fmt: skip
     """Run the steps over `values` (inputs and constants filled in); the outputs' values."""
     for op, out, first, second in steps:  # the hot loop: unary and binary inline
@@ -257,8 +257,30 @@ _ARRAY_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 
 
-def _unguarded(op: Callable[..., Any]) -> Callable[..., Any]:
-    """A registry function's NumPy form without its own `errstate`; other steps as they are."""
+def _converted(steps: list[_Step], form: Callable[[Callable[..., Any]], Callable[..., Any]]
+               ) -> list[_Step]:  # fmt: skip
+    """The steps with each operation replaced by `form(operation)`, found once per operation."""
+    forms: dict[int, Callable[..., Any]] = {}
+    out = []
+    for op, here, first, second in steps:
+        new = forms.get(id(op))
+        if new is None:
+            new = forms[id(op)] = form(op)
+        out.append((new, here, first, second))
+    return out
+
+
+def _scalar_form(op: Callable[..., Any]) -> Callable[..., Any]:
+    """The operation on Python floats: `math` forms of powers and registry functions."""
+    return _SCALAR_OPS.get(op) or getattr(op, "scalar", None) or op
+
+
+def _array_form(op: Callable[..., Any]) -> Callable[..., Any]:
+    """The operation on float arrays: powers as `**`, registry functions without their own
+    `errstate`; other operations as they are."""
+    found = _ARRAY_OPS.get(op)
+    if found is not None:
+        return found
     bare = getattr(getattr(op, "impl", None), "unguarded", None)
     if bare is None:
         return op

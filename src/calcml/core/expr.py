@@ -487,9 +487,7 @@ def mul(*factors: Any) -> Expr:
 def _mul(factors: tuple) -> Expr:
     coeff: Real = 1
     numeric: list[Expr] = []  # the number factors, so a lone one is reused rather than rebuilt
-    exponents: dict[Expr, list[Expr]] = {}
-    single: dict[Expr, Expr] = {}  # the factor as given, when its base occurs once
-    merges = False
+    single: dict[Expr, Expr] = {}  # base -> the factor as given
     for factor in factors:  # class tests, not isinstance: this loop is the hottest in calcml
         if not isinstance(factor, Expr):
             factor = as_expr(factor)
@@ -497,29 +495,32 @@ def _mul(factors: tuple) -> Expr:
         for part in parts:
             kind = part.__class__
             if kind is Number:
-                coeff *= part.value  # type: ignore[attr-defined]
+                coeff *= part.key[1]  # its value
                 numeric.append(part)
                 continue
-            base, exp = part.args if kind is Pow else (part, ONE)
-            seen = exponents.get(base)
-            if seen is None:
-                exponents[base] = [exp]
-                single[base] = part
-            else:
-                seen.append(exp)
-                merges = True
+            base = part.args[0] if kind is Pow else part
+            if base in single:  # equal bases to merge: the general path
+                return _mul_merging(factors)
+            single[base] = part
     if coeff == 0:
         return number(coeff)
-    if merges:
-        merged = _merge_powers(coeff, exponents, single)
-        if isinstance(merged, Expr):
-            return merged
-        coeff, out = merged
-        numeric = []
-    else:
-        out = list(single.values())
+    out = list(single.values())
     if not out:
         return number(coeff)
+    return _product_node(coeff, numeric, out)
+
+
+def product_of_distinct(coeff: Real, factors: list[Expr]) -> Expr:
+    """The canonical `coeff * factors` for non-number factors whose bases are pairwise distinct
+    (the factors of a canonical product, one of them replaced by another power of its base):
+    the product without `mul`'s search for equal bases."""
+    if not factors:
+        return number(coeff)
+    return _product_node(coeff, [], factors)
+
+
+def _product_node(coeff: Real, numeric: list[Expr], out: list[Expr]) -> Expr:
+    """The product of `coeff` (its number nodes in `numeric`) and the distinct-base `out`."""
     if len(out) == 1 and out[0].__class__ is Add and coeff != 1:
         return add(*(mul(number(coeff), t) for t in out[0].args))
     out.sort(key=_key)
@@ -528,6 +529,32 @@ def _mul(factors: tuple) -> Expr:
     if len(out) == 1:
         return out[0]
     return _compound(Mul, 6, tuple(out))
+
+
+def _mul_merging(factors: tuple) -> Expr:
+    """`_mul` where some bases occur more than once: their exponents are added."""
+    coeff: Real = 1
+    exponents: dict[Expr, list[Expr]] = {}
+    single: dict[Expr, Expr] = {}  # the factor as given, when its base occurs once
+    for factor in factors:
+        if not isinstance(factor, Expr):
+            factor = as_expr(factor)
+        for part in factor.args if factor.__class__ is Mul else (factor,):
+            if part.__class__ is Number:
+                coeff *= part.key[1]
+                continue
+            base, exp = part.args if part.__class__ is Pow else (part, ONE)
+            exponents.setdefault(base, []).append(exp)
+            single[base] = part
+    if coeff == 0:
+        return number(coeff)
+    merged = _merge_powers(coeff, exponents, single)
+    if isinstance(merged, Expr):
+        return merged
+    coeff, out = merged
+    if not out:
+        return number(coeff)
+    return _product_node(coeff, [], out)
 
 
 def _merge_powers(coeff: Real, exponents: dict[Expr, list[Expr]],

@@ -35,6 +35,7 @@ from calcml.core.expr import (
 from calcml.core.limits import MAX_DIFF_ORDER, MAX_STEP_NODES
 from calcml.core.registry import LOG
 from calcml.symbolic.steps import Step
+from calcml.symbolic.termwise import termwise_partials
 from calcml.symbolic.verify import Check, check_derivative
 
 _NAMES = "uvwpqrstabcdefghijklmnoz"
@@ -108,21 +109,20 @@ def _materialize(root, done: dict[int, Expr] | None = None) -> Expr:
     if root.__class__ is not _Lazy:
         return root
     done = {} if done is None else done
-    stack: list = [(root, None)]
-    pop, push = stack.pop, stack.append
+    stack: list = [root]
     while stack:
-        node, leaves = pop()
-        if leaves is not None:  # its lazy leaves are built
-            done[id(node)] = node.op(*[leaf if leaf.__class__ is not _Lazy else done[id(leaf)]
-                                       for leaf in leaves])  # fmt: skip
-            continue
+        node = stack[-1]
         if id(node) in done:
+            stack.pop()
             continue
         leaves = node.args if node.flat else _gather(node)
-        push((node, leaves))
-        for leaf in leaves:
-            if leaf.__class__ is _Lazy and id(leaf) not in done:
-                push((leaf, None))
+        pending = [leaf for leaf in leaves if leaf.__class__ is _Lazy and id(leaf) not in done]
+        if pending:  # build them first; this node is met again after them
+            stack.extend(pending)
+            continue
+        stack.pop()
+        done[id(node)] = node.op(*[leaf if leaf.__class__ is not _Lazy else done[id(leaf)]
+                                   for leaf in leaves])  # fmt: skip
     return done[id(root)]
 
 
@@ -329,6 +329,15 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
     for node in order:
         if node in wanted or (node.args and not live.isdisjoint(node.args)):
             live.add(node)
+    termwise = termwise_partials(f, variables, live)
+    if termwise is not None:  # a sum of monomials: the power rule, term by term
+        return termwise
+    return _sweep(f, variables, order, live)
+
+
+def _sweep(f: Expr, variables: list[Symbol], order: list[Expr], live: set[Expr]) -> list[Expr]:
+    """The reverse sweep of `reverse_partials` over f's nodes `order` (children first)."""
+    wanted = set(variables)
     adjoint: dict[Expr, list] = {f: [ONE]} if f in live else {}
     total: dict[Expr, object] = {}
     for node in reversed(order):
