@@ -19,7 +19,6 @@ from calcml.core.expr import (
     ZERO,
     Add,
     Apply,
-    Constant,
     Expr,
     Mul,
     Number,
@@ -73,6 +72,8 @@ def _lazy_mul(*factors):
             return b
         if b is ONE or a is ZERO:
             return a
+        if a.__class__ is not _Lazy and b.__class__ is not _Lazy:
+            return _Lazy(mul, factors, True)
     return _lazy(mul, ONE, ZERO, factors)
 
 
@@ -202,26 +203,28 @@ class _Differentiator:
 
     # --- the rules -------------------------------------------------------------------------
     def _one(self, node: Expr) -> tuple[Expr, Step | None]:
-        if isinstance(node, Number | Constant):
-            return self._make("constant", node, ZERO)
-        if isinstance(node, Symbol):
+        kind = node.__class__
+        if kind is Symbol:
             return self._make("variable" if node is self.var else "constant", node,
                               ONE if node is self.var else ZERO)  # fmt: skip
-        if self._constant(node):
+        if not node.args or self._constant(node):  # numbers, constants, no variable inside
             return self._make("constant", node, ZERO)
-        if isinstance(node, Add):
-            result = self.add(*(self.d(t) for t in node.args))
-            return self._make("sum", node, result, self._steps(node.args))
-        if isinstance(node, Mul):
+        if kind is Add:
+            return self._sum(node)
+        if kind is Mul:
             return self._product(node)
-        if isinstance(node, Pow):
-            return self._power(node)
-        assert isinstance(node, Apply)
-        return self._function(node)
+        if kind is Pow:
+            return self._power(node)  # type: ignore[arg-type]
+        return self._function(node)  # type: ignore[arg-type]
 
     def _constant(self, node: Expr) -> bool:
         memo = self.memo
         return all(memo[a][0] is ZERO for a in node.args)
+
+    def _sum(self, node: Expr) -> tuple[Expr, Step | None]:
+        memo = self.memo
+        result = self.add(*[memo[t][0] for t in node.args])
+        return self._make("sum", node, result, self._steps(node.args))
 
     def _product(self, node: Mul) -> tuple[Expr, Step | None]:
         varying, constant = [], []
