@@ -429,13 +429,47 @@ def add(*terms: Any) -> Expr:
 
 def _add(terms: tuple) -> Expr:
     total: Real = 0
+    distinct: dict[tuple[Expr, ...], Expr] = {}  # the factors that make terms alike -> term
+    for term in terms:
+        if not isinstance(term, Expr):
+            term = as_expr(term)
+        for part in term.args if term.__class__ is Add else (term,):
+            kind = part.__class__
+            if kind is Number:
+                total += part.key[1]  # its value
+                continue
+            if kind is Mul:
+                args = part.args
+                like = args[1:] if args[0].__class__ is Number else args
+            else:
+                like = (part,)
+            if like in distinct:  # like terms to merge: the general path
+                return _add_merging(terms)
+            distinct[like] = part
+    return _sum_node(total, list(distinct.values()))
+
+
+def _sum_node(total: Real, out: list[Expr]) -> Expr:
+    """The sum of the number `total` and the pairwise unlike terms `out`."""
+    if total != 0:
+        out.append(number(total))
+    if not out:
+        return number(total)
+    if len(out) == 1:
+        return out[0]
+    out.sort(key=_key)
+    return _compound(Add, 5, tuple(out))
+
+
+def _add_merging(terms: tuple) -> Expr:
+    """`_add` where some terms are alike: their coefficients are added."""
+    total: Real = 0
     coeffs: dict[tuple[Expr, ...], Real] = {}
     original: dict[tuple[Expr, ...], Expr | None] = {}  # the term as given, while unmerged
     for term in terms:
         if not isinstance(term, Expr):
             term = as_expr(term)
-        parts = term.args if term.__class__ is Add else (term,)
-        for part in parts:
+        for part in term.args if term.__class__ is Add else (term,):
             if part.__class__ is Number:
                 total += part.value  # type: ignore[attr-defined]
                 continue
@@ -449,14 +483,7 @@ def _add(terms: tuple) -> Expr:
     out = [original[like] or _scaled(c, _product_of(like)) for like, c in coeffs.items() if c != 0]
     if any(isinstance(t, Add | Number) for t in out):  # a scaled sum distributed: merge again
         return add(number(total), *out)
-    if total != 0:
-        out.append(number(total))
-    if not out:
-        return number(total)
-    if len(out) == 1:
-        return out[0]
-    out.sort(key=_key)
-    return _compound(Add, 5, tuple(out))
+    return _sum_node(total, out)
 
 
 def _compound(cls: type, rank: int, args: tuple[Expr, ...]) -> Any:
