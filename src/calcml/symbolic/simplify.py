@@ -46,10 +46,12 @@ def _small_power(e: Expr) -> bool:
 
 
 def _distribute(factors: list[Expr], max_terms: int) -> Expr:
-    count = 1
+    count, sums = 1, 0
     for f in factors:
-        count *= len(f.args) if isinstance(f, Add) else 1
-    if count > max_terms:
+        if isinstance(f, Add):
+            count *= len(f.args)
+            sums += 1
+    if count > max_terms or not sums:  # too many terms, or nothing to distribute over
         return mul(*factors)
     terms = [mul()]  # the empty product, 1
     for f in factors:
