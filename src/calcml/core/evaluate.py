@@ -132,7 +132,7 @@ class Program:
         return _execute(self.scalar_steps(), self._filled(inputs), self.outputs)
 
     def on_arrays(self, *inputs: Any) -> list[Any]:
-        """All outputs on NumPy arrays, with the constants as 0-d arrays: NumPy multiplies an
+        """All outputs on float NumPy arrays, with the constants as 0-d arrays: NumPy multiplies an
         array by a 0-d array in half the time it takes to convert a Python float first."""
         if len(inputs) != len(self.variables):
             raise TypeError(f"expected {len(self.variables)} inputs, got {len(inputs)}")

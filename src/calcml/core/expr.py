@@ -50,8 +50,9 @@ def _lookup(ident: tuple) -> Any:
 def _sweep() -> None:
     """Drop the entries of dead nodes (their keys hold children, which may then die too)."""
     global _sweep_at
-    for ident in [k for k, ref in _TABLE.items() if ref() is None]:
-        del _TABLE[ident]
+    for ident, ref in list(_TABLE.items()):  # a copy made in one step: other threads may build
+        if ref() is None and _TABLE.get(ident) is ref:
+            _TABLE.pop(ident, None)
     _sweep_at = max(_SWEEP_FLOOR, 2 * len(_TABLE))
 
 
