@@ -7,7 +7,6 @@ place that turns steps into words: plain text, LaTeX, HTML and JSON all render f
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,9 +142,9 @@ def to_html(step: Step) -> str:
             parts.append(item)
             continue
         op = _latex_operation(item.operation)
-        maths = html.escape(f"{op}\\left[{item.expr.latex()}\\right] = {item.result.latex()}")
+        maths = _escape(f"{op}\\left[{item.expr.latex()}\\right] = {item.result.latex()}")
         details = "".join(_html_detail(k, v) for k, v in item.details)
-        parts.append(f"<li><b>{html.escape(item.rule)}</b>{details}: \\({maths}\\)")
+        parts.append(f"<li><b>{_escape(item.rule)}</b>{details}: \\({maths}\\)")
         stack.append("</li>")
         if item.substeps:
             stack.append("</ul>")
@@ -156,8 +155,8 @@ def to_html(step: Step) -> str:
 
 
 def _html_detail(name: str, value: Any) -> str:
-    maths = html.escape(_show(value, "latex"))
-    return f" <span class='detail'>{html.escape(name)} = \\({maths}\\)</span>"
+    maths = _escape(_show(value, "latex"))
+    return f" <span class='detail'>{_escape(name)} = \\({maths}\\)</span>"
 
 
 def to_json(step: Step) -> dict[str, Any]:
@@ -180,3 +179,9 @@ def to_json(step: Step) -> dict[str, Any]:
             node["substeps"].append(child_node)
             stack.append((child, child_node))
     return root
+
+
+def _escape(text: str) -> str:
+    import html  # only HTML output needs it: a cold `calcml diff` does not load it
+
+    return html.escape(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 
 from lark import Lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -17,7 +17,9 @@ from calcml.symbolic.parse.unicode import _Source
 
 @functools.cache
 def _parser(latex: bool) -> Lark:
-    grammar = Path(__file__).with_name("latex.lark" if latex else "grammar.lark").read_text()
+    name = os.path.join(os.path.dirname(__file__), "latex.lark" if latex else "grammar.lark")
+    with open(name, encoding="utf-8") as file:  # os.path, not pathlib: a cold start skips it
+        grammar = file.read()
     # The LALR tables are cached on disk by lark: a cold start must not rebuild them.
     return Lark(grammar, parser="lalr", lexer=_TokenList, transformer=_Build(), cache=True)
 
