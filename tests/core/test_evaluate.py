@@ -35,3 +35,28 @@ def test_the_three_ways_to_run_a_program_agree() -> None:
         if xs[k] > 0:
             point = program.at_point(xs[k], ys[k], zs[k])
             np.testing.assert_allclose(point, [v[k] for v in general], rtol=1e-12)
+
+
+def test_compiled_functions_on_large_arrays_sum_in_place_without_touching_inputs() -> None:
+    """Past `_IN_PLACE_SIZE` numbers, n-ary sums and products accumulate into the array their
+    first step made: the values equal the general path's, inputs stay as they were, and a later
+    operand that broadcasts wider still widens the result."""
+    from calcml.core import evaluate
+
+    n = evaluate._IN_PLACE_SIZE + 5
+    rng = np.random.default_rng(2)
+    x, y = rng.uniform(0.5, 2.0, (2, n))
+    wide = rng.uniform(0.5, 2.0, (2, n))
+    kept = [a.copy() for a in (x, y, wide)]
+    f = cm.compile([cm.parse(t) for t in ("x + y + z + 1", "3*x*y*z", "x*y*z^2 + x + 2", "7")],
+                   ["x", "y", "z"])  # fmt: skip
+    got = f(x, y, wide)
+    want = [x + y + wide + 1, 3 * x * y * wide, x * y * wide**2 + x + 2, np.full((2, n), 7.0)]
+    for a, b in zip(got, want, strict=True):
+        assert a.shape == (2, n)
+        np.testing.assert_allclose(a, b, rtol=1e-13)
+    for a, b in zip((x, y, wide), kept, strict=True):
+        np.testing.assert_array_equal(a, b)
+    ints = cm.compile(cm.parse("x*y + x^2"), ["x", "y"])(np.arange(4), 3)  # floats, no wrapping
+    np.testing.assert_array_equal(ints, [0.0, 4.0, 10.0, 18.0])
+    assert ints.dtype == float

@@ -8,9 +8,10 @@ No text is ever turned into code: the program is a list of operations, not sourc
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from calcml.core.expr import (
@@ -251,9 +252,39 @@ _SCALAR_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
 }
 
 
+#: An array of at least this many numbers is summed or multiplied into in place: each fresh
+#: array costs page faults, which on large arrays outweigh a loop in Python.
+_IN_PLACE_SIZE = 1 << 14
+
+
+def _fold(ufunc: Any, items: Iterator[Any], start: Any) -> Any:
+    """`start` combined with each item by `ufunc` (np.add or np.multiply), left to right; past
+    `_IN_PLACE_SIZE` numbers into the array the first step made (fresh, so nothing else sees
+    it), small ones in C by `functools.reduce`."""
+    total = ufunc(start, next(items))
+    if total.__class__ is not np.ndarray or total.size < _IN_PLACE_SIZE:
+        return functools.reduce(ufunc, items, total)
+    for x in items:
+        if x.__class__ is np.ndarray and x.shape != total.shape:  # it may broadcast wider
+            total = ufunc(total, x)
+        else:
+            ufunc(total, x, out=total)
+    return total
+
+
+def _array_sum(items: Iterator[Any], start: Any) -> Any:
+    return _fold(np.add, items, start)
+
+
+def _array_product(items: Iterator[Any], start: Any) -> Any:
+    return _fold(np.multiply, items, start)
+
+
 _ARRAY_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
     _power: operator.pow,
     _int_power: operator.pow,
+    sum: _array_sum,
+    math.prod: _array_product,
 }
 
 
@@ -333,7 +364,10 @@ def compile(
 
     def run(*values: Any) -> Any:
         with np.errstate(all="ignore"):
-            out = program(*values)
+            if _all_arrays(values):  # NumPy's own path: floats, bare ufuncs, sums in place
+                out = program.on_arrays(*(np.asarray(v, dtype=float) for v in values))
+            else:  # Python numbers, tensors: the operations as they are
+                out = program(*values)
         shape = np.broadcast_shapes(*(np.shape(v) for v in values)) if values else ()
         out = [np.full(shape, v) if shape and np.ndim(v) == 0 and _is_number(v) else v
                for v in out]  # fmt: skip
@@ -344,4 +378,17 @@ def compile(
 
 
 def _is_number(v: Any) -> bool:
-    return isinstance(v, float | int | np.floating)
+    return isinstance(v, float | int | np.floating | np.ndarray)
+
+
+def _all_arrays(values: tuple[Any, ...]) -> bool:
+    """Real NumPy arrays (at least one with an axis) and real numbers, nothing else."""
+    shaped = False
+    for v in values:
+        if isinstance(v, np.ndarray):
+            if v.dtype.kind not in "biuf":
+                return False
+            shaped = shaped or v.ndim > 0
+        elif not isinstance(v, int | float | np.integer | np.floating):
+            return False
+    return shaped
