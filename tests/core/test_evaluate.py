@@ -60,3 +60,24 @@ def test_compiled_functions_on_large_arrays_sum_in_place_without_touching_inputs
     ints = cm.compile(cm.parse("x*y + x^2"), ["x", "y"])(np.arange(4), 3)  # floats, no wrapping
     np.testing.assert_array_equal(ints, [0.0, 4.0, 10.0, 18.0])
     assert ints.dtype == float
+
+
+def test_many_large_outputs_share_one_block_and_match_the_general_path() -> None:
+    """Outputs of a large call are rows of one block (written by `out=`), intermediates reuse
+    dead arrays: the values match the general path for every kind of step and output."""
+    from calcml.core.evaluate import Program
+
+    texts = ["x", "7", "x*y", "x*y", "sigmoid(x*y) + relu(x - y)", "x^3*y^-1 + sqrt(y)",
+             "exp(-x*y)*sin(x + y + 1) + cos(x)^2", "1/x + x*y*(x + 2)",
+             "softplus(x)*erf(y)"]  # fmt: skip
+    exprs = [cm.parse(t) for t in texts]
+    n = 20_000
+    grid = np.random.default_rng(4).uniform(0.2, 2.0, (n, 3))  # columns: strided views
+    x, y = grid[:, 0], grid[:, 1]
+    got = cm.compile(exprs, ["x", "y"])(x, y)
+    with np.errstate(all="ignore"):
+        want = Program(exprs, list(cm.symbols("x y")))(x.copy(), y.copy())
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_allclose(a, np.broadcast_to(b, (n,)), rtol=1e-13)
+    got[2][:] = 0.0  # rows are separate: writing one leaves the others
+    np.testing.assert_allclose(got[3], x * y, rtol=1e-15)

@@ -132,13 +132,22 @@ class Program:
         value is undefined."""
         return _execute(self.scalar_steps(), self._filled(inputs), self.outputs)
 
-    def on_arrays(self, *inputs: Any) -> list[Any]:
+    def on_arrays(self, *inputs: Any, block: tuple[int, ...] | None = None) -> list[Any]:
         """All outputs on float NumPy arrays, with the constants as 0-d arrays: NumPy multiplies an
-        array by a 0-d array in half the time it takes to convert a Python float first."""
+        array by a 0-d array in half the time it takes to convert a Python float first.
+
+        `block`, the inputs' broadcast shape, writes every output into one block of that shape
+        per output (see `blocks`): for large arrays, one allocation instead of one per output.
+        """
         if len(inputs) != len(self.variables):
             raise TypeError(f"expected {len(self.variables)} inputs, got {len(inputs)}")
+        values = self._filled(inputs, np.asarray)
         with np.errstate(all="ignore"):  # once here, not in each function: callers check
-            return _execute(self.array_steps(), self._filled(inputs, np.asarray), self.outputs)
+            if block is None:
+                return _execute(self.array_steps(), values, self.outputs)
+            from calcml.core.blocks import execute_into_block
+
+            return execute_into_block(self.array_steps(), values, self.outputs, block)
 
     def array_steps(self) -> list[_Step]:
         """The steps with each operation replaced by its bare NumPy form (built once): powers
@@ -363,12 +372,16 @@ def compile(
     program = Program(items, syms)
 
     def run(*values: Any) -> Any:
+        shape = np.broadcast_shapes(*(np.shape(v) for v in values)) if values else ()
         with np.errstate(all="ignore"):
             if _all_arrays(values):  # NumPy's own path: floats, bare ufuncs, sums in place
-                out = program.on_arrays(*(np.asarray(v, dtype=float) for v in values))
+                large = math.prod(shape) >= _IN_PLACE_SIZE and len(items) > 1
+                # a column of a matrix is strided: read many times, a compact copy pays off
+                arrays = [np.ascontiguousarray(v, dtype=float) if large else
+                          np.asarray(v, dtype=float) for v in values]  # fmt: skip
+                out = program.on_arrays(*arrays, block=shape if large else None)
             else:  # Python numbers, tensors: the operations as they are
                 out = program(*values)
-        shape = np.broadcast_shapes(*(np.shape(v) for v in values)) if values else ()
         out = [np.full(shape, v) if shape and np.ndim(v) == 0 and _is_number(v) else v
                for v in out]  # fmt: skip
         return out[0] if single else out
