@@ -29,8 +29,8 @@ def execute_into_block(steps: list[_Step], values: list[Any], outputs: list[int]
                        shape: tuple[int, ...]) -> list[Any]:  # fmt: skip
     """`_execute` on float arrays of `shape`, every output a row of one fresh block, and each
     intermediate array recycled as the home of a later one once its last reader has run."""
-    block = np.empty((len(outputs), *shape))
-    rows = {slot: block[k] for k, slot in enumerate(outputs)}  # a repeated output: one row
+    views = list(np.empty((len(outputs), *shape)))  # one view per row, made once
+    rows = {slot: views[k] for k, slot in enumerate(outputs)}  # a repeated output: one row
     last_use = _last_uses(steps)
     spare: list[Any] = []  # dead intermediates' arrays, free to be written over
     owned: set[int] = set()  # slots whose arrays were made here (not inputs, rows or constants)
@@ -52,12 +52,10 @@ def execute_into_block(steps: list[_Step], values: list[Any], outputs: list[int]
             if last_use[s] == i and s in owned:
                 owned.discard(s)
                 spare.append(values[s])
-    result = []
     for k, slot in enumerate(outputs):
-        if values[slot] is not block[k]:  # an input, a constant or a repeated output
-            block[k] = values[slot]
-        result.append(block[k])
-    return result
+        if values[slot] is not views[k]:  # an input, a constant or a repeated output
+            views[k][...] = values[slot]
+    return views
 
 
 def _reads(first: int, second: Any) -> tuple[int, ...]:
