@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import calcml as cm
 from calcml.core.expr import add, number, symbols
-from calcml.symbolic.diff import _sweep, reverse_partials
+from calcml.symbolic.diff import _sweep, live_nodes, reverse_partials
 from calcml.symbolic.termwise import termwise_partials
 
 from .sympy_oracle import to_sympy, values_agree
@@ -54,17 +54,10 @@ def test_jacobian_rows_are_gradients() -> None:
     assert cm.jacobian(["x*y", "x + y"], "x y") == [[y, x], [number(1), number(1)]]
 
 
-def _live(f, variables):
-    live = set()
-    for node in f.walk():
-        if node in variables or (node.args and not live.isdisjoint(node.args)):
-            live.add(node)
-    return live
-
-
 def _both(f, variables):
-    live = _live(f, set(variables))
-    return termwise_partials(f, variables, live), _sweep(f, variables, list(f.walk()), live)
+    order = list(f.walk())
+    live = live_nodes(order, set(variables))
+    return termwise_partials(f, variables, live), _sweep(f, variables, order, live)
 
 
 def test_term_by_term_applies_only_to_sums_of_monomials() -> None:

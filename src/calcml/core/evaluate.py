@@ -23,6 +23,7 @@ from calcml.core.expr import (
     Pow,
     Symbol,
     as_expr,
+    post_order,
     symbol,
 )
 from calcml.core.lazy import LazyModule
@@ -90,7 +91,7 @@ class Program:
         self.size = len(self.variables)
         self._scalar_steps: list[_Step] | None = None
         self._array_steps: list[_Step] | None = None
-        self._place(_post_order(exprs, slot), slot)
+        self._place(list(post_order(exprs, slot)), slot)
         self.outputs = [slot[e] for e in exprs]
 
     def _place(self, nodes: list[Expr], slot: dict[Expr, int]) -> None:
@@ -178,31 +179,6 @@ class Program:
         """Whether every function in the program has a `math` form (`at_point` works)."""
         return all(op in _SCALAR_OPS or not hasattr(op, "impl") or op.scalar is not None
                    for op, *_ in self.steps)  # fmt: skip
-
-
-def _post_order(roots: Sequence[Expr], placed: dict[Expr, int]) -> list[Expr]:
-    """Every node below `roots` not yet `placed`, once, children before parents (iterative)."""
-    order: list[Expr] = []
-    seen: set[Expr] = set(placed)
-    stack: list[tuple[Expr, bool]] = [(r, False) for r in reversed(roots)]
-    pop, push, mark, emit = stack.pop, stack.append, seen.add, order.append
-    while stack:
-        node, expanded = pop()
-        if expanded:
-            emit(node)
-            continue
-        if node in seen:
-            continue
-        mark(node)
-        args = node.args
-        if not args:
-            emit(node)
-            continue
-        push((node, True))
-        for child in reversed(args):
-            if child not in seen:
-                push((child, False))
-    return order
 
 
 def _execute(steps: list[_Step], values: list[Any],

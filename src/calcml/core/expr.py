@@ -17,7 +17,7 @@ import math
 import numbers
 import operator
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,30 @@ def _sweep() -> None:
         if ref() is None and _TABLE.get(ident) is ref:
             _TABLE.pop(ident, None)
     _sweep_at = max(_SWEEP_FLOOR, 2 * len(_TABLE))
+
+
+def post_order(roots: Iterable[Expr], skip: Iterable[Expr] = ()) -> Iterator[Expr]:
+    """Every distinct node below `roots` once, children before parents (iterative); nodes in
+    `skip` and everything reached only through them are left out."""
+    seen: set[Expr] = set(skip)  # nodes hash by identity
+    stack: list[tuple[Expr, bool]] = [(r, False) for r in reversed(list(roots))]
+    pop, push, mark = stack.pop, stack.append, seen.add
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            yield node
+            continue
+        if node in seen:
+            continue
+        mark(node)
+        args = node.args
+        if not args:
+            yield node
+            continue
+        push((node, True))
+        for child in reversed(args):
+            if child not in seen:
+                push((child, False))
 
 
 class Expr:
@@ -93,25 +117,7 @@ class Expr:
 
     def walk(self) -> Iterator[Expr]:
         """Every distinct subexpression once, children before parents (iterative)."""
-        seen: set[Expr] = set()  # nodes hash by identity
-        stack: list[tuple[Expr, bool]] = [(self, False)]
-        pop, push, mark = stack.pop, stack.append, seen.add
-        while stack:
-            node, expanded = pop()
-            if expanded:
-                yield node
-                continue
-            if node in seen:
-                continue
-            mark(node)
-            args = node.args
-            if not args:
-                yield node
-                continue
-            push((node, True))
-            for child in reversed(args):
-                if child not in seen:
-                    push((child, False))
+        return post_order((self,))
 
     @property
     def free_symbols(self) -> frozenset[Symbol]:

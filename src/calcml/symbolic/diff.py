@@ -327,15 +327,20 @@ def reverse_partials(f: Expr, variables: list[Symbol]) -> list[Expr]:
     the remaining variables), and products are combined lazily, each put in canonical form once.
     """
     order = list(f.walk())
-    wanted = set(variables)
-    live: set[Expr] = set()  # nodes that contain a wanted variable
-    for node in order:
-        if node in wanted or (node.args and not live.isdisjoint(node.args)):
-            live.add(node)
+    live = live_nodes(order, set(variables))
     termwise = termwise_partials(f, variables, live)
     if termwise is not None:  # a sum of monomials: the power rule, term by term
         return termwise
     return _sweep(f, variables, order, live)
+
+
+def live_nodes(order: list[Expr], wanted: set[Expr]) -> set[Expr]:
+    """The nodes of `order` (children first) that contain one of `wanted`."""
+    live: set[Expr] = set()
+    for node in order:
+        if node in wanted or (node.args and not live.isdisjoint(node.args)):
+            live.add(node)
+    return live
 
 
 def _sweep(f: Expr, variables: list[Symbol], order: list[Expr], live: set[Expr]) -> list[Expr]:
