@@ -386,7 +386,10 @@ def _numeric(f: Expr, x: Symbol, a: Any, b: Any, why: str) -> IntegralResult:
 
 
 def _show(p: Any) -> Any:
-    return p if isinstance(p, Expr) else str(p)
+    """A bound for a step: expressions as they are, infinities as `∞` like the printer's text."""
+    if isinstance(p, Expr):
+        return p
+    return p.text() if isinstance(p, Infinity) else str(p)
 
 
 def _ftc_step(f: Expr, x: Symbol, F: Expr, a: Any, b: Any, Fb: Expr, Fa: Expr,

@@ -32,29 +32,31 @@ def _fmt(v: Any) -> str:
 @click.option("--steps", type=click.IntRange(0, 10_000_000), default=1000, show_default=True,
               help="Number of updates.")  # fmt: skip
 @click.option("--momentum", type=float, default=None, help="Momentum (sgd, rmsprop).")
+@click.option("--tol", type=float, default=None,
+              help="Stop once |grad f| <= TOL (default: take every step).")  # fmt: skip
 @click.option("--vars", "vars_", default=None, help="Variable order, e.g. \"x y\".")
 @click.option("--plot", "plot_file", type=click.Path(dir_okay=False), default=None,
               help="Draw the path on the function's contours to this PNG.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @guarded
 def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
-                     momentum: float | None, vars_: str | None, plot_file: str | None,
-                     as_json: bool) -> None:  # fmt: skip
+                     momentum: float | None, tol: float | None, vars_: str | None,
+                     plot_file: str | None, as_json: bool) -> None:  # fmt: skip
     """Minimise EXPR by gradient descent (or a variant) and report the path's end.
 
     \b
     Examples:
       calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method adam --lr 0.01 --steps 2000
       calcml minimize "x^2 + 10y^2" --from 3,1 --method momentum --lr 0.02 --plot path.png
-      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method newton --lr 1 --steps 10
+      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method newton --lr 1 --tol 1e-10
     """
     from calcml.ml.descent import minimize
 
     point = parse_point(start)
     hyper = {} if momentum is None else {"momentum": momentum}
     names = vars_.replace(",", " ").split() if vars_ else None
-    result = minimize(expr, point, method=method.lower(), lr=lr, steps=steps, variables=names,
-                      **hyper)  # fmt: skip
+    result = minimize(expr, point, method=method.lower(), lr=lr, steps=steps, tol=tol,
+                      variables=names, **hyper)  # fmt: skip
     summary = result.summary()
     summary["input"] = expr
     if plot_file:
@@ -62,7 +64,8 @@ def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
     if as_json:
         emit_json(summary)
         return
-    _say(f"f({', '.join(result.variables)}) = {summary['function']}")
+    shown = result.expression.text() if result.expression is not None else expr
+    _say(f"f({', '.join(result.variables)}) = {shown}")
     _say(f"{result.method}, lr = {lr:g}, {result.steps} steps from {_fmt(summary['start'])}"
          f" (f = {_fmt(summary['start_value'])})")  # fmt: skip
     marks = sorted({0, *(int(s) for s in np.geomspace(1, max(result.steps, 1), 6)),
@@ -70,10 +73,9 @@ def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
     for t in marks:
         if t < len(result.values):
             _say(f"  step {t:>8}: {_fmt(list(result.points[t]))}  f = {_fmt(result.values[t])}"
-                 f"  |grad| = {result.grad_norms[t]:.3g}")  # fmt: skip
-    _say(f"end: {_fmt(result.x)}, f = {_fmt(result.fun)}, |grad f| = {result.grad_norms[-1]:.3g}")
-    if result.diverged:
-        _say("diverged: the value became infinite or NaN (try a smaller --lr)")
+                 f"  |∇f| = {result.grad_norms[t]:.3g}")  # fmt: skip
+    _say(f"end: {_fmt(result.x)}, f = {_fmt(result.fun)}")
+    _say(result.stopping + (" (try a smaller --lr)" if result.diverged else ""))
     if result.classification is not None:
         _say(result.classification.sentence)
     if plot_file:
