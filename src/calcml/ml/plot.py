@@ -98,8 +98,9 @@ def plot_path(result: Any, path: str | Path, *, resolution: int = 200, levels: i
     return path
 
 
-def plot_history(history: Any, path: str | Path, title: str = "training loss") -> Path:
-    """The loss per epoch (and the validation loss when recorded), to a PNG."""
+def plot_history(history: Any, path: str | Path, title: str = "training loss",
+                 xlabel: str = "epoch") -> Path:  # fmt: skip
+    """The loss per epoch (or per `xlabel`), and the validation loss when recorded, to a PNG."""
     plt = _pyplot()
     path = Path(path)
     fig, ax = plt.subplots(figsize=(6, 4), dpi=110)
@@ -108,7 +109,7 @@ def plot_history(history: Any, path: str | Path, title: str = "training loss") -
         val = getattr(history, "val_loss", None)
         if val:
             ax.plot(np.arange(1, len(val) + 1), val, label="validation")
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("loss")
         ax.set_yscale("log")
         ax.set_title(title)

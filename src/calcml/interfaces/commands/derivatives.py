@@ -114,10 +114,12 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
       calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1
     """
     from calcml.symbolic.derivatives import _variables, gradient
+    from calcml.symbolic.verify import check_gradient
 
     f = _parse(expr)
     xs = _variables(f, wrt)
     parts = gradient(f, xs)
+    check = check_gradient(f, parts, xs)  # what "verified" reports: this check, not a default
     values = None
     if at is not None:
         point = [_parse(p) for p in at.split(",")]
@@ -128,7 +130,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
     if as_json:
         payload = {"input": expr, "variables": [x.name for x in xs],
                    "result": [str(g) for g in parts], "latex": [g.latex() for g in parts],
-                   "verified": True}  # fmt: skip
+                   "verified": check.passed, "check": check.note}  # fmt: skip
         if values is not None:
             payload["value"] = [_jsonable(v) for v in values]
         emit_json(payload)
@@ -137,6 +139,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
         console.print(f"∂f/∂{x.name} = {g.text()}", markup=False)
     if values is not None:
         console.print(f"∇f({at}) = ({', '.join(_show(v) for v in values)})", markup=False)
+    console.print(_check_line(check), markup=False)
 
 
 @click.command("tangent")
@@ -163,11 +166,13 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
         plot_tangent(t, plot_file)
     if as_json:
         emit_json({"input": expr, "at": str(t.at), "value": str(t.value), "slope": str(t.slope),
-                   "result": str(t.line), "latex": t.line.latex(), "verified": True})  # fmt: skip
+                   "result": str(t.line), "latex": t.line.latex(), "verified": t.check.passed,
+                   "check": t.check.note})  # fmt: skip
         return
     name = t.var.name
     console.print(f"f({t.at.text()}) = {_approx(t.value)},  f′({t.at.text()}) = "
                   f"{_approx(t.slope)}", markup=False)  # fmt: skip
-    console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} − a))", markup=False)
+    console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} - a))", markup=False)
+    console.print(_check_line(t.check).replace("verified: ", "f′ verified: "), markup=False)
     if plot_file:
         console.print(f"plot written to {plot_file}", markup=False)

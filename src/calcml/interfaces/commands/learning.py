@@ -133,11 +133,14 @@ def _build(model: str, task: str, opts: dict[str, Any]) -> Any:
 @click.option("--epochs", type=int, default=None, help="MLP epochs (default 40).")
 @click.option("--batch-size", type=int, default=64, show_default=True)
 @click.option("--lr", type=float, default=None, help="MLP learning rate (default 0.003).")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False), default=None,
+              help="Draw the training loss per iteration to this PNG.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @guarded
 def train_command(model: str, dataset: str, test_size: float, seed: int, C: float,
                   alpha: float, solver: str | None, hidden: str, epochs: int | None,
-                  batch_size: int, lr: float | None, as_json: bool) -> None:  # fmt: skip
+                  batch_size: int, lr: float | None, plot_file: str | None,
+                  as_json: bool) -> None:  # fmt: skip
     """Train MODEL on a bundled data set and report loss, accuracy (or R²) and ROC AUC.
 
     The split is scikit-learn's (stratified for classification, --seed), features are
@@ -148,6 +151,7 @@ def train_command(model: str, dataset: str, test_size: float, seed: int, C: floa
       calcml train logistic --data breast_cancer
       calcml train mlp --data digits
       calcml train ridge --data diabetes --alpha 1 --json
+      calcml train logistic --data breast_cancer --plot loss.png
     """
     from calcml.ml.data import StandardScaler, load_dataset, train_test_split
 
@@ -173,6 +177,13 @@ def train_command(model: str, dataset: str, test_size: float, seed: int, C: floa
     t0 = time.perf_counter()
     history = estimator.fit(X_tr, y_tr)
     seconds = time.perf_counter() - t0
+    if plot_file:
+        from calcml.ml.plot import plot_history
+
+        if not len(history):
+            raise ValueError(f"{model} regression has no loss history to plot (a closed form)")
+        plot_history(history, plot_file, title=f"{model} on {dataset}: training loss",
+                     xlabel="iteration")  # fmt: skip
     out: dict[str, Any] = {"model": model, "data": dataset, "n_train": len(X_tr),
                            "n_test": len(X_te), "seed": seed, "seconds": round(seconds, 3),
                            "iterations": len(history),
@@ -194,7 +205,8 @@ def train_command(model: str, dataset: str, test_size: float, seed: int, C: floa
         marks = sorted({0, len(history) // 4, len(history) // 2, len(history) - 1})
         for i in marks:
             _say(f"  iteration {i + 1:>6}: loss {history[i]:.8g}")
-    _say(f"trained in {seconds:.2f} s, {len(history)} iterations; final loss {out['loss']:.8g}")
+    its = f"{len(history)} iteration{'' if len(history) == 1 else 's'}"
+    _say(f"trained in {seconds:.2f} s, {its}; final loss {out['loss']:.8g}")
     for key, label in [("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy"),
                        ("test_log_loss", "test log-loss"), ("roc_auc", "test ROC AUC"),
                        ("train_r2", "train R²"), ("test_r2", "test R²"),
@@ -203,3 +215,5 @@ def train_command(model: str, dataset: str, test_size: float, seed: int, C: floa
             value = out[key]
             shown = "n/a (calcml.stats not available)" if value is None else f"{value:.4f}"
             _say(f"{label}: {shown}")
+    if plot_file:
+        _say(f"plot: {plot_file}")
