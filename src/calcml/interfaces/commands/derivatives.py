@@ -28,9 +28,9 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
 
     \b
     Examples:
-      calcml diff "x^3*sin(x)" --steps
-      calcml diff "exp(-x^2)" --order 2 --at 0
-      calcml diff "x^2*y" --wrt y --json
+      calcml diff "x^3*sin(x)" --steps           # f′(x) = x³·cos(x) + 3x²·sin(x)
+      calcml diff "exp(-x^2)" --order 2 --at 0   # f′′(0) = -2
+      calcml diff "x^2*y" --wrt y --json         # "result": "x**2"
     """
     from calcml.symbolic.diff import diff
     from calcml.symbolic.steps import to_json, to_latex, to_text
@@ -110,8 +110,8 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
 
     \b
     Examples:
-      calcml grad "x^2*y + y^3" --wrt x,y
-      calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1
+      calcml grad "x^2*y + y^3" --wrt x,y        # ∂f/∂x = 2x·y
+      calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1   # ∇f(1,1) = (0, 0)
     """
     from calcml.symbolic.derivatives import _variables, gradient
     from calcml.symbolic.verify import check_gradient
@@ -156,6 +156,7 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
     \b
     Example:
       calcml tangent "x^2" --at 3        # y = 6x - 9
+      calcml tangent "sin(x)" --at 0 --plot tangent.png   # tangent: y = x
     """
     from calcml.symbolic.derivatives import tangent
 

@@ -34,11 +34,11 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
 
     \b
     Examples:
-      calcml integrate "x^2" --from 0 --to 3 --steps
-      calcml integrate "x*exp(x)" --steps
-      calcml integrate "exp(-x^2)" --from -oo --to oo --json
-      calcml integrate "cos(t)" --wrt t --from 0 --to x
-      calcml integrate "sin(x)" --from 0 --to 4 --plot area.png
+      calcml integrate "x^2" --from 0 --to 3 --steps         # ∫ from 0 to 3 of x² dx = 9
+      calcml integrate "x*exp(x)" --steps                    # = x·e^x - e^x + C
+      calcml integrate "exp(-x^2)" --from -oo --to oo --json # "result": "sqrt(pi)"
+      calcml integrate "cos(t)" --wrt t --from 0 --to x      # = sin(x)
+      calcml integrate "sin(x)" --from 0 --to 4 --plot area.png   # = -cos(4) + 1
     """
     from calcml.core.errors import BudgetExceeded
     from calcml.symbolic.definite import integrate

@@ -46,9 +46,15 @@ def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
 
     \b
     Examples:
-      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method adam --lr 0.01 --steps 2000
+      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method adam --lr 0.01 --steps 2000 \\
+        # stopped after 2000 steps (the step limit)
       calcml minimize "x^2 + 10y^2" --from 3,1 --method momentum --lr 0.02 --plot path.png
-      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method newton --lr 1 --tol 1e-10
+      calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method newton --lr 1 --tol 1e-10 \\
+        # the stopping rule was met
+
+    \b
+    The first stops at its step limit, 0.189 from the minimum (1, 1); the last meets its
+    stopping rule |∇f| ≤ 1e-10. Each run says which, and its gradient norm.
     """
     from calcml.ml.descent import minimize
 

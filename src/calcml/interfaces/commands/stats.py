@@ -48,9 +48,10 @@ def dist_command(family: str, extra: tuple[str, ...], pdf_at: float | None,
 
     \b
     Examples:
-      calcml dist normal --mu 0 --sigma 1 --cdf 1.96 --steps
+      calcml dist normal --mu 0 --sigma 1 --cdf 1.96 --steps   # cdf(1.96) = 0.9750021048517795
       calcml dist gamma --k 2 --theta 1 --cdf 3 --mean --var --json
-      calcml dist t -p nu=2 --var
+      calcml dist t -p nu=3 --var      # var = 3.0
+      calcml dist t -p nu=2 --var      # exit 1: the variance diverges to +∞
     """
     d = _build(family, friendly, extra)
     asked = _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment)
