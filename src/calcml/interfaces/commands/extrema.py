@@ -83,9 +83,11 @@ def _summary(result: Any) -> None:
     for c in result.candidates:
         where = ", ".join(f"{s.name} = {show(v)}" for s, v in c.point.items())
         _say(f"  f({where}) = {show(c.value)}  ({c.reason})")
+    # a numeric search may miss a critical point: then "global" holds among the candidates only
+    among = "" if crit.complete else " (among the candidates found)"
     for word, ext in (("maximum", result.maximum), ("minimum", result.minimum)):
         if ext is not None:
-            _say(f"global {word}: {ext.describe()}")
+            _say(f"global {word}{among}: {ext.describe()}")
     for note in result.notes:
         _say(f"note: {note}")
 
