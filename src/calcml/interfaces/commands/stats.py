@@ -110,8 +110,7 @@ def _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment) -> list[tuple[
 def _answer(d: Any, question: str, arg: Any) -> dict[str, Any]:
     from calcml.stats.distributions import DivergentError
 
-    shown = _exact(arg) if isinstance(arg, float) else arg  # cdf(3), as typed, not cdf(3.0)
-    label = f"{question}({shown})" if arg is not None else question
+    label = f"{question}({arg})" if arg is not None else question
     if question == "pdf":
         return {"quantity": label, "value": d.pdf(arg), "integral": None, "divergent": False,
                 "logpdf": d.logpdf(arg)}  # fmt: skip
