@@ -58,7 +58,7 @@ def plot_path(result: Any, path: str | Path, *, resolution: int = 200, levels: i
     fn = result.function
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=110)
     try:
-        label = str(result.expression) if result.expression is not None else "f"
+        label = result.expression.text() if result.expression is not None else "f"
         if pts.shape[1] == 1:
             xs = np.linspace(*_bounds(pts[:, 0]), resolution)
             ax.plot(xs, _grid_values(fn, xs, None), color="0.3", lw=1.5, label=label)
