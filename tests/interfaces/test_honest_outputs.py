@@ -42,7 +42,7 @@ def test_tour_reports_where_adam_stopped_not_a_convergence() -> None:
     assert f"({end[0]:.4f}, {end[1]:.4f})" in out.output
     assert (f"stopped after 2000 steps (the step limit), |∇f| = {grad_norm:.3g}; "
             "no stopping rule on |∇f| was set") in out.output  # fmt: skip
-    assert f"(1, 1), {distance:.3g} away, is a local minimum" in out.output
+    assert f"(x, y) = (1, 1), {distance:.3g} away, is a local minimum" in out.output
     assert "converged" not in out.output
     assert grad_norm > 0.05 and distance > 0.1  # it really had not reached the minimum
 

@@ -204,11 +204,12 @@ def test_classify_point_bridge():
     eig = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
     distance = math.hypot(0.001, 0.002)
     assert report.sentence == (
-        f"the critical point that Newton's method finds from here, (1, 1), {distance:.3g} away, "
-        f"is a local minimum (Hessian eigenvalues {eig[0]:.3g}, {eig[1]:.3g})")
+        "the critical point that Newton's method finds from here, (x, y) = (1, 1), "
+        f"{distance:.3g} away, is a local minimum (Hessian eigenvalues {eig[0]:.3g}, {eig[1]:.3g})")
     assert not report.sentence.startswith("converged")
     saddle = classify_point(x**2 - y**2, {"x": 0.0, "y": 0.0})
-    assert saddle.kind == "saddle" and "(0, 0), 0 away, is a saddle point" in saddle.sentence
+    assert saddle.kind == "saddle"
+    assert "(x, y) = (0, 0), 0 away, is a saddle point" in saddle.sentence
 
 
 def test_bad_input():

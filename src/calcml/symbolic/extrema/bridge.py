@@ -29,13 +29,13 @@ def classify_point(f: Any, point: Any, vars: Any = None) -> PointReport:
     Returns:
         A `PointReport` whose `sentence` is about the critical point found, not the given point
         (which need not be critical): "the critical point that Newton's method finds from here,
-        (1, 1), 0.189 away, is a local minimum (Hessian eigenvalues 0.399, 1e+03)".
+        (x, y) = (1, 1), 0.189 away, is a local minimum (Hessian eigenvalues 0.399, 1e+03)".
 
     >>> from calcml.core.expr import symbols
     >>> x, y = symbols("x y")
     >>> classify_point(x**2 - y**2, [0.01, -0.02]).sentence
-    "the critical point that Newton's method finds from here, (0, 0), 0.0224 away, is a saddle \
-point (Hessian eigenvalues -2, 2)"
+    "the critical point that Newton's method finds from here, (x, y) = (0, 0), 0.0224 away, is a \
+saddle point (Hessian eigenvalues -2, 2)"
     """
     f = to_expr(f)
     variables = choose_variables(f, vars)
@@ -61,8 +61,11 @@ point (Hessian eigenvalues -2, 2)"
     kind = _hessian_kind(eig, bool(np.any(np.abs(eig) <= ZERO_TOLERANCE * scale)), scale)
     distance = float(np.linalg.norm(found - start))
     tiny = 1e-12 * (1 + float(np.linalg.norm(found)))
-    where = ", ".join(f"{v if abs(v) > tiny else 0.0:.6g}" for v in found)
-    sentence = (f"the critical point that Newton's method finds from here, ({where}), "
+    coords = [f"{v if abs(v) > tiny else 0.0:.6g}" for v in found]
+    names = [v.name for v in variables]
+    where = (f"{names[0]} = {coords[0]}" if n == 1 else
+             f"({', '.join(names)}) = ({', '.join(coords)})")  # fmt: skip
+    sentence = (f"the critical point that Newton's method finds from here, {where}, "
                 f"{distance:.3g} away, is {_KIND[kind]} (Hessian eigenvalues "
                 f"{', '.join(f'{v:.3g}' for v in eig)})")  # fmt: skip
     return PointReport(kind, sentence, tuple(float(v) for v in start),
