@@ -174,6 +174,7 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
     console.print(f"f({t.at.text()}) = {_approx(t.value)},  f′({t.at.text()}) = "
                   f"{_approx(t.slope)}", markup=False)  # fmt: skip
     console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} - a))", markup=False)
-    console.print(_check_line(t.check).replace("verified: ", "f′ verified: "), markup=False)
+    mark = "✓ f′ verified" if t.check.passed else "⚠ f′ not verified"
+    console.print(f"{mark}: {t.check.note}", markup=False)
     if plot_file:
         console.print(f"plot written to {plot_file}", markup=False)
