@@ -213,8 +213,10 @@ def train_command(model: str, dataset: str, test_size: float, seed: int, C: floa
             _say(f"  iteration {i + 1:>6}: loss {history[i]:.8g}")
     its = f"{len(history)} iteration{'' if len(history) == 1 else 's'}"
     _say(f"trained in {seconds:.2f} s, {its}; final loss {out['loss']:.8g}")
+    multiclass = task == "classification" and len(np.unique(ds.y)) > 2
+    auc_label = "test ROC AUC (macro one-vs-rest)" if multiclass else "test ROC AUC"
     for key, label in [("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy"),
-                       ("test_log_loss", "test log-loss"), ("roc_auc", "test ROC AUC"),
+                       ("test_log_loss", "test log-loss"), ("roc_auc", auc_label),
                        ("train_r2", "train R²"), ("test_r2", "test R²"),
                        ("test_mse", "test MSE")]:  # fmt: skip
         if key in out:
