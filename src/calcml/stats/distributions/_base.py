@@ -239,7 +239,7 @@ class Distribution:
                                      (general, at))  # fmt: skip
             return replace(result, exact=exact)
         if self.family.special:
-            form = self.family.special + (" (the upper tail: 1 − that, computed directly)"
+            form = self.family.special + (" (the upper tail: 1 - that, computed directly)"
                                           if upper else "")  # fmt: skip
             return special_integral(quantity, integrand, T, a, b, value, form)
         return numeric_integral(quantity, integrand, T, a, b)

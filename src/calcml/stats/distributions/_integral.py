@@ -35,7 +35,7 @@ INF = math.inf
 class DivergentError(NoClosedFormError):
     """An integral with no finite value: `value` is `inf` (diverges) or `nan` (undefined).
 
-    >>> err = DivergentError("mean", math.nan, "∫ x·pdf dx is ∞ − ∞")
+    >>> err = DivergentError("mean", math.nan, "∫ x·pdf dx is ∞ - ∞")
     >>> err.quantity, err.value
     ('mean', nan)
     """
