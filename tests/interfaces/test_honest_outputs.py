@@ -111,3 +111,10 @@ def test_area_and_loss_plots_are_reachable(tmp_path) -> None:
     loss = tmp_path / "loss.png"
     t = run("train", "logistic", "--data", "breast_cancer", "--plot", str(loss))
     assert t.exit_code == 0 and loss.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_global_claims_are_qualified_when_the_search_was_numeric() -> None:
+    numeric = run("extrema", "x*exp(-x)", "--on", "0,inf").output  # f' = (1 - x)e^(-x)
+    assert f"global maximum (among the candidates found): {math.exp(-1):.12g} at x = 1" in numeric
+    exact = run("extrema", "x^3 - 3x", "--on", "-2,3").output  # f(3) = 18 beats f(-1) = 2
+    assert "global maximum: 18 at x = 3" in exact and "among" not in exact
