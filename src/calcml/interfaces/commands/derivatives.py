@@ -58,7 +58,10 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
     console.print(f"f{prime}({d.var.name}) = {d.result.text()}", markup=False)
     if value is not None:
         console.print(f"f{prime}({at}) = {_show(value)}", markup=False)
-    console.print(_check_line(d.check), markup=False)
+    if order == 0:
+        console.print("order 0 is the function itself: nothing to check", markup=False)
+    else:
+        console.print(_check_line(d.check), markup=False)
 
 
 def _value_at(result, name: str, at: str):
