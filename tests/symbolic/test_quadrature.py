@@ -56,21 +56,22 @@ def test_cauchy_tail_cross_checked_by_scipy():
 @pytest.mark.parametrize(
     ("f", "lo", "hi", "where"),
     [
-        (x / (PI * (1 + x**2)), "-oo", "oo", "oo"),  # the mean of a Cauchy distribution
+        (x / (PI * (1 + x**2)), "-oo", "oo", "∞"),  # the mean of a Cauchy distribution
         (1 / x, -1, 1, "0"),
-        (1 / x, 1, "oo", "oo"),
+        (1 / x, 1, "oo", "∞"),
         (x**-2, 0, 1, "0"),
-        (1 / (x * cm.log(x)), 2, "oo", "oo"),
+        (1 / (x * cm.log(x)), 2, "oo", "∞"),
         (cm.tan(x), 0, 3, "1.5707"),
         (1 / (x**2 - 2), 0, 2, "1.4142"),
-        (cm.exp(x), 0, "oo", "oo"),
+        (cm.exp(x), 0, "oo", "∞"),
     ],
     ids=str,
 )
 def test_divergent_integrals_are_reported(f, lo, hi, where):
     with pytest.raises(DivergentIntegral) as info:
         quad(f, x, lo, hi)
-    assert where in str(info.value)
+    assert where in str(info.value)  # infinities in the printer's notation, ∞
+    assert "oo" not in str(info.value)
 
 
 def test_unreliable_is_said_not_hidden():

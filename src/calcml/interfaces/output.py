@@ -1,6 +1,7 @@
 """How every command speaks: rich text for people, one JSON object for scripts, one-line errors.
 
-Exit codes: 0 success, 1 the mathematics has no answer (no closed form, divergent), 2 bad input.
+Exit codes: 0 success, 1 the mathematics has no answer (no closed form, divergent), 2 bad input,
+70 an internal error (a bug in calcml: the message asks for a report; CALCML_DEBUG=1 re-raises).
 """
 
 from __future__ import annotations

@@ -15,10 +15,6 @@ from calcml.autodiff import Tensor
 from calcml.core import registry
 
 
-def is_tensor(x: Any) -> bool:
-    return isinstance(x, Tensor)
-
-
 def as_tensor(x: Any) -> Tensor:
     """`x` itself when it is a tensor, else a constant (no-gradient) float64 tensor."""
     if isinstance(x, Tensor):

@@ -2,8 +2,10 @@
 
 `minimize` takes text ("(1-x)^2 + 100(y-x^2)^2"), a calcml expression or a Python function,
 differentiates it with calcml's autodiff at every step, and records every point, value and
-gradient norm, so the descent can be printed, checked and plotted (`plot_path`). For an
-expression, the end point is classified by the Hessian test (`classify_point`).
+gradient norm, so the descent can be printed, checked and plotted (`plot_path`). `stopping`
+says why it stopped and whether |∇f| ≤ tol held there; for an expression, `classification`
+describes the critical point that Newton's method finds from the end point (`classify_point`),
+which is not the end point itself unless their distance is 0.
 
 >>> r = minimize("(x-1)^2 + 2*(y+0.5)^2", [0.0, 0.0], method="gd", lr=0.1, steps=200)
 >>> [round(v, 6) for v in r.x], round(r.fun, 12)
@@ -41,10 +43,12 @@ class MinimizeResult:
         x, fun: the last point and its value.
         method, lr, steps: what ran (steps actually taken).
         variables: the variables' names, in the order of the coordinates.
-        converged: the gradient norm fell below `tol` (when one was given).
+        converged: the stopping rule |∇f| ≤ `tol` was met (never when no `tol` was given).
+        tol: the stopping rule's tolerance, or None (then the run always takes every step).
         diverged: a value became infinite or NaN (the path stops there).
-        classification: for expressions, the Hessian test's report on the nearest critical
-            point (`calcml.symbolic.extrema.classify_point`), else None.
+        classification: for expressions, the Hessian test's report on a critical point near
+            the end point (`calcml.symbolic.extrema.classify_point`, with its distance), else
+            None.
     """
 
     points: np.ndarray
@@ -56,6 +60,7 @@ class MinimizeResult:
     variables: tuple[str, ...]
     converged: bool = False
     diverged: bool = False
+    tol: float | None = None
     classification: Any = None
     function: Callable[..., Any] | None = field(default=None, repr=False)
     expression: Any = field(default=None, repr=False)
@@ -68,6 +73,29 @@ class MinimizeResult:
     def fun(self) -> float:
         return float(self.values[-1])
 
+    @property
+    def stopping(self) -> str:
+        """Why the descent stopped, and whether its stopping rule was met, in one sentence.
+
+        It says nothing about minima: only the gradient norm where it stopped does.
+
+        >>> minimize("x^2", [1.0], lr=0.5, steps=100, tol=1e-8).stopping
+        'stopped after 1 step: |∇f| = 0 ≤ tol = 1e-08, the stopping rule was met'
+        >>> minimize("x^2", [1.0], lr=0.01, steps=10).stopping
+        'stopped after 10 steps (the step limit), |∇f| = 1.63; no stopping rule on |∇f| was set'
+        """
+        g = float(self.grad_norms[-1])
+        taken = f"{self.steps} step{'' if self.steps == 1 else 's'}"
+        if self.diverged:
+            return f"diverged after {taken}: the value or gradient became infinite or NaN"
+        if self.converged:
+            return (f"stopped after {taken}: |∇f| = {g:.3g} ≤ tol = {self.tol:.3g}, "
+                    "the stopping rule was met")  # fmt: skip
+        head = f"stopped after {taken} (the step limit), |∇f| = {g:.3g}"
+        if self.tol is None:
+            return f"{head}; no stopping rule on |∇f| was set"
+        return f"{head}; the stopping rule |∇f| ≤ {self.tol:.3g} was not met"
+
     def summary(self) -> dict[str, Any]:
         """The numbers worth printing, as plain Python values (JSON-ready)."""
         out: dict[str, Any] = {
@@ -75,8 +103,8 @@ class MinimizeResult:
             "variables": list(self.variables), "method": self.method, "lr": self.lr,
             "steps": self.steps, "start": [float(v) for v in self.points[0]],
             "start_value": float(self.values[0]), "x": self.x, "value": self.fun,
-            "grad_norm": float(self.grad_norms[-1]), "converged": self.converged,
-            "diverged": self.diverged,
+            "grad_norm": float(self.grad_norms[-1]), "tol": self.tol,
+            "converged": self.converged, "diverged": self.diverged, "stopping": self.stopping,
         }  # fmt: skip
         c = self.classification
         if c is not None:
@@ -133,7 +161,7 @@ def minimize(f: Any, start: Sequence[float] | float, method: str = "gd", lr: flo
             uses the Hessian from autodiff, step `lr`, 1.0 being Newton's full step).
         lr: the learning rate (step size).
         steps: how many updates.
-        tol: stop early once the gradient norm is below it.
+        tol: stop early once the gradient norm is at most `tol` (`converged` then says so).
         variables: names for the coordinates (default: the expression's symbols sorted).
         classify: for expressions, classify the end point with the Hessian test.
         hyper: further optimizer options (momentum, betas, weight_decay, ...).
@@ -173,7 +201,7 @@ def minimize(f: Any, start: Sequence[float] | float, method: str = "gd", lr: flo
         if not (math.isfinite(values[-1]) and np.all(np.isfinite(g))):
             diverged = True
             break
-        if tol is not None and norms[-1] < tol:
+        if tol is not None and norms[-1] <= tol:
             converged = True
             break
         if t == steps:
@@ -187,7 +215,7 @@ def minimize(f: Any, start: Sequence[float] | float, method: str = "gd", lr: flo
     points_arr = np.array(points[: len(values)])
     result = MinimizeResult(points_arr, np.array(values), np.array(norms), method.lower(),
                             float(lr), taken if not diverged else len(values) - 1, names,
-                            converged=converged, diverged=diverged, function=fun,
+                            converged=converged, diverged=diverged, tol=tol, function=fun,
                             expression=expr)  # fmt: skip
     if classify and expr is not None and not diverged:
         result.classification = _classify(expr, result.x, names)

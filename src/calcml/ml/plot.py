@@ -58,7 +58,7 @@ def plot_path(result: Any, path: str | Path, *, resolution: int = 200, levels: i
     fn = result.function
     fig, ax = plt.subplots(figsize=(7, 5.5), dpi=110)
     try:
-        label = str(result.expression) if result.expression is not None else "f"
+        label = result.expression.text() if result.expression is not None else "f"
         if pts.shape[1] == 1:
             xs = np.linspace(*_bounds(pts[:, 0]), resolution)
             ax.plot(xs, _grid_values(fn, xs, None), color="0.3", lw=1.5, label=label)
@@ -98,8 +98,9 @@ def plot_path(result: Any, path: str | Path, *, resolution: int = 200, levels: i
     return path
 
 
-def plot_history(history: Any, path: str | Path, title: str = "training loss") -> Path:
-    """The loss per epoch (and the validation loss when recorded), to a PNG."""
+def plot_history(history: Any, path: str | Path, title: str = "training loss",
+                 xlabel: str = "epoch") -> Path:  # fmt: skip
+    """The loss per epoch (or per `xlabel`), and the validation loss when recorded, to a PNG."""
     plt = _pyplot()
     path = Path(path)
     fig, ax = plt.subplots(figsize=(6, 4), dpi=110)
@@ -108,7 +109,7 @@ def plot_history(history: Any, path: str | Path, title: str = "training loss") -
         val = getattr(history, "val_loss", None)
         if val:
             ax.plot(np.arange(1, len(val) + 1), val, label="validation")
-        ax.set_xlabel("epoch")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel("loss")
         ax.set_yscale("log")
         ax.set_title(title)

@@ -203,10 +203,11 @@ def _value_at(F: Expr, x: Symbol, p: Any, side: str, cut: bool = False) -> Expr:
     except _Undefined as exc:  # F is not real there: not this theorem's business, go numeric
         raise ValueError(f"the antiderivative is not real near {p}: {exc}") from None
     except NoLimit as exc:
-        raise DivergentIntegral(f"the integral does not converge at {p}: {exc}", str(p)) from None
+        raise DivergentIntegral(f"the integral does not converge at {_text(p)}: {exc}",
+                                str(p)) from None
     if isinstance(v, Infinity):
-        raise DivergentIntegral(f"the integral diverges at {p}: the antiderivative tends to {v}",
-                                str(p))  # fmt: skip
+        raise DivergentIntegral(f"the integral diverges at {_text(p)}: the antiderivative tends "
+                                f"to {v.text()}", str(p))  # fmt: skip
     return v
 
 
@@ -385,8 +386,16 @@ def _numeric(f: Expr, x: Symbol, a: Any, b: Any, why: str) -> IntegralResult:
                           None, f"{why + ': ' if why else ''}{r.note}")  # fmt: skip
 
 
+def _text(p: Any) -> str:
+    """A point as the human printer writes it (`π/2`, `∞`), for messages."""
+    return p.text() if isinstance(p, Expr | Infinity) else str(p)
+
+
 def _show(p: Any) -> Any:
-    return p if isinstance(p, Expr) else str(p)
+    """A bound for a step: expressions as they are, infinities as `∞` like the printer's text."""
+    if isinstance(p, Expr):
+        return p
+    return p.text() if isinstance(p, Infinity) else str(p)
 
 
 def _ftc_step(f: Expr, x: Symbol, F: Expr, a: Any, b: Any, Fb: Expr, Fa: Expr,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from calcml.core.errors import VerificationError
@@ -119,6 +119,7 @@ class Tangent:
     value: Expr
     slope: Expr
     line: Expr
+    check: Check | None = field(default=None, repr=False, compare=False)  # f′'s numeric check
 
     def __str__(self) -> str:
         return f"y = {self.line}"
@@ -139,8 +140,9 @@ def tangent(expr: Any, at: Any, var: Any = None) -> Tangent:
     x = default_variable(f, var)
     a = as_expr(_point(at))
     value = f.subs({x: a})  # exact: sin(1) stays sin(1)
-    slope = diff(f, x).subs({x: a})
-    return Tangent(f, x, a, value, slope, value + slope * (x - a))
+    d = diff(f, x, steps=True)  # with its check, so a caller can say whether f′ was verified
+    slope = d.result.subs({x: a})
+    return Tangent(f, x, a, value, slope, value + slope * (x - a), d.check)
 
 
 def _point(at: Any) -> Any:

@@ -83,7 +83,9 @@ class Infinity:
     def latex(self) -> str:
         return "\\infty" if self.sign > 0 else "-\\infty"
 
-    text = __repr__
+    def text(self) -> str:
+        """`∞` or `-∞`, as the human printer writes every other value (`str` stays `oo`)."""
+        return "∞" if self.sign > 0 else "-∞"
 
 
 OO = oo = Infinity(1)

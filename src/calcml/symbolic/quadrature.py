@@ -302,11 +302,12 @@ def _check_divergence(f: Expr, x: Symbol, lo: float, hi: float, poles: list[floa
     for end, side in ((lo, "+"), (hi, "-")):
         if math.isinf(end):
             point = "oo" if end > 0 else "-oo"
+            shown = "∞" if end > 0 else "-∞"  # the printer's notation, in messages
             if _limit(f, x, point) not in (0.0, None):
-                raise DivergentIntegral(f"the integrand does not tend to 0 at {point}", point)
+                raise DivergentIntegral(f"the integrand does not tend to 0 at {shown}", point)
             for g, like in ((f * x, "1/x"), (f * x * LOG(x if end > 0 else -x), "1/(x·ln|x|)")):
                 if _limit(g, x, point) not in (0.0, None):
-                    raise DivergentIntegral(f"the integral diverges at {point}: the integrand "
+                    raise DivergentIntegral(f"the integral diverges at {shown}: the integrand "
                                             f"does not decay faster than {like}", point)
         elif not math.isfinite(fx(end)):
             _no_worse_than_log(f * (x - end), x, end, side, f"at x = {end:.12g}", fx)

@@ -28,9 +28,9 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
 
     \b
     Examples:
-      calcml diff "x^3*sin(x)" --steps
-      calcml diff "exp(-x^2)" --order 2 --at 0
-      calcml diff "x^2*y" --wrt y --json
+      calcml diff "x^3*sin(x)" --steps           # f′(x) = x³·cos(x) + 3x²·sin(x)
+      calcml diff "exp(-x^2)" --order 2 --at 0   # f′′(0) = -2
+      calcml diff "x^2*y" --wrt y --json         # "result": "x**2"
     """
     from calcml.symbolic.diff import diff
     from calcml.symbolic.steps import to_json, to_latex, to_text
@@ -58,7 +58,10 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
     console.print(f"f{prime}({d.var.name}) = {d.result.text()}", markup=False)
     if value is not None:
         console.print(f"f{prime}({at}) = {_show(value)}", markup=False)
-    console.print(_check_line(d.check), markup=False)
+    if order == 0:
+        console.print("order 0 is the function itself: nothing to check", markup=False)
+    else:
+        console.print(_check_line(d.check), markup=False)
 
 
 def _value_at(result, name: str, at: str):
@@ -110,14 +113,16 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
 
     \b
     Examples:
-      calcml grad "x^2*y + y^3" --wrt x,y
-      calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1
+      calcml grad "x^2*y + y^3" --wrt x,y        # ∂f/∂x = 2x·y
+      calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1   # ∇f(1,1) = (0, 0)
     """
     from calcml.symbolic.derivatives import _variables, gradient
+    from calcml.symbolic.verify import check_gradient
 
     f = _parse(expr)
     xs = _variables(f, wrt)
     parts = gradient(f, xs)
+    check = check_gradient(f, parts, xs)  # what "verified" reports: this check, not a default
     values = None
     if at is not None:
         point = [_parse(p) for p in at.split(",")]
@@ -128,7 +133,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
     if as_json:
         payload = {"input": expr, "variables": [x.name for x in xs],
                    "result": [str(g) for g in parts], "latex": [g.latex() for g in parts],
-                   "verified": True}  # fmt: skip
+                   "verified": check.passed, "check": check.note}  # fmt: skip
         if values is not None:
             payload["value"] = [_jsonable(v) for v in values]
         emit_json(payload)
@@ -137,6 +142,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
         console.print(f"∂f/∂{x.name} = {g.text()}", markup=False)
     if values is not None:
         console.print(f"∇f({at}) = ({', '.join(_show(v) for v in values)})", markup=False)
+    console.print(_check_line(check), markup=False)
 
 
 @click.command("tangent")
@@ -153,6 +159,7 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
     \b
     Example:
       calcml tangent "x^2" --at 3        # y = 6x - 9
+      calcml tangent "sin(x)" --at 0 --plot tangent.png   # tangent: y = x
     """
     from calcml.symbolic.derivatives import tangent
 
@@ -163,11 +170,14 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
         plot_tangent(t, plot_file)
     if as_json:
         emit_json({"input": expr, "at": str(t.at), "value": str(t.value), "slope": str(t.slope),
-                   "result": str(t.line), "latex": t.line.latex(), "verified": True})  # fmt: skip
+                   "result": str(t.line), "latex": t.line.latex(), "verified": t.check.passed,
+                   "check": t.check.note})  # fmt: skip
         return
     name = t.var.name
     console.print(f"f({t.at.text()}) = {_approx(t.value)},  f′({t.at.text()}) = "
                   f"{_approx(t.slope)}", markup=False)  # fmt: skip
-    console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} − a))", markup=False)
+    console.print(f"tangent: y = {t.line.text()}   (y = f(a) + f′(a)·({name} - a))", markup=False)
+    mark = "✓ f′ verified" if t.check.passed else "⚠ f′ not verified"
+    console.print(f"{mark}: {t.check.note}", markup=False)
     if plot_file:
         console.print(f"plot written to {plot_file}", markup=False)

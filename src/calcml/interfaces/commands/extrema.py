@@ -45,8 +45,8 @@ def extrema_command(expr: str, on: tuple[str, ...], vars_: str | None, steps: bo
 
     \b
     Examples:
-      calcml extrema "x^3 - 3x" --on -2,3 --steps
-      calcml extrema "x^2" --on -1,inf
+      calcml extrema "x^3 - 3x" --on -2,3 --steps    # global minimum: -2 at x = -2 and x = 1
+      calcml extrema "x^2" --on -1,inf               # no global maximum (f → ∞ as x → ∞)
       calcml extrema "x*y" --on -1,2 --on -1,1 --json
     """
     from calcml.symbolic.extrema import extrema
@@ -83,9 +83,11 @@ def _summary(result: Any) -> None:
     for c in result.candidates:
         where = ", ".join(f"{s.name} = {show(v)}" for s, v in c.point.items())
         _say(f"  f({where}) = {show(c.value)}  ({c.reason})")
+    # a numeric search may miss a critical point: then "global" holds among the candidates only
+    among = "" if crit.complete else " (among the candidates found)"
     for word, ext in (("maximum", result.maximum), ("minimum", result.minimum)):
         if ext is not None:
-            _say(f"global {word}: {ext.describe()}")
+            _say(f"global {word}{among}: {ext.describe()}")
     for note in result.notes:
         _say(f"note: {note}")
 
@@ -103,8 +105,8 @@ def critical_command(expr: str, vars_: str | None, on: tuple[str, ...], steps: b
 
     \b
     Examples:
-      calcml critical "x^2 + x*y + y^2 - 3x"
-      calcml critical "x^4" --steps
+      calcml critical "x^2 + x*y + y^2 - 3x"   # x = 2, y = -1: minimum (f = -3)
+      calcml critical "x^4" --steps            # order 4 is even: local minimum
       calcml critical "sin(x)" --on 0,7 --json
     """
     from calcml.symbolic.extrema import critical_points

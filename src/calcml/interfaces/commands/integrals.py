@@ -21,10 +21,12 @@ from calcml.interfaces.output import EXIT_NO_ANSWER, console, emit_json, fail, g
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--seconds", type=float, default=DEFAULT_INTEGRATION_SECONDS, show_default=True,
               help="Time budget of the symbolic search.")  # fmt: skip
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False), default=None,
+              help="Shade the area from --from to --to (finite numbers) in this PNG.")  # fmt: skip
 @guarded
 def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str | None,
                       steps: bool, numeric: bool, latex: bool, as_json: bool,
-                      seconds: float) -> None:  # fmt: skip
+                      seconds: float, plot_file: str | None) -> None:  # fmt: skip
     """Integrate EXPR: an antiderivative (+ C), or from --from to --to.
 
     Every antiderivative is checked by differentiating it back; a definite integral is F(b) - F(a)
@@ -32,10 +34,11 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
 
     \b
     Examples:
-      calcml integrate "x^2" --from 0 --to 3 --steps
-      calcml integrate "x*exp(x)" --steps
-      calcml integrate "exp(-x^2)" --from -oo --to oo --json
-      calcml integrate "cos(t)" --wrt t --from 0 --to x
+      calcml integrate "x^2" --from 0 --to 3 --steps         # ∫ from 0 to 3 of x² dx = 9
+      calcml integrate "x*exp(x)" --steps                    # = x·e^x - e^x + C
+      calcml integrate "exp(-x^2)" --from -oo --to oo --json # "result": "sqrt(pi)"
+      calcml integrate "cos(t)" --wrt t --from 0 --to x      # = sin(x)
+      calcml integrate "sin(x)" --from 0 --to 4 --plot area.png   # = -cos(4) + 1
     """
     from calcml.core.errors import BudgetExceeded
     from calcml.symbolic.definite import integrate
@@ -46,6 +49,8 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
         raise ValueError("give both --from and --to for a definite integral, or neither")
     if seconds <= 0:
         raise ValueError("--seconds must be positive")
+    if plot_file and lower is None:
+        raise ValueError("--plot draws the area of a definite integral: give --from and --to")
     f = parse(expr)
     x = default_variable(f, wrt)
     spec: Any = x if lower is None else (x, lower, upper)
@@ -56,6 +61,8 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
              "numeric value)", EXIT_NO_ANSWER)  # fmt: skip
         return
     definite = r.lower is not None and r.value is not None
+    if plot_file:
+        _plot(r, f, x, plot_file)
     shown = str(r.exact) if r.exact is not None else repr(r.value)
     if as_json:
         from calcml.symbolic.steps import to_json
@@ -77,7 +84,30 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
 
         click.echo(to_latex(r.steps) if steps and r.steps else r._repr_latex_().strip("$"))
         return
-    _human(r, f, x.name, lower, upper, steps)
+    _human(r, f, x.name, _bound(r.lower, lower), _bound(r.upper, upper), steps)
+    if plot_file:
+        console.print(f"plot written to {plot_file}", markup=False)
+
+
+def _bound(value: Any, typed: str | None) -> str | None:
+    """A limit as the printer writes it (∞, π/2), so the answer has one notation throughout."""
+    text = getattr(value, "text", None)
+    return text() if callable(text) else typed
+
+
+def _plot(r: Any, f: Any, x: Any, path: str) -> None:
+    """The shaded area of a definite integral with numeric limits (`interfaces.plots`)."""
+    import math
+
+    from calcml.interfaces.plots import plot_area
+
+    try:
+        a, b = float(r.lower), float(r.upper)
+    except (TypeError, ValueError):
+        a = b = math.nan
+    if r.value is None or not (math.isfinite(a) and math.isfinite(b)):
+        raise ValueError("--plot needs finite numeric limits (an area to shade)")
+    plot_area(f, x, a, b, float(r.value), path)
 
 
 def _human(r: Any, f: Any, var: str, lower: str | None, upper: str | None, steps: bool) -> None:

@@ -31,8 +31,8 @@ def _friendly_options(fn: Any) -> Any:
 @click.option("--cdf", "cdf_at", type=float, default=None, help="P(X ≤ x) = ∫ pdf up to x.")
 @click.option("--sf", "sf_at", type=float, default=None, help="P(X > x) = ∫ pdf from x.")
 @click.option("--mean", is_flag=True, help="E[X] = ∫ x pdf(x) dx.")
-@click.option("--var", is_flag=True, help="Var X = ∫ (x − E[X])² pdf(x) dx.")
-@click.option("--entropy", is_flag=True, help="−∫ pdf log pdf.")
+@click.option("--var", is_flag=True, help="Var X = ∫ (x - E[X])² pdf(x) dx.")
+@click.option("--entropy", is_flag=True, help="-∫ pdf log pdf.")
 @click.option("--moment", type=int, default=None, help="E[X^K] = ∫ x^K pdf(x) dx.")
 @click.option("--steps", is_flag=True, help="Show the integral behind each number.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -48,9 +48,10 @@ def dist_command(family: str, extra: tuple[str, ...], pdf_at: float | None,
 
     \b
     Examples:
-      calcml dist normal --mu 0 --sigma 1 --cdf 1.96 --steps
+      calcml dist normal --mu 0 --sigma 1 --cdf 1.96 --steps   # cdf(1.96) = 0.9750021048517795
       calcml dist gamma --k 2 --theta 1 --cdf 3 --mean --var --json
-      calcml dist t -p nu=2 --var
+      calcml dist t -p nu=3 --var      # var = 3.0
+      calcml dist t -p nu=2 --var      # exit 1: the variance diverges to +∞
     """
     d = _build(family, friendly, extra)
     asked = _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment)

@@ -25,7 +25,7 @@ def _derivatives() -> None:
     _section("1. Derivatives", "How a function changes as its input changes, rule by rule.")
     d = cm.diff("x^3*sin(x)", steps=True)
     console.print(to_text(d.steps), markup=False)
-    _show("verified: ", d.check.note)
+    _show("verified: " if d.check.passed else "not verified: ", d.check.note)
     t = cm.tangent("x^2", at=3)
     _show("tangent to x² at x = 3 (the slope is the derivative): ", f"y = {t.line.text()}")
     g = cm.gradient("(1-x)^2 + 100(y-x^2)^2")
@@ -42,14 +42,20 @@ def _integrals() -> None:
     console.print(to_text(r.steps), markup=False)
     _show("∫₀³ x² dx = ", r.exact)
     parts = cm.integrate("exp(x)*sin(x)", "x", steps=True)
-    _show("∫ eˣ·sin x dx = ", f"{parts.exact.text()} + C   (cyclic integration by parts)")
+    cyclic = "cyclic" in dict(parts.steps.details)  # the integral came back: solved for it
+    how = "cyclic integration by parts" if cyclic else parts.note
+    _show(f"∫ {cm.parse('exp(x)*sin(x)').text()} dx = ", f"{parts.exact.text()} + C   ({how})")
     x = cm.symbol("x")
     area = cm.integrate(cm.parse("cos(t)"), ("t", 0, x))
     area = getattr(area, "exact", area)
-    _show("F(x) = ∫₀ˣ cos t dt = ", area.text())
+    _show("F(x) = ∫₀ˣ cos(t) dt = ", area.text())
     _show("d/dx F(x) = ", f"{cm.diff(area, x).text()}   (the fundamental theorem)")
     n = cm.integrate("exp(-x^2)", ("x", 0, 1))
-    _show("∫₀¹ e^(−x²) dx = ", f"{n.value:.15g}  ({n.method}, error ≤ {n.error_estimate:.0e})")
+    label = f"∫₀¹ {cm.parse('exp(-x^2)').text()} dx = "
+    if n.exact is not None:  # the fundamental theorem gave a closed form (through erf)
+        _show(label, f"{n.exact.text()} ≈ {n.value:.15g}  ({n.note})")
+    else:
+        _show(label, f"{n.value:.15g}  ({n.method}, error ≤ {n.error_estimate:.0e})")
     _show("lim x→0 sin(x)/x = ", cm.limit("sin(x)/x", "x", 0))
 
 
@@ -87,8 +93,9 @@ def _learning() -> None:
     _section("5. Learning", "Gradient descent on a loss: descent on a formula, then a real model.")
     r = cm.minimize("(1-x)^2 + 100(y-x^2)^2", [-1.5, 2.0], method="adam", lr=0.01, steps=2000)
     _show("Adam on Rosenbrock from (-1.5, 2): ", f"({r.x[0]:.4f}, {r.x[1]:.4f})")
-    if getattr(r, "classification", None):
-        _show("  where it stopped: ", getattr(r.classification, "sentence", r.classification))
+    _show("  ", r.stopping)
+    if r.classification is not None:
+        _show("  ", r.classification.sentence)
     data = load_dataset("breast_cancer")
     X_tr, X_te, y_tr, y_te = train_test_split(
         data.X, data.y, test_size=0.25, random_state=0, stratify=data.y
@@ -108,7 +115,9 @@ def _distributions() -> None:
     _section("6. Probability", "A density's CDF is its integral; its mean and variance too.")
     d = normal(0, 1)
     _show("standard normal: P(X ≤ 1.96) = ∫ pdf = ", f"{d.cdf(1.96):.12f}")
-    _show("mean, variance (integrals of the pdf): ", f"{d.mean()}, {d.var()}")
+    mean, var = d.mean(steps=True), d.var(steps=True)
+    _show("mean, variance: ", f"{mean.exact.text()}, {var.exact.text()}   (∫ x·pdf dx and "
+          f"∫ (x - μ)²·pdf dx, {mean.method}s from calcml's table)")
 
 
 SECTIONS = [_derivatives, _integrals, _extrema, _backprop, _learning, _distributions]

@@ -70,7 +70,7 @@ def _t_initial(d: np.ndarray) -> Floats:
 student_t = Family(
     name="student_t", params=("nu", "mu", "sigma"), positive=("nu", "sigma"),
     density=_t_density, support=lambda p: (-INF, INF), kernel=_t_kernel,
-    special="1/2 + sign(z)·I_{z²/(ν+z²)}(1/2, ν/2)/2 with z = (x − μ)/σ, the regularized "
+    special="1/2 + sign(z)·I_{z²/(ν+z²)}(1/2, ν/2)/2 with z = (x - μ)/σ, the regularized "
             "incomplete beta function (scipy.special.betainc)",
     mean=lambda p: p["mu"], var=lambda p: p["sigma"] ** 2 * p["nu"] / (p["nu"] - 2),
     entropy=_t_entropy, raw_moment=_loc_scale_moment("mu", "sigma", _t_standard),
@@ -97,7 +97,7 @@ def _cauchy_kernel(v: Floats, x: np.ndarray, upper: bool) -> np.ndarray:
 
 def _undefined(quantity: str) -> Expr:
     raise DivergentError(quantity, np.nan, "∫ |x|·pdf(x) dx = ∞ for the Cauchy distribution, "
-                         "so ∫ x·pdf(x) dx is ∞ − ∞")
+                         "so ∫ x·pdf(x) dx is ∞ - ∞")
 
 
 cauchy = Family(

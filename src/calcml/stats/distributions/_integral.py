@@ -35,7 +35,7 @@ INF = math.inf
 class DivergentError(NoClosedFormError):
     """An integral with no finite value: `value` is `inf` (diverges) or `nan` (undefined).
 
-    >>> err = DivergentError("mean", math.nan, "∫ x·pdf dx is ∞ − ∞")
+    >>> err = DivergentError("mean", math.nan, "∫ x·pdf dx is ∞ - ∞")
     >>> err.quantity, err.value
     ('mean', nan)
     """
@@ -82,12 +82,14 @@ def show_bound(b: float | Expr) -> str:
         return b.text()
     if math.isinf(b):
         return "∞" if b > 0 else "-∞"
-    return repr(float(b))
+    v = float(b)
+    return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
 
 
 def integral_op(lo: float | Expr, hi: float | Expr, var: Symbol) -> str:
-    """The operation string of a definite integral step: `∫_{-∞}^{1.96} dt`."""
-    return f"∫_{{{show_bound(lo)}}}^{{{show_bound(hi)}}} d{var.name}"
+    """The operation string of a definite integral step, in the notation of `integrate`'s own
+    steps (one output, one notation): `∫ from -∞ to 1.96 dt`."""
+    return f"∫ from {show_bound(lo)} to {show_bound(hi)} d{var.name}"
 
 
 def quad(f: Callable[[float], float], lo: float, hi: float,

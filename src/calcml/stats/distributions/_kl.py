@@ -47,7 +47,7 @@ def _closed_normal(p: Distribution, q: Distribution, integrand: Expr) -> Integra
     exact = log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - number(1) / 2
     value = float(exact) if not exact.free_symbols else None
     form = Step("closed form", integrand, exact, (), integral_op(-math.inf, math.inf, X),
-                (("source", "log(σ₂/σ₁) + (σ₁² + (μ₁ − μ₂)²)/(2σ₂²) − 1/2"),))  # fmt: skip
+                (("source", "log(σ₂/σ₁) + (σ₁² + (μ₁ - μ₂)²)/(2σ₂²) - 1/2"),))  # fmt: skip
     return closed_integral("KL divergence", integrand, X, -math.inf, math.inf, exact, value,
                            (form,))  # fmt: skip
 

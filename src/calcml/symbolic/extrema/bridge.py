@@ -14,27 +14,28 @@ from calcml.symbolic.extrema.critical import choose_variables, gradient_and_hess
 from calcml.symbolic.extrema.records import PointReport
 from calcml.symbolic.inputs import to_expr
 
-_LEAD = {"minimum": "converged to a local minimum", "maximum": "stopped at a local maximum",
-         "saddle": "stopped at a saddle point",
-         "inconclusive": "stopped at a critical point with a singular Hessian "
-                         "(the second-order test is inconclusive)"}  # fmt: skip
+_KIND = {"minimum": "a local minimum", "maximum": "a local maximum", "saddle": "a saddle point",
+         "inconclusive": "degenerate: its Hessian is singular, so the second-order test is "
+                         "inconclusive"}  # fmt: skip
 
 
 def classify_point(f: Any, point: Any, vars: Any = None) -> PointReport:
-    """Find the critical point nearest `point` (Newton's method on ∇f) and classify it.
+    """Find a critical point near `point` (Newton's method on ∇f from there) and classify it.
 
     Arguments:
         f: an expression or text; point: a mapping name -> value, or values in the order of
             `vars` (by default f's free symbols sorted by name).
 
     Returns:
-        A `PointReport` whose `sentence` reads like "converged to a local minimum (Hessian
-        eigenvalues 2, 4)".
+        A `PointReport` whose `sentence` is about the critical point found, not the given point
+        (which need not be critical): "the critical point that Newton's method finds from here,
+        (x, y) = (1, 1), 0.189 away, is a local minimum (Hessian eigenvalues 0.399, 1e+03)".
 
     >>> from calcml.core.expr import symbols
     >>> x, y = symbols("x y")
-    >>> classify_point(x**2 - y**2, [0.01, -0.02]).sentence  # doctest: +ELLIPSIS
-    'stopped at a saddle point (Hessian eigenvalues -2, 2); the nearest critical point is ...'
+    >>> classify_point(x**2 - y**2, [0.01, -0.02]).sentence
+    "the critical point that Newton's method finds from here, (x, y) = (0, 0), 0.0224 away, is a \
+saddle point (Hessian eigenvalues -2, 2)"
     """
     f = to_expr(f)
     variables = choose_variables(f, vars)
@@ -59,10 +60,14 @@ def classify_point(f: Any, point: Any, vars: Any = None) -> PointReport:
     scale = max(1.0, float(np.max(np.abs(eig))))
     kind = _hessian_kind(eig, bool(np.any(np.abs(eig) <= ZERO_TOLERANCE * scale)), scale)
     distance = float(np.linalg.norm(found - start))
-    sentence = f"{_LEAD[kind]} (Hessian eigenvalues {', '.join(f'{v:.3g}' for v in eig)})"
-    if distance > 1e-3 * (1 + float(np.linalg.norm(found))):
-        where = ", ".join(f"{v:.6g}" for v in found)
-        sentence += f"; the nearest critical point is ({where}), {distance:.3g} away"
+    tiny = 1e-12 * (1 + float(np.linalg.norm(found)))
+    coords = [f"{v if abs(v) > tiny else 0.0:.6g}" for v in found]
+    names = [v.name for v in variables]
+    where = (f"{names[0]} = {coords[0]}" if n == 1 else
+             f"({', '.join(names)}) = ({', '.join(coords)})")  # fmt: skip
+    sentence = (f"the critical point that Newton's method finds from here, {where}, "
+                f"{distance:.3g} away, is {_KIND[kind]} (Hessian eigenvalues "
+                f"{', '.join(f'{v:.3g}' for v in eig)})")  # fmt: skip
     return PointReport(kind, sentence, tuple(float(v) for v in start),
                        tuple(float(v) for v in found), distance,
                        tuple(float(v) for v in eig), norm)  # fmt: skip

@@ -217,37 +217,3 @@ def _down(r: Fraction) -> float:
 def _up(r: Fraction) -> float:
     f = float(r)
     return math.nextafter(f, math.inf) if Fraction(f) < r else f
-
-
-def divides(g: flint.fmpq_poly, p: flint.fmpq_poly) -> bool:
-    """Whether g divides p (so every root of g is a root of p)."""
-    return p.is_zero() or (p % g).is_zero()
-
-
-def sign_at(p: flint.fmpq_poly, root: Root) -> int:
-    """The sign of p at a root, certified with ball arithmetic (0 when root.factor divides p)."""
-    if divides(root.factor, p):
-        return 0
-    prec = 64
-    while prec <= 4096:
-        value = _arb_eval(p, root, prec)
-        if value > 0:
-            return 1
-        if value < 0:
-            return -1
-        prec *= 2
-    return 1 if float(value.mid()) > 0 else -1
-
-
-def _arb_eval(p: flint.fmpq_poly, root: Root, prec: int) -> Any:
-    old = flint.ctx.prec
-    flint.ctx.prec = prec
-    try:
-        zs = [z.real for z, _ in root.factor.complex_roots() if z.imag.is_zero()]
-        ball = min(zs, key=lambda z: abs(float(z.mid()) - root.approx))
-        total = flint.arb(0)
-        for c in reversed(p.coeffs()):
-            total = total * ball + flint.arb(flint.fmpq(c.p, c.q))
-        return total
-    finally:
-        flint.ctx.prec = old

@@ -42,8 +42,10 @@ class CriticalPoint:
         point: variable -> coordinate (an exact expression, or a float when numeric).
         value: f at the point (exact or float).
         exact: True when every coordinate is exact (rational or radical).
-        enclosure: variable -> (lo, hi), a guaranteed bracket, for numeric coordinates; None
-            when exact or when no bracket could be certified (multi-start Newton).
+        enclosure: variable -> (lo, hi), for numeric coordinates: a bracket where the derivative
+            changes sign (as evaluated in floating point), or flint's certified isolating
+            interval for a polynomial's root; None when exact or when no bracket was found
+            (multi-start Newton).
         kind: "minimum", "maximum", "saddle", "neither" (a horizontal inflection),
             "inconclusive" or "unclassified".
         test: the test that decided (`"second-derivative test"`, `"Hessian test"`, ...).
