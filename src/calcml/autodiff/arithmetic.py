@@ -39,12 +39,34 @@ def _minus_one(y: Any, *_: Any) -> float:
 
 
 def _pow_base(y: Any, a: Any, b: Any) -> Any:
-    if b.__class__ is int or b.__class__ is float:
+    # b·a^(b-1), with d(a^0)/da = 0 everywhere (the plain formula is 0·∞ = NaN at a = 0, and
+    # PyTorch and autograd both give 0).
+    cls = b.__class__
+    if cls is int or cls is float:
         if b == 2:
             return 2.0 * a
         if b == 1:
             return 1.0
-    return b * a ** (b - 1)
+        if b == 0:
+            return 0.0
+        return b * a ** (b - 1)
+    if cls is Tensor:
+        return _pow_base_varying(a, b)
+    # A constant array exponent: where it is 0 the exponent b - 1 becomes 0, so the term is 0·1.
+    return b * a ** (b - (b != 0))
+
+
+def _pow_base_varying(a: Any, b: Tensor) -> Any:
+    """b·a^(b-1) for an exponent that is itself differentiated (create_graph).
+
+    Only the points a = 0, b = 0 are masked (to 0): elsewhere the rule stays b·a^(b-1) so that
+    its own derivative in b, a^(b-1)(1 + b ln a), is right at b = 0 too.
+    """
+    zero = (_value(b) == 0) & (_value(a) == 0)
+    if not np.any(zero):
+        return b * a ** (b - 1)
+    safe = _ops.where(zero, 1.0, a)
+    return _ops.where(zero, 0.0, b * safe ** (b - 1))
 
 
 def _pow_exponent(y: Any, a: Any, b: Any) -> Any:

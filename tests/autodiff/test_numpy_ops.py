@@ -1,0 +1,252 @@
+"""NumPy's names on tensors: forward against NumPy, gradients against central differences
+(first order, and second order where NumPy's function is twice differentiable)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import calcml as cm
+from calcml.autodiff import Tensor
+
+R = np.random.default_rng(1)
+A = R.standard_normal((3, 4))
+B = R.standard_normal((4, 2))
+V = R.standard_normal(4)
+W = R.standard_normal(4)
+C3 = R.standard_normal((2, 3, 4))
+POS = R.uniform(0.5, 2.0, (3, 4))
+SQ = R.standard_normal((3, 3))
+
+# name -> (calcml function, NumPy function, inputs, twice differentiable)
+CASES = {
+    "mod": (lambda a, b: a % b, np.mod, [A * 3, POS], True),
+    "mod neg divisor": (lambda a, b: cm.mod(a, -b), lambda a, b: np.mod(a, -b), [A * 3, POS], True),
+    "rmod": (lambda a: 7.5 % a, lambda a: 7.5 % a, [POS], True),
+    "remainder": (cm.remainder, np.remainder, [A * 3, POS[0]], True),
+    "fmod": (cm.fmod, np.fmod, [A * 3, POS], True),
+    "fmax": (cm.fmax, np.fmax, [A, R.standard_normal((3, 1))], True),
+    "fmin": (cm.fmin, np.fmin, [A, R.standard_normal(4)], True),
+    "square": (cm.square, np.square, [A], True),
+    "reciprocal": (cm.reciprocal, np.reciprocal, [POS], True),
+    "deg2rad": (cm.deg2rad, np.deg2rad, [A], True),
+    "rad2deg": (cm.rad2deg, np.rad2deg, [A], True),
+    "radians": (cm.radians, np.radians, [A], True),
+    "degrees": (cm.degrees, np.degrees, [A], True),
+    "prod": (cm.prod, np.prod, [A], True),
+    "prod axis": (lambda a: cm.prod(a, axis=1), lambda a: np.prod(a, axis=1), [A], True),
+    "prod axes keep": (lambda a: a.prod(axis=(0, 2), keepdims=True),
+                       lambda a: a.prod(axis=(0, 2), keepdims=True), [C3], True),
+    "prod zero": (cm.prod, np.prod, [np.array([0.0, 2.0, 3.0, -1.5, 0.7])], True),
+    "prod two zeros": (cm.prod, np.prod, [np.array([0.0, 2.0, 0.0])], True),
+    "var": (cm.var, np.var, [A], True),
+    "var ddof axis": (lambda a: cm.var(a, axis=0, ddof=1), lambda a: np.var(a, axis=0, ddof=1),
+                      [A], True),
+    "std": (lambda a: a.std(axis=1, keepdims=True), lambda a: a.std(axis=1, keepdims=True),
+            [A], True),
+    "cumsum": (cm.cumsum, np.cumsum, [A], True),
+    "cumsum axis": (lambda a: a.cumsum(axis=-2), lambda a: a.cumsum(axis=-2), [C3], True),
+    "cumprod": (lambda a: cm.cumprod(a, axis=1), lambda a: np.cumprod(a, axis=1), [A], True),
+    "cumprod zeros": (cm.cumprod, np.cumprod, [np.array([1.5, 0.0, 3.0, -2.0, 0.0, 1.1])], True),
+    "trace": (cm.trace, np.trace, [A], True),
+    "trace offset axes": (lambda a: cm.trace(a, 1, 2, 1), lambda a: np.trace(a, 1, 2, 1),
+                          [C3], True),
+    "diagonal": (lambda a: a.diagonal(-1), lambda a: a.diagonal(-1), [A], True),
+    "diag 1-d": (lambda v: cm.diag(v, 1), lambda v: np.diag(v, 1), [V], True),
+    "diag 2-d": (lambda a: cm.diag(a, 1), lambda a: np.diag(a, 1), [A], True),
+    "tril": (lambda a: cm.tril(a, -1), lambda a: np.tril(a, -1), [C3], True),
+    "triu": (cm.triu, np.triu, [A], True),
+    "dot 1-1": (cm.dot, np.dot, [V, W], True),
+    "dot scalar": (cm.dot, np.dot, [np.array(1.7), A], True),
+    "dot 2-1": (cm.dot, np.dot, [A, V], True),
+    "dot N-d": (cm.dot, np.dot, [C3, R.standard_normal((3, 4, 2))], True),
+    "dot method": (lambda a, b: a.dot(b), np.dot, [A, B], True),
+    "inner": (cm.inner, np.inner, [A, C3], True),
+    "inner 1-d": (cm.inner, np.inner, [V, W], True),
+    "outer": (cm.outer, np.outer, [V, A], True),
+    "tensordot": (lambda a, b: cm.tensordot(a, b, axes=([1, 0], [0, 1])),
+                  lambda a, b: np.tensordot(a, b, axes=([1, 0], [0, 1])),
+                  [C3, R.standard_normal((3, 2, 5))], True),
+    "tensordot int": (lambda a, b: cm.tensordot(a, b, 1), lambda a, b: np.tensordot(a, b, 1),
+                      [A, B], True),
+    "einsum matmul": (lambda a, b: cm.einsum("ij,jk->ik", a, b),
+                      lambda a, b: np.einsum("ij,jk->ik", a, b), [A, B], True),
+    "einsum trace": (lambda a: cm.einsum("ii", a), lambda a: np.einsum("ii", a), [SQ], True),
+    "einsum diag out": (lambda a: cm.einsum("ii->i", a), lambda a: np.einsum("ii->i", a),
+                        [SQ], True),
+    "einsum sum only": (lambda a, b: cm.einsum("ij,k->i", a, b),
+                        lambda a, b: np.einsum("ij,k->i", a, b), [A, V], True),
+    "einsum ellipsis": (lambda a, b: cm.einsum("...ij,...jk", a, b),
+                        lambda a, b: np.einsum("...ij,...jk", a, b),
+                        [R.standard_normal((2, 1, 3, 4)), R.standard_normal((5, 4, 2))], True),
+    "einsum three": (lambda a, b, c: cm.einsum("ij,jk,k->i", a, b, c),
+                     lambda a, b, c: np.einsum("ij,jk,k->i", a, b, c),
+                     [A, B, R.standard_normal(2)], True),
+    "einsum implicit": (lambda a, b: cm.einsum("ba,bc", a, b),
+                        lambda a, b: np.einsum("ba,bc", a, b), [A, A], True),
+    "vstack": (lambda a, b: cm.vstack([a, b]), lambda a, b: np.vstack([a, b]), [V, A], True),
+    "hstack": (lambda a, b: cm.hstack([a, b]), lambda a, b: np.hstack([a, b]), [V, W], True),
+    "hstack 2-d": (lambda a, b: cm.hstack([a, b]), lambda a, b: np.hstack([a, b]),
+                   [A, A[:, :2]], True),
+    "column_stack": (lambda a, b: cm.column_stack([a, b]),
+                     lambda a, b: np.column_stack([a, b]), [V, B], True),
+    "dstack": (lambda a, b: cm.dstack([a, b]), lambda a, b: np.dstack([a, b]), [A, A], True),
+    "stack": (lambda a, b: cm.stack([a, b], axis=-1), lambda a, b: np.stack([a, b], axis=-1),
+              [A, A], True),
+    "ravel": (cm.ravel, np.ravel, [C3], True),
+    "flatten": (lambda a: a.flatten(), lambda a: a.flatten(), [C3], True),
+    "squeeze": (lambda a: cm.squeeze(a, 1), lambda a: np.squeeze(a, 1), [A[:, None]], True),
+    "squeeze all": (lambda a: a.squeeze(), lambda a: a.squeeze(), [A[None, :, None]], True),
+    "expand_dims": (lambda a: cm.expand_dims(a, (0, 3)), lambda a: np.expand_dims(a, (0, 3)),
+                    [A], True),
+    "moveaxis": (lambda a: cm.moveaxis(a, [0, 1], [-1, 0]),
+                 lambda a: np.moveaxis(a, [0, 1], [-1, 0]), [C3], True),
+    "roll": (lambda a: cm.roll(a, 2), lambda a: np.roll(a, 2), [A], True),
+    "roll axes": (lambda a: cm.roll(a, (1, -2), axis=(0, 2)),
+                  lambda a: np.roll(a, (1, -2), axis=(0, 2)), [C3], True),
+    "flip": (lambda a: cm.flip(a, 1), lambda a: np.flip(a, 1), [C3], True),
+    "flip all": (cm.flip, np.flip, [A], True),
+    "repeat": (lambda a: cm.repeat(a, 2, axis=1), lambda a: np.repeat(a, 2, axis=1), [A], True),
+    "repeat list": (lambda a: a.repeat([1, 0, 3]), lambda a: a.repeat([1, 0, 3]), [V[:3]], True),
+    "tile": (lambda a: cm.tile(a, (2, 1, 3)), lambda a: np.tile(a, (2, 1, 3)), [A], True),
+    "sort": (cm.sort, np.sort, [A], True),
+    "sort axis none": (lambda a: cm.sort(a, axis=None), lambda a: np.sort(a, axis=None), [A],
+                       True),
+    "sort axis 0": (lambda a: cm.sort(a, axis=0), lambda a: np.sort(a, axis=0), [C3], True),
+    "pad constant": (lambda a: cm.pad(a, ((1, 0), (2, 3)), constant_values=7.0),
+                     lambda a: np.pad(a, ((1, 0), (2, 3)), constant_values=7.0), [A], True),
+    "pad reflect": (lambda a: cm.pad(a, 2, mode="reflect"),
+                    lambda a: np.pad(a, 2, mode="reflect"), [A], True),
+    "pad edge": (lambda a: cm.pad(a, (1, 2), mode="edge"),
+                 lambda a: np.pad(a, (1, 2), mode="edge"), [A], True),
+    "pad wrap": (lambda a: cm.pad(a, 1, mode="wrap"), lambda a: np.pad(a, 1, mode="wrap"),
+                 [V], True),
+    "pad symmetric": (lambda a: cm.pad(a, 3, mode="symmetric"),
+                      lambda a: np.pad(a, 3, mode="symmetric"), [V], True),
+    "logsumexp b": (lambda a, b: cm.logsumexp(a, axis=1, b=b),
+                    lambda a, b: _scipy_lse(a, axis=1, b=b), [A, POS], True),
+    "logsumexp b bcast": (lambda a, b: cm.logsumexp(a, b=b, keepdims=True),
+                          lambda a, b: _scipy_lse(a, b=b, keepdims=True), [A, POS[0]], True),
+}  # fmt: skip
+
+
+def _scipy_lse(*args, **kwargs):  # type: ignore[no-untyped-def]
+    from scipy.special import logsumexp
+
+    return logsumexp(*args, **kwargs)
+
+
+def _run(f, xs):  # type: ignore[no-untyped-def]
+    out = f(*[Tensor(x) for x in xs])
+    return [o.data for o in out] if isinstance(out, list) else out.data
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_forward_matches_numpy(name: str) -> None:
+    f, ref, xs, _ = CASES[name]
+    np.testing.assert_allclose(_run(f, xs), ref(*xs), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_gradient_matches_central_differences(name: str, fd, rng) -> None:  # type: ignore[no-untyped-def]
+    f, _, xs, _ = CASES[name]
+    fd.first(f, xs, rng)
+
+
+@pytest.mark.parametrize("name", [n for n, c in CASES.items() if c[3]])
+def test_second_order_matches_central_differences(name: str, fd, rng) -> None:  # type: ignore[no-untyped-def]
+    f, _, xs, _ = CASES[name]
+    fd.second(f, xs, rng)
+
+
+def test_split_pieces_match_numpy_and_carry_gradients(fd, rng) -> None:  # type: ignore[no-untyped-def]
+    for args in ((3, 0), ([1, 3], 1)):
+        pieces = cm.split(Tensor(A), *args) if args[1] == 0 else cm.split(Tensor(A.T), *args)
+        ref = np.split(A, *args) if args[1] == 0 else np.split(A.T, *args)
+        for p, r in zip(pieces, ref, strict=True):
+            np.testing.assert_array_equal(p.data, r)
+    fd.first(lambda a: cm.array_split(a, 3, axis=1)[1] * cm.split(a, 3)[2], [A], rng)
+    with pytest.raises(ValueError, match="equal division"):
+        cm.split(Tensor(A), 2)
+
+
+# --- conventions at kinks, ties and zeros --------------------------------------------------------
+
+
+def test_mod_gradients_are_one_and_minus_floor() -> None:
+    gx, gy = cm.grad(lambda x, y: x % y, argnums=(0, 1))(7.5, 2.0)
+    assert (gx, gy) == (1.0, -3.0)
+    gx, gy = cm.grad(lambda x, y: cm.fmod(x, y), argnums=(0, 1))(-7.5, 2.0)
+    assert (gx, gy) == (1.0, 3.0)
+
+
+def test_fmax_ties_split_and_nan_sides() -> None:
+    a = Tensor([1.0, np.nan, 2.0], requires_grad=True)
+    b = Tensor([1.0, 3.0, np.nan], requires_grad=True)
+    cm.fmax(a, b).sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 1.0])
+    np.testing.assert_array_equal(b.grad, [0.5, 1.0, 0.0])
+
+
+def test_prod_and_cumprod_are_exact_at_zeros() -> None:
+    x = np.array([2.0, 0.0, 3.0, 0.0])
+    np.testing.assert_array_equal(cm.grad(lambda t: cm.prod(t))(x), [0.0] * 4)
+    x = np.array([2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(cm.grad(lambda t: cm.prod(t))(x), [0.0, 6.0, 0.0])
+    h = cm.hessian_of(lambda t: cm.prod(t))(x)
+    np.testing.assert_array_equal(h, [[0, 3, 0], [3, 0, 2], [0, 2, 0]])
+
+
+def test_sort_ties_follow_the_stable_order() -> None:
+    x = Tensor([1.0, 1.0, 0.0], requires_grad=True)
+    (cm.sort(x) * Tensor([1.0, 2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 3.0, 1.0])
+
+
+def test_empty_and_dtype_rules() -> None:
+    assert cm.prod(Tensor(np.zeros((2, 0))), axis=1).data.tolist() == [1.0, 1.0]
+    f32 = Tensor(A.astype(np.float32))
+    for f in (cm.prod, cm.cumsum, cm.square, lambda a: cm.einsum("ij->j", a), cm.sort):
+        assert f(f32).dtype == np.float32
+
+
+# --- hypothesis: shapes, axes and broadcasting ---------------------------------------------------
+
+_shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=_shapes, data=st.data())
+def test_reductions_follow_numpy_on_any_axes(shape, data) -> None:  # type: ignore[no-untyped-def]
+    x = np.random.default_rng(len(shape)).standard_normal(shape)
+    axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1))
+    keep = data.draw(st.booleans())
+    for f, ref in ((cm.prod, np.prod), (cm.var, np.var), (cm.std, np.std)):
+        np.testing.assert_allclose(f(Tensor(x), axis=axis, keepdims=keep).data,
+                                   ref(x, axis=axis, keepdims=keep), rtol=1e-10, atol=1e-12)
+    if axis is not None:
+        for f, ref in ((cm.cumsum, np.cumsum), (cm.cumprod, np.cumprod), (cm.sort, np.sort),
+                       (cm.flip, np.flip)):
+            np.testing.assert_allclose(f(Tensor(x), axis).data, ref(x, axis), rtol=1e-10)
+        from calcml.autodiff.check import check_grads
+
+        check_grads(lambda t: cm.prod(t, axis=axis) * cm.cumprod(t, axis)[..., :1].sum(), x,
+                    order=1, seed=0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=3, max_side=3))
+def test_binary_ops_broadcast_like_numpy(shapes) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shapes.input_shapes[0]) * 3
+    b = rng.uniform(0.5, 2.0, shapes.input_shapes[1])
+    for f, ref in ((cm.mod, np.mod), (cm.fmod, np.fmod), (cm.fmax, np.fmax)):
+        ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+        y = f(ta, tb)
+        np.testing.assert_allclose(y.data, ref(a, b))
+        y.sum().backward()
+        assert ta.grad.shape == a.shape and tb.grad.shape == b.shape
+    np.testing.assert_allclose(cm.einsum("...,...->...", Tensor(a), Tensor(b)).data, a * b)
