@@ -56,7 +56,7 @@ _NUMPY_NAMES = (
     "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
     "fmax", "fmin", "fmod", "hstack", "inner", "mod", "moveaxis", "outer", "pad", "prod",
     "rad2deg", "radians", "ravel", "reciprocal", "remainder", "repeat", "roll", "sort", "split",
-    "square", "squeeze", "std", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
+    "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",
 )  # fmt: skip
 
 # The rest of the public surface loads on first use: `import calcml` (and so a cold

@@ -28,8 +28,22 @@ from calcml.autodiff.decompositions import (
 )
 from calcml.autodiff.matrix import LinAlgError, SlogdetResult, cholesky, det, inv, slogdet, solve
 from calcml.autodiff.norms import norm
+from calcml.autodiff.numpy_ops import trace as _trace
+from calcml.autodiff.ops import as_tensor
+from calcml.autodiff.tensor import Tensor
+
+
+def trace(x: object, /, *, offset: int = 0) -> Tensor:
+    """The sum along a diagonal of each matrix in the last two axes (NumPy 2's
+    `np.linalg.trace`).
+
+    >>> trace(as_tensor([[1.0, 2.0], [3.0, 4.0]])).item()
+    5.0
+    """
+    return _trace(as_tensor(x), offset, -2, -1)
 
 __all__ = [
     "EighResult", "LinAlgError", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult",
     "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "qr", "slogdet", "solve", "svd",
+    "trace",
 ]  # fmt: skip

@@ -4,7 +4,9 @@ The functions live in `numpy_ops.py` (elementwise helpers and reductions), `shap
 functions and stacking) and `contract.py` (dot, tensordot, einsum); linear algebra is
 `calcml.linalg`. A method is installed where `np.ndarray` has one of the same name and meaning
 (`t.prod(axis=0)`, `t.cumsum()`, `t.var(ddof=1)`); `sort` is not one, since NumPy's method sorts
-in place.
+in place. NumPy's `trace` is the method `t.trace()` and `calcml.linalg.trace` (NumPy 2's, over
+the last two axes): the name `calcml.trace` already belongs to the tracer that turns a Python
+function into an expression (`explain.trace`).
 
 >>> import calcml as cm
 >>> t = cm.tensor([[1.0, 2.0], [3.0, 4.0]])
@@ -75,5 +77,5 @@ __all__ = [
     "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
     "fmax", "fmin", "fmod", "hstack", "inner", "mod", "moveaxis", "outer", "pad", "prod",
     "rad2deg", "radians", "ravel", "reciprocal", "remainder", "repeat", "roll", "sort", "split",
-    "square", "squeeze", "std", "tensordot", "tile", "trace", "tril", "triu", "var", "vstack",
+    "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",
 ]  # fmt: skip
