@@ -8,7 +8,8 @@ elementwise products, which broadcast over them.
 
 - `inv(A)`: Ā = -A⁻ᵀ Ȳ A⁻ᵀ.
 - `solve(A, B)`: B̄ = A⁻ᵀ X̄ (one more solve), Ā = -B̄ Xᵀ.
-- `det(A)`: Ā = ȳ det(A) A⁻ᵀ (so it needs A invertible, as autograd's and JAX's rules do).
+- `det(A)`: Ā = ȳ det(A) A⁻ᵀ, the cofactor matrix; at a singular A the cofactors are computed
+  through the SVD instead (first order only: a second derivative there needs A⁻¹).
 - `slogdet(A)`: the gradient of log|det A| is A⁻ᵀ; the sign is a constant.
 - `cholesky(A)`: Ā = ½ sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹), Φ = lower triangle with the diagonal halved. NumPy
   reads only the lower triangle of A; the gradient is symmetrized, as in PyTorch and JAX, so it
@@ -123,7 +124,21 @@ def solve(a: Any, b: Any) -> Tensor:
 
 
 def _det_rule(g: Any, y: Any, a: Any) -> Any:
+    if a.__class__ is not Tensor and not np.all(y):  # singular: the cofactors, without A⁻¹
+        return g[..., None, None] * _cofactors(a)
     return (g * y)[..., None, None] * mT(_inv_any(a))
+
+
+def _cofactors(a: np.ndarray) -> np.ndarray:
+    """The cofactor matrix adj(A)ᵀ = ∂det/∂A, also for singular A: with A = U S Vh,
+    adj(A) = det(U) det(Vh) Vhᵀ adj(S) Uᵀ, where adj(S)_ii = Π_{j≠i} s_j (no division)."""
+    u, s, vh = np.linalg.svd(a)
+    ones = np.ones((*s.shape[:-1], 1))
+    before = np.cumprod(np.concatenate([ones, s[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, s[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    sign = np.linalg.det(u) * np.linalg.det(vh)
+    adj = sign[..., None, None] * ((mT(vh) * (before * after)[..., None, :]) @ mT(u))
+    return mT(adj)
 
 
 DET = Op("det", (_det_rule,))
