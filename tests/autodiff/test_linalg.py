@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import calcml as cm
 from calcml.autodiff import Tensor
@@ -169,3 +172,28 @@ def test_against_pytorch_when_installed() -> None:
         return (la.cholesky(t) * WS).sum() + la.slogdet(t)[1] + (la.inv(t) * WS).sum()
 
     np.testing.assert_allclose(cm.grad(f)(_spd(M)), g.numpy(), rtol=1e-8)
+
+
+def test_repeated_eigenvalues_documented_behaviour() -> None:
+    """At A = I the eigenvalues' gradient exists (it is I for their sum); the eigenvectors' does
+    not (they are not unique), and the rule says so with non-finite values, not wrong numbers."""
+    g = cm.grad(lambda a: la.eigvalsh(a).sum())(np.eye(3))
+    np.testing.assert_allclose(g, np.eye(3), atol=1e-12)
+    with np.errstate(all="ignore"):
+        g = cm.grad(lambda a: (la.eigh(a).eigenvectors ** 2 * WS).sum())(np.eye(3))
+    assert not np.all(np.isfinite(g))
+
+
+@settings(max_examples=20, deadline=None)
+@given(batch=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), n=st.integers(1, 4))
+def test_batched_shapes_follow_numpy(batch, n) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((*batch, n, n)) + 3 * np.eye(n)
+    b = rng.standard_normal((*batch, n, 2))
+    np.testing.assert_allclose(la.inv(Tensor(a)).data, np.linalg.inv(a), rtol=1e-10)
+    np.testing.assert_allclose(la.solve(Tensor(a), Tensor(b)).data, np.linalg.solve(a, b),
+                               rtol=1e-10)  # fmt: skip
+    np.testing.assert_allclose(la.det(Tensor(a)).data, np.linalg.det(a), rtol=1e-10)
+    t = Tensor(a, requires_grad=True)
+    (la.slogdet(t)[1].sum() + (la.inv(t) ** 2).sum()).backward()
+    assert t.grad.shape == a.shape and np.all(np.isfinite(t.grad))

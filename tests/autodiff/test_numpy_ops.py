@@ -252,3 +252,21 @@ def test_binary_ops_broadcast_like_numpy(shapes) -> None:  # type: ignore[no-unt
         y.sum().backward()
         assert ta.grad.shape == a.shape and tb.grad.shape == b.shape
     np.testing.assert_allclose(cm.einsum("...,...->...", Tensor(a), Tensor(b)).data, a * b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=hnp.array_shapes(min_dims=2, max_dims=4, max_side=3), data=st.data())
+def test_shape_functions_follow_numpy(shape, data) -> None:  # type: ignore[no-untyped-def]
+    x = np.random.default_rng(len(shape)).standard_normal(shape)
+    nd = len(shape)
+    src = data.draw(st.integers(-nd, nd - 1))
+    dst = data.draw(st.integers(-nd, nd - 1))
+    t = Tensor(x)
+    np.testing.assert_array_equal(cm.moveaxis(t, src, dst).data, np.moveaxis(x, src, dst))
+    np.testing.assert_array_equal(cm.roll(t, 2, axis=src).data, np.roll(x, 2, axis=src))
+    np.testing.assert_array_equal(cm.expand_dims(t, dst).data, np.expand_dims(x, dst))
+    np.testing.assert_array_equal(cm.tile(t, (2,) * (nd - 1)).data, np.tile(x, (2,) * (nd - 1)))
+    k = data.draw(st.integers(0, nd))
+    y = np.random.default_rng(1).standard_normal((*shape[nd - k:], 2))
+    np.testing.assert_allclose(cm.tensordot(t, Tensor(y), k).data, np.tensordot(x, y, k),
+                               rtol=1e-10, atol=1e-12)  # fmt: skip
