@@ -147,7 +147,7 @@ def test_ties_and_bounds() -> None:
         f(a, b).sum().backward()
         assert (a.grad[0], b.grad[0]) == (0.5, 0.5)
     assert cm.grad(lambda t: cm.clip(t, 0.0, 1.0))(1.0) == 1.0
-    assert cm.grad(lambda t: (t.max() + t.min()))(np.array([2.0, 2.0])).tolist() == [1.0, 1.0]
+    assert cm.grad(lambda t: t.max() + t.min())(np.array([2.0, 2.0])).tolist() == [1.0, 1.0]
 
 
 def test_products_and_remainders_at_zero_and_jumps() -> None:
@@ -163,3 +163,15 @@ def test_no_warnings_or_nan_on_the_common_edges() -> None:
         warnings.simplefilter("error")
         assert cm.grad(lambda t: t**0.0)(0.0) == 0.0
         assert cm.grad(lambda t: cm.linalg.norm(t))(np.zeros(2)).tolist() == [0.0, 0.0]
+
+
+def test_select_does_not_leak_nan_from_choices_not_taken() -> None:
+    x = np.array([-1.0, 0.0, 4.0])
+    with np.errstate(all="ignore"):
+        f = lambda t: cm.select([t.data > 0, t.data < 0], [cm.log(t), -t], 0.0).sum()  # noqa: E731
+        g = cm.grad(f)(x)
+    np.testing.assert_array_equal(g, [-1.0, 0.0, 0.25])
+    ref = np.select([x > 0, x < 0], [x * 2, -x], 7.0)
+    np.testing.assert_array_equal(
+        cm.select([x > 0, x < 0], [Tensor(x) * 2, -Tensor(x)], 7.0).data, ref
+    )

@@ -121,8 +121,14 @@ def test_second_order_matches_central_differences(name: str, fd, rng) -> None:  
 
 def test_batched_cotangents_give_the_jacobian() -> None:
     """jacobian pulls back a batch of cotangents in one pass: every rule must broadcast."""
-    for f in (la.inv, la.det, lambda a: la.cholesky(_spd(a)), lambda a: la.eigvalsh(_sym(a)),
-              lambda a: la.svd(a, compute_uv=False), lambda a: la.qr(a).R):
+    for f in (
+        la.inv,
+        la.det,
+        lambda a: la.cholesky(_spd(a)),
+        lambda a: la.eigvalsh(_sym(a)),
+        lambda a: la.svd(a, compute_uv=False),
+        lambda a: la.qr(a).R,
+    ):
         jac = cm.jacobian_of(f)(M)
         cols = []
         for k in range(M.size):
@@ -157,8 +163,6 @@ def test_logdet_hessian_is_minus_inverse_kron() -> None:
     hv = cm.hvp(lambda a: la.slogdet(a)[1], M, v)
     ai = np.linalg.inv(M)
     np.testing.assert_allclose(hv, -(ai @ v @ ai).T, rtol=1e-10)
-
-
 
 
 def test_against_pytorch_when_installed() -> None:

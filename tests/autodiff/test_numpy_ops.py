@@ -227,16 +227,25 @@ def test_reductions_follow_numpy_on_any_axes(shape, data) -> None:  # type: igno
     axis = data.draw(st.none() | st.integers(-len(shape), len(shape) - 1))
     keep = data.draw(st.booleans())
     for f, ref in ((cm.prod, np.prod), (cm.var, np.var), (cm.std, np.std)):
-        np.testing.assert_allclose(f(Tensor(x), axis=axis, keepdims=keep).data,
-                                   ref(x, axis=axis, keepdims=keep), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            f(Tensor(x), axis=axis, keepdims=keep).data,
+            ref(x, axis=axis, keepdims=keep),
+            rtol=1e-10,
+            atol=1e-12,
+        )
     if axis is not None:
-        for f, ref in ((cm.cumsum, np.cumsum), (cm.cumprod, np.cumprod), (cm.sort, np.sort),
-                       (cm.flip, np.flip)):
+        for f, ref in (
+            (cm.cumsum, np.cumsum),
+            (cm.cumprod, np.cumprod),
+            (cm.sort, np.sort),
+            (cm.flip, np.flip),
+        ):
             np.testing.assert_allclose(f(Tensor(x), axis).data, ref(x, axis), rtol=1e-10)
         from calcml.autodiff.check import check_grads
 
-        check_grads(lambda t: cm.prod(t, axis=axis) * cm.cumprod(t, axis)[..., :1].sum(), x,
-                    order=1, seed=0)
+        check_grads(
+            lambda t: cm.prod(t, axis=axis) * cm.cumprod(t, axis)[..., :1].sum(), x, order=1, seed=0
+        )
 
 
 @settings(max_examples=25, deadline=None)
@@ -267,6 +276,6 @@ def test_shape_functions_follow_numpy(shape, data) -> None:  # type: ignore[no-u
     np.testing.assert_array_equal(cm.expand_dims(t, dst).data, np.expand_dims(x, dst))
     np.testing.assert_array_equal(cm.tile(t, (2,) * (nd - 1)).data, np.tile(x, (2,) * (nd - 1)))
     k = data.draw(st.integers(0, nd))
-    y = np.random.default_rng(1).standard_normal((*shape[nd - k:], 2))
+    y = np.random.default_rng(1).standard_normal((*shape[nd - k :], 2))
     np.testing.assert_allclose(cm.tensordot(t, Tensor(y), k).data, np.tensordot(x, y, k),
                                rtol=1e-10, atol=1e-12)  # fmt: skip

@@ -170,12 +170,13 @@ def _einsum_rule(k: int) -> Any:
     return rule
 
 
-def einsum(subscripts: str, *operands: Any) -> Tensor:
+def einsum(subscripts: str, *operands: Any, optimize: Any = None) -> Tensor:
     """Einstein summation, as `np.einsum` (explicit `->` or implicit mode, `...` allowed).
 
     Arguments:
         subscripts: e.g. `"ij,jk->ik"` (matrix product), `"...ij->...ji"`, `"ii->"` (trace).
         operands: tensors or arrays.
+        optimize: passed to `np.einsum` (by default it optimizes for three or more operands).
 
     >>> einsum("ij,j->i", Tensor([[1.0, 2.0], [3.0, 4.0]]), Tensor([1.0, 1.0]))
     Tensor([3., 7.])
@@ -186,7 +187,8 @@ def einsum(subscripts: str, *operands: Any) -> Tensor:
     shapes = [np.shape(d) for d in datas]
     ins, out = _parse(subscripts, shapes)
     spec = ",".join(ins) + "->" + out
-    y = np.asarray(np.einsum(spec, *datas, optimize=len(datas) > 2))
+    best = len(datas) > 2 if optimize is None else optimize
+    y = np.asarray(np.einsum(spec, *datas, optimize=best))
     parents = tuple(o if o.__class__ is Tensor else None for o in operands)
     if all(p is None for p in parents):
         parents = (as_tensor(datas[0]), *parents[1:])

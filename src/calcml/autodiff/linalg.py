@@ -42,6 +42,7 @@ def trace(x: object, /, *, offset: int = 0) -> Tensor:
     """
     return _trace(as_tensor(x), offset, -2, -1)
 
+
 __all__ = [
     "EighResult", "LinAlgError", "LstsqResult", "QRResult", "SVDResult", "SlogdetResult",
     "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "qr", "slogdet", "solve", "svd",

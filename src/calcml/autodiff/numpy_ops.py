@@ -114,6 +114,26 @@ def fmin(x1: Any, x2: Any) -> Tensor:
     return _binary(np.fmin(av, bv), pa, pb, (av, bv), FMIN)
 
 
+def select(condlist: Any, choicelist: Any, default: Any = 0.0) -> Tensor:
+    """The choice of the first condition that holds, else `default`, as `np.select`.
+
+    A chain of `where`, so a choice not taken gets an exact zero gradient (no NaN from it):
+
+    >>> x = Tensor([-1.0, 0.0, 4.0], requires_grad=True)
+    >>> with np.errstate(all="ignore"):
+    ...     y = select([x.data > 0, x.data < 0], [x**0.5, -x], default=0.0)
+    >>> y.sum().backward()
+    >>> x.grad
+    array([-1.  ,  0.  ,  0.25])
+    """
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    out = as_tensor(default)
+    for cond, choice in zip(reversed(condlist), reversed(choicelist), strict=True):
+        out = where(cond, choice, out)
+    return out
+
+
 # --- elementwise compositions --------------------------------------------------------------------
 
 

@@ -132,8 +132,9 @@ def tile(A: Any, reps: int | Sequence[int]) -> Tensor:
     return wide.reshape(tuple(r * s for r, s in zip(reps, shape, strict=True)))
 
 
-def sort(a: Any, axis: int | None = -1) -> Tensor:
-    """Sorted along `axis` (flattened when None), as `np.sort` (stable order for ties)."""
+def sort(a: Any, axis: int | None = -1, kind: str | None = None) -> Tensor:
+    """Sorted along `axis` (flattened when None), as `np.sort`; ties always keep the stable
+    order (`kind` is accepted for NumPy's signature: the values are the same for every kind)."""
     x = as_tensor(a)
     if axis is None:
         x, axis = x.reshape(-1), 0
