@@ -201,3 +201,38 @@ def test_batched_shapes_follow_numpy(batch, n) -> None:  # type: ignore[no-untyp
     t = Tensor(a, requires_grad=True)
     (la.slogdet(t)[1].sum() + (la.inv(t) ** 2).sum()).backward()
     assert t.grad.shape == a.shape and np.all(np.isfinite(t.grad))
+
+
+HESSIAN_CASES = [
+    la.inv,
+    la.det,
+    lambda a: la.slogdet(a)[1],
+    lambda a: la.solve(a, M[0]),
+    lambda a: la.cholesky(_spd(a)),
+    lambda a: la.eigvalsh(_sym(a)),
+    lambda a: la.eigh(_sym(a))[1] ** 2,
+    lambda a: la.svd(a)[0] * la.svd(a)[2] + la.svd(a, compute_uv=False),
+    lambda a: la.qr(a).Q + la.qr(a).R,
+    lambda a: la.norm(a, "nuc") + la.norm(a, 2),
+]
+
+
+@pytest.mark.parametrize("k", range(len(HESSIAN_CASES)))
+def test_full_hessians_match_differences_of_gradients(k: int) -> None:
+    """`hessian` runs the rules on tensors with a batch of cotangents: all must compose."""
+    f = HESSIAN_CASES[k]
+    w = np.random.default_rng(k).standard_normal(np.shape(f(Tensor(M)).data))
+
+    def s(a):  # type: ignore[no-untyped-def]
+        return (f(a) * w).sum()
+
+    hess = cm.hessian_of(s)(M)
+    grad = cm.grad(s)
+    cols = []
+    for i in range(M.size):
+        e = np.zeros(M.size)
+        e[i] = 1e-5
+        e = e.reshape(M.shape)
+        cols.append((grad(M + e) - grad(M - e)) / 2e-5)
+    numeric = np.moveaxis(np.array(cols), 0, -1).reshape(hess.shape)
+    np.testing.assert_allclose(hess, numeric, rtol=1e-4, atol=1e-5)

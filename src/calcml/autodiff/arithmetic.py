@@ -6,6 +6,10 @@ rule of None means 1); the engine multiplies it by the incoming gradient and und
 broadcasting. Subtraction and negation are one-line rules rather than compositions, so each
 costs one node.
 
+Conventions at 0 (PyTorch's and autograd's): d(x^0)/dx = 0 everywhere, x = 0 included;
+d(x^y)/dy = 0 at x = 0 (0^y is flat in y for y > 0); d(x^y)/dx at x = y = 0 is 0; sqrt = x^0.5
+has slope +inf at 0 (its one-sided derivative), abs and relu have slope 0 there (registry).
+
 The operators are installed on `Tensor` from one factory (`_operators`), so `t + 1`, `1 + t`,
 `array + t` and `t + t` all take the same short path.
 
