@@ -112,6 +112,7 @@ def test_kinks_at_zero_follow_pytorch() -> None:
     assert cm.grad(lambda t: cm.sqrt(t))(0.0) == np.inf  # one-sided slope, as PyTorch
     np.testing.assert_array_equal(cm.grad(lambda t: cm.linalg.norm(t))(np.zeros(3)), 0.0)
     np.testing.assert_array_equal(cm.grad(lambda t: cm.linalg.norm(t, 1))(np.zeros(3)), 0.0)
+    np.testing.assert_array_equal(cm.grad(lambda t: cm.std(t, ddof=1))(np.ones(3)), 0.0)
 
 
 # --- where, softmax and logsumexp ----------------------------------------------------------------

@@ -152,7 +152,8 @@ def test_errors_are_one_line() -> None:
     with pytest.raises(la.LinAlgError, match="square"):
         la.inv(Tensor(TALL))
     with pytest.raises(ValueError, match="full_matrices=False"):
-        la.svd(Tensor(TALL, requires_grad=True))
+        la.svd(Tensor(TALL, requires_grad=True)).U.sum().backward()
+    assert cm.grad(lambda a: la.svd(a)[1].sum())(TALL).shape == TALL.shape
     with pytest.raises(la.LinAlgError, match="rank"):
         la.lstsq(Tensor(np.ones((3, 2))), Tensor(np.ones(3)))
 
@@ -165,17 +166,46 @@ def test_logdet_hessian_is_minus_inverse_kron() -> None:
     np.testing.assert_allclose(hv, -(ai @ v @ ai).T, rtol=1e-10)
 
 
-def test_against_pytorch_when_installed() -> None:
+S = _spd(M)
+WT = R.standard_normal((5, 3))
+# name -> (calcml, PyTorch with `t` standing for the torch module, input)
+TORCH_CASES = {
+    "cholesky": (lambda a: (la.cholesky(a) * WS).sum(),
+                 lambda t, a: (t.linalg.cholesky(a) * t.tensor(WS)).sum(), S),
+    "inv": (lambda a: (la.inv(a) * WS).sum(),
+            lambda t, a: (t.linalg.inv(a) * t.tensor(WS)).sum(), M),
+    "slogdet": (lambda a: la.slogdet(a)[1], lambda t, a: t.linalg.slogdet(a)[1], -M),
+    "det": (la.det, lambda t, a: t.linalg.det(a), M),
+    "solve": (lambda a: (la.solve(a, WS) ** 2).sum(),
+              lambda t, a: (t.linalg.solve(a, t.tensor(WS)) ** 2).sum(), M),
+    "eigh": (lambda a: (la.eigh(a)[1] ** 2 * WS).sum() + (la.eigh(a)[0] * WS[0]).sum(),
+             lambda t, a: (t.linalg.eigh(a)[1] ** 2 * t.tensor(WS)).sum()
+             + (t.linalg.eigh(a)[0] * t.tensor(WS[0])).sum(), S),
+    "svd": (lambda a: (la.svd(a, full_matrices=False)[0] ** 2 * WT).sum()
+            + (la.svd(a, full_matrices=False)[2] ** 2 * WS).sum() + la.svd(a)[1].sum(),
+            lambda t, a: (t.linalg.svd(a, full_matrices=False)[0] ** 2 * t.tensor(WT)).sum()
+            + (t.linalg.svd(a, full_matrices=False)[2] ** 2 * t.tensor(WS)).sum()
+            + t.linalg.svd(a)[1].sum(), TALL),
+    "qr": (lambda a: (la.qr(a)[0] * WT).sum() + (la.qr(a)[1] * WS).sum(),
+           lambda t, a: (t.linalg.qr(a)[0] * t.tensor(WT)).sum()
+           + (t.linalg.qr(a)[1] * t.tensor(WS)).sum(),
+           TALL),
+    "lstsq": (lambda a: (la.lstsq(a, WT[:, 0])[0] ** 2).sum(),
+              lambda t, a: (t.linalg.lstsq(a, t.tensor(WT[:, :1])).solution ** 2).sum(), TALL),
+    "norms": (lambda a: la.norm(a, "nuc") + la.norm(a, 2) + la.norm(a, 1)
+              + la.norm(a, axis=0).sum(),
+              lambda t, a: t.linalg.matrix_norm(a, "nuc") + t.linalg.matrix_norm(a, 2)
+              + t.linalg.matrix_norm(a, 1) + t.linalg.vector_norm(a, dim=0).sum(), TALL),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(TORCH_CASES))
+def test_against_pytorch_when_installed(name: str) -> None:
     torch = pytest.importorskip("torch")
-    a = torch.tensor(_spd(M), requires_grad=True)
-    out = (torch.linalg.cholesky(a) * torch.tensor(WS)).sum() + torch.logdet(a)
-    out = out + (torch.linalg.inv(a) * torch.tensor(WS)).sum()
-    (g,) = torch.autograd.grad(out, a)
-
-    def f(t):  # type: ignore[no-untyped-def]
-        return (la.cholesky(t) * WS).sum() + la.slogdet(t)[1] + (la.inv(t) * WS).sum()
-
-    np.testing.assert_allclose(cm.grad(f)(_spd(M)), g.numpy(), rtol=1e-8)
+    ours, theirs, x = TORCH_CASES[name]
+    a = torch.tensor(x, requires_grad=True)
+    (g,) = torch.autograd.grad(theirs(torch, a), a)
+    np.testing.assert_allclose(cm.grad(ours)(x), g.numpy(), rtol=1e-8, atol=1e-10)
 
 
 def test_repeated_eigenvalues_documented_behaviour() -> None:

@@ -147,6 +147,14 @@ def _svd_rule(which: int) -> Any:
     return rule
 
 
+def _no_full_rule(g: Any, y: Any, *_: Any) -> Any:
+    raise ValueError(
+        "svd: gradients through U or Vh of a non-square matrix need full_matrices=False "
+        "(the extra columns span a complement whose basis is arbitrary)"
+    )
+
+
+_NO_FULL = Op("svd.full", (_no_full_rule,))
 SVD_OPS = tuple(Op(f"svd.{name}", (_svd_rule(i),)) for i, name in enumerate(("U", "S", "Vh")))
 
 
@@ -154,7 +162,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
     """The singular value decomposition A = U diag(S) Vh, as `np.linalg.svd`.
 
     Returns an `SVDResult(U, S, Vh)`, or only S when `compute_uv=False`. Gradients through U or Vh
-    of a non-square matrix need `full_matrices=False`.
+    of a non-square matrix need `full_matrices=False` (backward says so); S always has them.
     """
     x = as_tensor(a)
     m, n = x.shape[-2:]
@@ -164,11 +172,8 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
     if not compute_uv:
         return s_t
     if full_matrices and m != n:
-        if x.requires_grad:
-            raise ValueError("svd: gradients of U and Vh need full_matrices=False for a "
-                             "non-square matrix")  # fmt: skip
-        u, s, vh = np.linalg.svd(x.data, full_matrices=True)
-        return SVDResult(Tensor(u), s_t, Tensor(vh))
+        u, _, vh = np.linalg.svd(x.data, full_matrices=True)
+        return SVDResult(_unary(u, x, (), _NO_FULL), s_t, _unary(vh, x, (), _NO_FULL))
     return SVDResult(_unary(u, x, inputs, SVD_OPS[0]), s_t, _unary(vh, x, inputs, SVD_OPS[2]))
 
 

@@ -9,10 +9,11 @@ Conventions at kinks and ties (PyTorch's unless said otherwise):
 - `mod`/`remainder` and `fmod`: ∂/∂x = 1 and ∂/∂y = -floor(x/y) (resp. -trunc(x/y)) wherever the
   result is continuous; at the jumps the same one-sided values.
 - `fmax`/`fmin`: the gradient goes to the larger (smaller) input, split evenly at ties like
-  `maximum`; where one input is NaN it goes to the other.
+  `maximum` (autograd's convention; PyTorch gives a tie wholly to the first input); where one
+  input is NaN it goes to the other.
 - `prod`: exact at zeros (a tree of products, never division by x), so `prod([0, 2, 3])` has
   gradient `[6, 0, 0]`.
-- `std` at a constant slice: NaN, as in PyTorch (√ has an infinite slope at 0).
+- `std` at a constant slice: gradient 0, as in PyTorch (the 2-norm's subgradient at 0).
 
 >>> import calcml as cm
 >>> x = cm.tensor([0.0, 2.0, 3.0], requires_grad=True)
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import arithmetic as _arith
+from calcml.autodiff import norms as _norms
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.graph import _binary, _unary, _value
 from calcml.autodiff.nnops import _pair
@@ -207,8 +209,21 @@ def var(a: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
 
 
 def std(a: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """The standard deviation, `sqrt(var(a, axis, ddof))`, as `np.std`."""
-    return var(a, axis, ddof, keepdims) ** 0.5
+    """The standard deviation, `sqrt(var(a, axis, ddof))`, as `np.std`.
+
+    Computed as ‖x - mean‖ / sqrt(n - ddof), so a constant slice, where √ has no derivative,
+    gets the 2-norm's subgradient 0 (PyTorch's value) rather than 0·∞ = NaN.
+
+    >>> import calcml as cm
+    >>> cm.grad(lambda t: std(t))(np.ones(3))
+    array([0., 0., 0.])
+    """
+    x = as_tensor(a)
+    axes = _ops._axes(axis, x.ndim)
+    n = math.prod(x.shape[i] for i in axes)
+    d = x - x.mean(axis=axes, keepdims=True)
+    scale = 1.0 / math.sqrt(n - ddof) if n > ddof else math.inf
+    return _norms._norm2(d, axes, keepdims) * scale
 
 
 # --- cumulative ----------------------------------------------------------------------------------
