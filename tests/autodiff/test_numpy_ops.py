@@ -208,6 +208,14 @@ def test_sort_ties_follow_the_stable_order() -> None:
     np.testing.assert_array_equal(x.grad, [2.0, 3.0, 1.0])
 
 
+def test_stacking_scalars_and_vectors_like_numpy() -> None:
+    for f, ref in ((cm.vstack, np.vstack), (cm.hstack, np.hstack), (cm.dstack, np.dstack),
+                   (cm.column_stack, np.column_stack)):  # fmt: skip
+        for parts in ([1.0, 2.0], [V, W], [A, A]):
+            got = f([Tensor(p) for p in parts]).data
+            np.testing.assert_array_equal(got, ref(parts))
+
+
 def test_empty_and_dtype_rules() -> None:
     assert cm.prod(Tensor(np.zeros((2, 0))), axis=1).data.tolist() == [1.0, 1.0]
     f32 = Tensor(A.astype(np.float32))

@@ -81,7 +81,11 @@ def dot(a: Any, b: Any) -> Tensor:
 
 
 def inner(a: Any, b: Any) -> Tensor:
-    """`np.inner`: a sum of products over the last axes of `a` and `b` (a product for scalars)."""
+    """`np.inner`: a sum of products over the last axes of `a` and `b` (a product for scalars).
+
+    >>> inner(Tensor([[1.0, 2.0]]), Tensor([3.0, 4.0]))
+    Tensor([11.])
+    """
     a, b = as_tensor(a), as_tensor(b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
@@ -89,7 +93,12 @@ def inner(a: Any, b: Any) -> Tensor:
 
 
 def outer(a: Any, b: Any) -> Tensor:
-    """`np.outer`: every product of an entry of `a` with one of `b` (both flattened)."""
+    """`np.outer`: every product of an entry of `a` with one of `b` (both flattened).
+
+    >>> outer(Tensor([1.0, 2.0]), Tensor([1.0, 10.0]))
+    Tensor([[ 1., 10.],
+            [ 2., 20.]])
+    """
     return as_tensor(a).reshape(-1, 1) * as_tensor(b).reshape(1, -1)
 
 

@@ -82,7 +82,11 @@ EIGVECS = Op("eigh.eigenvectors", (_eigenvectors_rule,))
 
 
 def eigh(a: Any, UPLO: str = "L") -> EighResult:
-    """Eigenvalues (ascending) and eigenvectors of symmetric matrices, as `np.linalg.eigh`."""
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices, as `np.linalg.eigh`.
+
+    >>> eigh(Tensor([[2.0, 0.0], [0.0, 1.0]])).eigenvalues
+    Tensor([1., 2.])
+    """
     x = as_tensor(a)
     _square(x.data, "eigh")
     w, v = np.linalg.eigh(x.data, UPLO=UPLO)
@@ -91,7 +95,11 @@ def eigh(a: Any, UPLO: str = "L") -> EighResult:
 
 
 def eigvalsh(a: Any, UPLO: str = "L") -> Tensor:
-    """The eigenvalues of symmetric matrices, as `np.linalg.eigvalsh`."""
+    """The eigenvalues of symmetric matrices, as `np.linalg.eigvalsh`.
+
+    >>> eigvalsh(Tensor([[0.0, 1.0], [1.0, 0.0]]))
+    Tensor([-1.,  1.])
+    """
     return eigh(a, UPLO).eigenvalues
 
 
@@ -163,6 +171,9 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
 
     Returns an `SVDResult(U, S, Vh)`, or only S when `compute_uv=False`. Gradients through U or Vh
     of a non-square matrix need `full_matrices=False` (backward says so); S always has them.
+
+    >>> svd(Tensor([[3.0, 0.0], [0.0, -2.0]])).S
+    Tensor([3., 2.])
     """
     x = as_tensor(a)
     m, n = x.shape[-2:]
@@ -207,7 +218,12 @@ QR_OPS = (Op("qr.Q", (_qr_rule(0),)), Op("qr.R", (_qr_rule(1),)))
 
 
 def qr(a: Any, mode: str = "reduced") -> QRResult:
-    """The reduced QR decomposition, as `np.linalg.qr` (gradients for m ≥ n, full rank)."""
+    """The reduced QR decomposition, as `np.linalg.qr` (gradients for m ≥ n, full rank).
+
+    >>> q, r = qr(Tensor([[3.0], [4.0]]))
+    >>> abs(r).item()
+    5.0
+    """
     if mode != "reduced":
         raise ValueError("qr: only mode='reduced' is supported")
     x = as_tensor(a)
@@ -231,6 +247,9 @@ def lstsq(a: Any, b: Any, rcond: float | None = None) -> LstsqResult:
 
     Returns `(x, residuals, rank, s)` like NumPy: residuals are the squared 2-norms of the
     columns of `b - a @ x` when a is tall and of full rank, else empty.
+
+    >>> np.round(lstsq(Tensor([[1.0], [1.0]]), Tensor([1.0, 3.0])).x.data, 12)
+    array([2.])
     """
     at, bt = as_tensor(a), as_tensor(b)
     _, _, rank, s = np.linalg.lstsq(at.data, bt.data, rcond=rcond)

@@ -111,7 +111,11 @@ def fmax(x1: Any, x2: Any) -> Tensor:
 
 
 def fmin(x1: Any, x2: Any) -> Tensor:
-    """Elementwise minimum that ignores NaN (`np.fmin`); ties split the gradient evenly."""
+    """Elementwise minimum that ignores NaN (`np.fmin`); ties split the gradient evenly.
+
+    >>> fmin(Tensor([1.0, np.nan]), Tensor([0.0, 2.0]))
+    Tensor([0., 2.])
+    """
     pa, pb, av, bv = _pair(x1, x2)
     return _binary(np.fmin(av, bv), pa, pb, (av, bv), FMIN)
 
@@ -140,23 +144,39 @@ def select(condlist: Any, choicelist: Any, default: Any = 0.0) -> Tensor:
 
 
 def square(x: Any) -> Tensor:
-    """`x * x` (`np.square`)."""
+    """`x * x` (`np.square`).
+
+    >>> square(Tensor([-2.0, 3.0]))
+    Tensor([4., 9.])
+    """
     x = as_tensor(x)
     return x * x
 
 
 def reciprocal(x: Any) -> Tensor:
-    """`1 / x` (`np.reciprocal`)."""
+    """`1 / x` (`np.reciprocal`).
+
+    >>> reciprocal(Tensor([2.0, 4.0]))
+    Tensor([0.5 , 0.25])
+    """
     return 1.0 / as_tensor(x)
 
 
 def deg2rad(x: Any) -> Tensor:
-    """Degrees to radians (`np.deg2rad`, alias `radians`)."""
+    """Degrees to radians (`np.deg2rad`, alias `radians`).
+
+    >>> round(deg2rad(Tensor(180.0)).item(), 6)
+    3.141593
+    """
     return as_tensor(x) * (math.pi / 180.0)
 
 
 def rad2deg(x: Any) -> Tensor:
-    """Radians to degrees (`np.rad2deg`, alias `degrees`)."""
+    """Radians to degrees (`np.rad2deg`, alias `degrees`).
+
+    >>> round(rad2deg(Tensor(np.pi / 2)).item(), 6)
+    90.0
+    """
     return as_tensor(x) * (180.0 / math.pi)
 
 
@@ -287,7 +307,11 @@ def cumprod(a: Any, axis: int | None = None) -> Tensor:
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    """The diagonal of the 2-D slices on `axis1`, `axis2`, as a last axis (`np.diagonal`)."""
+    """The diagonal of the 2-D slices on `axis1`, `axis2`, as a last axis (`np.diagonal`).
+
+    >>> diagonal(Tensor([[1.0, 2.0], [3.0, 4.0]]), offset=1)
+    Tensor([2.])
+    """
     x = as_tensor(a)
     nd = x.ndim
     a1, a2 = axis1 % nd, axis2 % nd
@@ -308,7 +332,12 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
 
 
 def diag(v: Any, k: int = 0) -> Tensor:
-    """A 2-D array with `v` on diagonal k (1-D `v`), or the k-th diagonal (2-D `v`): `np.diag`."""
+    """A 2-D array with `v` on diagonal k (1-D `v`), or the k-th diagonal (2-D `v`): `np.diag`.
+
+    >>> diag(Tensor([1.0, 2.0]))
+    Tensor([[1., 0.],
+            [0., 2.]])
+    """
     x = as_tensor(v)
     if x.ndim == 2:
         return diagonal(x, k)
@@ -332,12 +361,24 @@ def _triangle(m: Any, keep: Any) -> Tensor:
 
 
 def tril(m: Any, k: int = 0) -> Tensor:
-    """The lower triangle (on and below diagonal k) of the last two axes, zeros elsewhere."""
+    """The lower triangle (on and below diagonal k) of the last two axes, zeros elsewhere
+    (`np.tril`).
+
+    >>> tril(Tensor([[1.0, 2.0], [3.0, 4.0]]))
+    Tensor([[1., 0.],
+            [3., 4.]])
+    """
     x = as_tensor(m)
     return _triangle(x, np.tri(*x.shape[-2:], k=k, dtype=bool))
 
 
 def triu(m: Any, k: int = 0) -> Tensor:
-    """The upper triangle (on and above diagonal k) of the last two axes, zeros elsewhere."""
+    """The upper triangle (on and above diagonal k) of the last two axes, zeros elsewhere
+    (`np.triu`).
+
+    >>> triu(Tensor([[1.0, 2.0], [3.0, 4.0]]), k=1)
+    Tensor([[0., 2.],
+            [0., 0.]])
+    """
     x = as_tensor(m)
     return _triangle(x, ~np.tri(*x.shape[-2:], k=k - 1, dtype=bool))

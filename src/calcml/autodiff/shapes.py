@@ -33,7 +33,11 @@ from calcml.autodiff.tensor import Op, Tensor
 
 
 def ravel(a: Any) -> Tensor:
-    """The tensor as 1-D (`np.ravel`, C order)."""
+    """The tensor as 1-D (`np.ravel`, C order).
+
+    >>> ravel(Tensor([[1.0, 2.0], [3.0, 4.0]]))
+    Tensor([1., 2., 3., 4.])
+    """
     return as_tensor(a).reshape(-1)
 
 
@@ -41,13 +45,21 @@ flatten = ravel
 
 
 def squeeze(a: Any, axis: int | tuple[int, ...] | None = None) -> Tensor:
-    """Remove length-1 axes (all, or those in `axis`), as `np.squeeze`."""
+    """Remove length-1 axes (all, or those in `axis`), as `np.squeeze`.
+
+    >>> squeeze(Tensor(np.zeros((1, 3, 1)))).shape
+    (3,)
+    """
     x = as_tensor(a)
     return x.reshape(np.squeeze(np.empty(x.shape, dtype=bool), axis=axis).shape)
 
 
 def expand_dims(a: Any, axis: int | tuple[int, ...]) -> Tensor:
-    """Insert length-1 axes at `axis`, as `np.expand_dims`."""
+    """Insert length-1 axes at `axis`, as `np.expand_dims`.
+
+    >>> expand_dims(Tensor(np.zeros(3)), (0, 2)).shape
+    (1, 3, 1)
+    """
     x = as_tensor(a)
     return x.reshape(np.expand_dims(np.empty(x.shape, dtype=bool), axis).shape)
 
@@ -61,7 +73,11 @@ def _normalize(axes: int | Sequence[int], ndim: int) -> list[int]:
 
 
 def moveaxis(a: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    """Move axes to new positions, the others keeping their order (`np.moveaxis`)."""
+    """Move axes to new positions, the others keeping their order (`np.moveaxis`).
+
+    >>> moveaxis(Tensor(np.zeros((2, 3, 4))), 0, -1).shape
+    (3, 4, 2)
+    """
     x = as_tensor(a)
     src, dst = _normalize(source, x.ndim), _normalize(destination, x.ndim)
     if len(src) != len(dst):
@@ -90,7 +106,11 @@ def _take(x: Tensor, index: np.ndarray, axis: int) -> Tensor:
 
 
 def roll(a: Any, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Tensor:
-    """Shift entries along `axis`, wrapping around (`np.roll`; flattened when axis is None)."""
+    """Shift entries along `axis`, wrapping around (`np.roll`; flattened when axis is None).
+
+    >>> roll(Tensor([1.0, 2.0, 3.0]), 1)
+    Tensor([3., 1., 2.])
+    """
     x = as_tensor(a)
     if axis is None:
         return roll(x.reshape(-1), shift, 0).reshape(x.shape)
@@ -103,7 +123,11 @@ def roll(a: Any, shift: int | Sequence[int], axis: int | Sequence[int] | None = 
 
 
 def flip(m: Any, axis: int | Sequence[int] | None = None) -> Tensor:
-    """Reverse the order along `axis` (all axes by default), as `np.flip`."""
+    """Reverse the order along `axis` (all axes by default), as `np.flip`.
+
+    >>> flip(Tensor([1.0, 2.0, 3.0]))
+    Tensor([3., 2., 1.])
+    """
     x = as_tensor(m)
     axes = range(x.ndim) if axis is None else _normalize(axis, x.ndim)
     index = [slice(None)] * x.ndim
@@ -113,7 +137,11 @@ def flip(m: Any, axis: int | Sequence[int] | None = None) -> Tensor:
 
 
 def repeat(a: Any, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
-    """Repeat each entry (`np.repeat`; of the flattened array when axis is None)."""
+    """Repeat each entry (`np.repeat`; of the flattened array when axis is None).
+
+    >>> repeat(Tensor([1.0, 2.0]), 2)
+    Tensor([1., 1., 2., 2.])
+    """
     x = as_tensor(a)
     if axis is None:
         x, axis = x.reshape(-1), 0
@@ -121,7 +149,11 @@ def repeat(a: Any, repeats: int | Sequence[int], axis: int | None = None) -> Ten
 
 
 def tile(A: Any, reps: int | Sequence[int]) -> Tensor:
-    """Repeat the whole array `reps` times along each axis, as `np.tile`."""
+    """Repeat the whole array `reps` times along each axis, as `np.tile`.
+
+    >>> tile(Tensor([1.0, 2.0]), 2)
+    Tensor([1., 2., 1., 2.])
+    """
     x = as_tensor(A)
     reps = (reps,) if isinstance(reps, int) else tuple(reps)
     d = max(x.ndim, len(reps))
@@ -148,7 +180,11 @@ def sort(a: Any, axis: int | None = -1, kind: str | None = None) -> Tensor:
 
 
 def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
-    """Split into pieces along `axis` (sections may differ by one), as `np.array_split`."""
+    """Split into pieces along `axis` (sections may differ by one), as `np.array_split`.
+
+    >>> [p.shape for p in array_split(Tensor(np.zeros(5)), 2)]
+    [(3,), (2,)]
+    """
     x = as_tensor(ary)
     n = x.shape[axis]
     if isinstance(indices_or_sections, int | np.integer):
@@ -164,7 +200,11 @@ def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tenso
 
 
 def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
-    """Split into pieces along `axis`, as `np.split` (equal sections or split points)."""
+    """Split into pieces along `axis`, as `np.split` (equal sections or split points).
+
+    >>> split(Tensor([1.0, 2.0, 3.0]), [1])
+    [Tensor([1.]), Tensor([2., 3.])]
+    """
     n = np.shape(ary.data if isinstance(ary, Tensor) else ary)[axis]
     if isinstance(indices_or_sections, int | np.integer) and n % int(indices_or_sections):
         raise ValueError("array split does not result in an equal division")
@@ -204,28 +244,43 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", constant_values: Any
 
 
 def vstack(tup: Sequence[Any]) -> Tensor:
-    """Stack along the first axis, 1-D inputs as rows (`np.vstack`)."""
+    """Stack along the first axis, 1-D inputs as rows (`np.vstack`).
+
+    >>> vstack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
+    (2, 2)
+    """
     return concatenate([atleast_2d(t) for t in tup], axis=0)
 
 
 def hstack(tup: Sequence[Any]) -> Tensor:
-    """Stack along the second axis (the first for 1-D inputs), as `np.hstack`."""
+    """Stack along the second axis (the first for 1-D inputs), as `np.hstack`.
+
+    >>> hstack([Tensor([1.0]), Tensor([2.0, 3.0])])
+    Tensor([1., 2., 3.])
+    """
     arrs = [atleast_1d(t) for t in tup]
     return concatenate(arrs, axis=0 if arrs and arrs[0].ndim == 1 else 1)
 
 
 def column_stack(tup: Sequence[Any]) -> Tensor:
-    """1-D inputs as columns, 2-D as they are, joined along axis 1 (`np.column_stack`)."""
+    """1-D inputs as columns, 2-D as they are, joined along axis 1 (`np.column_stack`).
+
+    >>> column_stack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])])
+    Tensor([[1., 3.],
+            [2., 4.]])
+    """
     cols = [t.reshape(-1, 1) if t.ndim < 2 else t for t in map(as_tensor, tup)]
     return concatenate(cols, axis=1)
 
 
 def dstack(tup: Sequence[Any]) -> Tensor:
-    """Stack along the third axis (`np.dstack`)."""
-    arrs = []
-    for t in map(as_tensor, tup):
-        arrs.append(t.reshape((1,) * (t.ndim < 2) + t.shape + (1,)) if t.ndim < 3 else t)
-    return concatenate(arrs, axis=2)
+    """Stack along the third axis (`np.dstack`).
+
+    >>> dstack([Tensor([1.0, 2.0]), Tensor([3.0, 4.0])]).shape
+    (1, 2, 2)
+    """
+    arrs = [atleast_2d(t) for t in tup]
+    return concatenate([t.reshape((*t.shape, 1)) if t.ndim == 2 else t for t in arrs], axis=2)
 
 
 __all__ = [
