@@ -334,3 +334,40 @@ def test_hessians_pull_back_batches_through_graph_rules(k: int) -> None:
         cols.append((grad(A + e) - grad(A - e)) / 2e-5)
     numeric = np.moveaxis(np.array(cols), 0, -1).reshape(hess.shape)
     np.testing.assert_allclose(hess, numeric, rtol=1e-4, atol=1e-5)
+
+
+# name -> (calcml, HIPS autograd with `n` standing for autograd.numpy, inputs)
+AUTOGRAD_CASES = {
+    "mod": (lambda a, b: a % b, lambda n, a, b: n.mod(a, b), [A * 3, POS]),
+    "prod": (lambda a: cm.prod(a, axis=1), lambda n, a: n.prod(a, axis=1), [A]),
+    "cumsum": (lambda a: cm.cumsum(a, 0), lambda n, a: n.cumsum(a, 0), [A]),
+    "var": (lambda a: cm.var(a, axis=0, ddof=1), lambda n, a: n.var(a, axis=0, ddof=1), [A]),
+    "std": (lambda a: cm.std(a, axis=1), lambda n, a: n.std(a, axis=1), [A]),
+    "dot": (cm.dot, lambda n, a, b: n.dot(a, b), [C3, R.standard_normal((3, 4, 2))]),
+    "inner": (cm.inner, lambda n, a, b: n.inner(a, b), [A, C3]),
+    "outer": (cm.outer, lambda n, a, b: n.outer(a, b), [V, W]),
+    "einsum": (lambda a, b: cm.einsum("ij,jk->ik", a, b),
+               lambda n, a, b: n.einsum("ij,jk->ik", a, b), [A, B]),
+    "tensordot": (lambda a, b: cm.tensordot(a, b, 1), lambda n, a, b: n.tensordot(a, b, 1), [A, B]),
+    "trace": (lambda a: a.trace(), lambda n, a: n.trace(a), [A]),
+    "tril": (cm.tril, lambda n, a: n.tril(a), [A]),
+    "roll": (lambda a: cm.roll(a, 1, 0), lambda n, a: n.roll(a, 1, 0), [A]),
+    "tile": (lambda a: cm.tile(a, 2), lambda n, a: n.tile(a, 2), [V]),
+    "repeat": (lambda a: cm.repeat(a, 2, 0), lambda n, a: n.repeat(a, 2, 0), [A]),
+    "sort": (cm.sort, lambda n, a: n.sort(a), [V]),
+    "pad": (lambda a: cm.pad(a, 1), lambda n, a: n.pad(a, 1, "constant"), [A]),
+    "hstack": (lambda a, b: cm.hstack([a, b]), lambda n, a, b: n.hstack([a, b]), [A, A]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(AUTOGRAD_CASES))
+def test_against_hips_autograd_when_installed(name: str) -> None:
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+    ours, theirs, xs = AUTOGRAD_CASES[name]
+    w = np.random.default_rng(3).standard_normal(np.shape(theirs(np, *xs)))
+    argnums = tuple(range(len(xs)))
+    expected = autograd.grad(lambda *a: anp.sum(theirs(anp, *a) * w), argnums)(*xs)
+    got = cm.grad(lambda *a: (ours(*a) * w).sum(), argnums)(*xs)
+    for g, e in zip(got, expected, strict=True):
+        np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
