@@ -54,7 +54,8 @@ e = E
 _NUMPY_NAMES = (
     "array_split", "atleast_1d", "atleast_2d", "column_stack", "cumprod", "cumsum", "deg2rad",
     "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
-    "fmax", "fmin", "fmod", "hstack", "inner", "mod", "moveaxis", "outer", "pad", "prod",
+    "fmax", "fmin", "fmod", "hstack", "inner", "logaddexp2", "mod", "moveaxis", "outer", "pad",
+    "prod",
     "rad2deg", "radians", "ravel", "reciprocal", "remainder", "repeat", "roll", "select", "sort",
     "split",
     "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",

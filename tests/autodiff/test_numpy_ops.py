@@ -30,6 +30,7 @@ CASES = {
     "fmod": (cm.fmod, np.fmod, [A * 3, POS], True),
     "fmax": (cm.fmax, np.fmax, [A, R.standard_normal((3, 1))], True),
     "fmin": (cm.fmin, np.fmin, [A, R.standard_normal(4)], True),
+    "logaddexp2": (cm.logaddexp2, np.logaddexp2, [A * 40, A[0]], True),
     "square": (cm.square, np.square, [A], True),
     "reciprocal": (cm.reciprocal, np.reciprocal, [POS], True),
     "deg2rad": (cm.deg2rad, np.deg2rad, [A], True),
@@ -200,6 +201,14 @@ def test_prod_and_cumprod_are_exact_at_zeros() -> None:
     np.testing.assert_array_equal(cm.grad(lambda t: cm.prod(t))(x), [0.0, 6.0, 0.0])
     h = cm.hessian_of(lambda t: cm.prod(t))(x)
     np.testing.assert_array_equal(h, [[0, 3, 0], [3, 0, 2], [0, 2, 0]])
+
+
+def test_logaddexp2_is_smooth_at_ties() -> None:
+    """At x1 = x2 the second derivative is ln2·p(1-p) = ln2/4 (a max-based composition gives 0)."""
+    h = cm.hessian_of(lambda t: cm.logaddexp2(t[0], t[1]))(np.array([3.0, 3.0]))
+    np.testing.assert_allclose(h, np.log(2) / 4 * np.array([[1, -1], [-1, 1]]), rtol=1e-12)
+    g = cm.grad(lambda t: cm.logaddexp2(t[0], t[1]))(np.array([-np.inf, 1.0]))
+    np.testing.assert_array_equal(g, [0.0, 1.0])
 
 
 def test_sort_ties_follow_the_stable_order() -> None:

@@ -27,6 +27,7 @@ from calcml.autodiff.numpy_ops import (
     fmax,
     fmin,
     fmod,
+    logaddexp2,
     mod,
     prod,
     rad2deg,
@@ -76,7 +77,8 @@ for _name, _fn in _METHODS.items():
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "column_stack", "cumprod", "cumsum", "deg2rad",
     "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
-    "fmax", "fmin", "fmod", "hstack", "inner", "mod", "moveaxis", "outer", "pad", "prod",
+    "fmax", "fmin", "fmod", "hstack", "inner", "logaddexp2", "mod", "moveaxis", "outer", "pad",
+    "prod",
     "rad2deg", "radians", "ravel", "reciprocal", "remainder", "repeat", "roll", "select", "sort",
     "split",
     "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",

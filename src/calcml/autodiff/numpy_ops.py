@@ -183,6 +183,26 @@ def rad2deg(x: Any) -> Tensor:
 radians, degrees = deg2rad, rad2deg
 
 
+def logaddexp2(x1: Any, x2: Any) -> Tensor:
+    """log₂(2^x1 + 2^x2) without overflow, as `np.logaddexp2` (broadcasting).
+
+    Written as m + log₂(2^(x1-m) + 2^(x2-m)) with m = max(x1, x2) held constant: the identity
+    holds for any constant m, so the derivatives (2^x1 / (2^x1 + 2^x2) and onwards) are the
+    smooth ones at every point, ties x1 = x2 included.
+
+    >>> logaddexp2(Tensor([1000.0]), Tensor([1000.0]))
+    Tensor([1001.])
+    """
+    a, b = as_tensor(x1), as_tensor(x2)
+    m = np.maximum(a.data, b.data)
+    m = np.where(np.isfinite(m), m, 0.0)
+    total = ((a - m) * _LN2).exp() + ((b - m) * _LN2).exp()
+    return total.log() / _LN2 + m
+
+
+_LN2 = math.log(2.0)
+
+
 # --- reductions ----------------------------------------------------------------------------------
 
 
