@@ -50,6 +50,17 @@ from calcml.core.registry import (
 pi = PI
 e = E
 
+# NumPy's names for tensors (calcml.autodiff.numpy_api), loaded lazily like the rest below.
+_NUMPY_NAMES = (
+    "array_split", "atleast_1d", "atleast_2d", "column_stack", "cumprod", "cumsum", "deg2rad",
+    "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
+    "fmax", "fmin", "fmod", "hstack", "inner", "logaddexp2", "mod", "moveaxis", "outer", "pad",
+    "prod",
+    "rad2deg", "radians", "ravel", "reciprocal", "remainder", "repeat", "roll", "select", "sort",
+    "split",
+    "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",
+)  # fmt: skip
+
 # The rest of the public surface loads on first use: `import calcml` (and so a cold
 # `calcml diff`) pays only for the core, the parser and differentiation.
 _LAZY: dict[str, str] = {
@@ -91,15 +102,17 @@ _LAZY: dict[str, str] = {
     "clip": "calcml.autodiff",
     "concatenate": "calcml.autodiff",
     "stack": "calcml.autodiff",
+    **{name: "calcml.autodiff.numpy_api" for name in _NUMPY_NAMES},
     "minimize": "calcml.ml",
     "fit_mle": "calcml.stats.mle",
 }
 # `hessian` and `jacobian` of the autodiff side, for functions of arrays:
 _RENAMED = {"hessian_of": ("calcml.autodiff", "hessian"),
             "jacobian_of": ("calcml.autodiff", "jacobian")}  # fmt: skip
-_SUBMODULES = {"ml", "stats", "autodiff", "symbolic", "core", "metrics", "distributions"}
+_SUBMODULES = {"ml", "stats", "autodiff", "symbolic", "core", "metrics", "distributions", "linalg"}
 _SUBMODULE_PATHS = {"metrics": "calcml.stats.metrics",
-                    "distributions": "calcml.stats.distributions"}  # fmt: skip
+                    "distributions": "calcml.stats.distributions",
+                    "linalg": "calcml.autodiff.linalg"}  # fmt: skip
 
 
 def __getattr__(name: str):

@@ -20,6 +20,8 @@ from calcml.autodiff.explain import Explanation, explain, to_dot, trace
 from calcml.autodiff.functional import grad, hessian, hvp, jacobian, jvp, value_and_grad, vjp
 from calcml.autodiff.graph import no_grad
 from calcml.autodiff.nnops import clip, log_softmax, logsumexp, maximum, minimum, softmax
+from calcml.autodiff.numpy_api import *  # noqa: F403 - NumPy's names, listed there
+from calcml.autodiff.numpy_api import __all__ as _numpy_names
 from calcml.autodiff.ops import broadcast_to, concatenate, stack, where
 from calcml.autodiff.tensor import Tensor, tensor
 
@@ -55,4 +57,5 @@ __all__ = [
     "value_and_grad",
     "vjp",
     "where",
+    *_numpy_names,
 ]

@@ -6,6 +6,10 @@ rule of None means 1); the engine multiplies it by the incoming gradient and und
 broadcasting. Subtraction and negation are one-line rules rather than compositions, so each
 costs one node.
 
+Conventions at 0 (PyTorch's and autograd's): d(x^0)/dx = 0 everywhere, x = 0 included;
+d(x^y)/dy = 0 at x = 0 (0^y is flat in y for y > 0); d(x^y)/dx at x = y = 0 is 0; sqrt = x^0.5
+has slope +inf at 0 (its one-sided derivative), abs and relu have slope 0 there (registry).
+
 The operators are installed on `Tensor` from one factory (`_operators`), so `t + 1`, `1 + t`,
 `array + t` and `t + t` all take the same short path.
 
@@ -39,12 +43,34 @@ def _minus_one(y: Any, *_: Any) -> float:
 
 
 def _pow_base(y: Any, a: Any, b: Any) -> Any:
-    if b.__class__ is int or b.__class__ is float:
+    # b·a^(b-1), with d(a^0)/da = 0 everywhere (the plain formula is 0·∞ = NaN at a = 0, and
+    # PyTorch and autograd both give 0).
+    cls = b.__class__
+    if cls is int or cls is float:
         if b == 2:
             return 2.0 * a
         if b == 1:
             return 1.0
-    return b * a ** (b - 1)
+        if b == 0:
+            return 0.0
+        return b * a ** (b - 1)
+    if cls is Tensor:
+        return _pow_base_varying(a, b)
+    # A constant array exponent: where it is 0 the exponent b - 1 becomes 0, so the term is 0·1.
+    return b * a ** (b - (b != 0))
+
+
+def _pow_base_varying(a: Any, b: Tensor) -> Any:
+    """b·a^(b-1) for an exponent that is itself differentiated (create_graph).
+
+    Only the points a = 0, b = 0 are masked (to 0): elsewhere the rule stays b·a^(b-1) so that
+    its own derivative in b, a^(b-1)(1 + b ln a), is right at b = 0 too.
+    """
+    zero = (_value(b) == 0) & (_value(a) == 0)
+    if not np.any(zero):
+        return b * a ** (b - 1)
+    safe = _ops.where(zero, 1.0, a)
+    return _ops.where(zero, 0.0, b * safe ** (b - 1))
 
 
 def _pow_exponent(y: Any, a: Any, b: Any) -> Any:

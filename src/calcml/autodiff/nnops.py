@@ -5,6 +5,9 @@ softmax and its relatives are operations of their own rather than compositions o
 log: the forward pass subtracts the maximum (no overflow), and the derivative rules reuse the
 forward value (`softmax' = y (g - Σ g y)`), which is both cheaper and stable.
 
+A slice whose entries are all -inf has logsumexp -inf and gradient 0 (no entry can raise the sum
+from nothing); -inf entries among finite ones get gradient 0, as softmax gives them weight 0.
+
 Conventions at kinks: `maximum`/`minimum` split the gradient evenly between tied inputs; `clip`
 passes the gradient where `lo <= x <= hi`, bounds included (PyTorch's convention).
 """
@@ -15,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff.engine import unbroadcast
 from calcml.autodiff.graph import _binary, _unary, _value
-from calcml.autodiff.ops import as_tensor, batch_axes
+from calcml.autodiff.ops import _select, as_tensor, batch_axes
 from calcml.autodiff.tensor import Op, Tensor
 
 
@@ -42,7 +46,11 @@ def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
 
 
 def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    return g.reshape(batch_axes(g, y) + kept) * _exp(x - y.reshape(kept))
+    yk = y.reshape(kept)
+    empty = np.isneginf(_value(yk))
+    if np.any(empty):  # a slice of only -inf: exp(x - 0) = 0 there (not exp(-inf + inf) = NaN)
+        yk = _select(empty, 0.0, yk)
+    return g.reshape(batch_axes(g, y) + kept) * _exp(x - yk)
 
 
 def _from_end(axis: int, ndim: int) -> int:
@@ -86,14 +94,22 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     return _unary(y, x, (x.data, _from_end(axis, y.ndim)), LOG_SOFTMAX)
 
 
-def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """log Σ exp(x) over `axis` (all axes by default), stable for large x.
+def logsumexp(
+    x: Any, axis: Any = None, b: Any = None, keepdims: bool = False, return_sign: bool = False
+) -> Any:
+    """log Σ b·exp(x) over `axis` (all axes by default), stable for large x: SciPy's
+    `scipy.special.logsumexp`, with the weights `b` (broadcast against x) optional.
 
-    Its gradient is softmax(x) along the reduced axes.
+    Its gradient is softmax(x) along the reduced axes (weighted by b). With `return_sign=True`
+    it returns (log |Σ b·exp(x)|, sign), for weights that make the sum negative.
 
     >>> round(float(logsumexp(Tensor([1000.0, 1000.0])).data) - 1000.0, 6)
     0.693147
+    >>> round(float(logsumexp(Tensor([0.0, 0.0]), b=np.array([1.0, 3.0])).data), 6)  # log 4
+    1.386294
     """
+    if b is not None or return_sign:
+        return _weighted_logsumexp(x, axis, 1.0 if b is None else b, keepdims, return_sign)
     x = as_tensor(x)
     d = x.data
     m = d.max(axis=axis, keepdims=True)
@@ -103,6 +119,41 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     kept = s.shape
     y = s if keepdims else np.squeeze(s, axis=axis)
     return _unary(y, x, (d, kept), LOGSUMEXP)
+
+
+def _weighted_rule(weighted: bool) -> Any:
+    def rule(g: Any, y: Any, x: Any, b: Any, kept: Any, sign: Any) -> Any:
+        yk = y.reshape(kept)
+        empty = np.isneginf(_value(yk))
+        if np.any(empty):
+            yk = _select(empty, 0.0, yk)
+        share = g.reshape(batch_axes(g, y) + kept) * (sign * _exp(x - yk))
+        if weighted:
+            share = share * b
+        target = np.shape(_value(x if weighted else b))
+        return unbroadcast(share, target, len(batch_axes(g, y)))
+
+    return rule
+
+
+LOGSUMEXP_B = Op("logsumexp", (_weighted_rule(True), _weighted_rule(False)))
+
+
+def _weighted_logsumexp(x: Any, axis: Any, b: Any, keepdims: bool, return_sign: bool) -> Any:
+    from scipy.special import logsumexp as scipy_lse  # SciPy loads on first use
+
+    xv, bv = _value(x), _value(b)
+    with np.errstate(divide="ignore"):
+        s, sign = scipy_lse(xv, axis=axis, b=bv, keepdims=True, return_sign=True)
+    kept = s.shape
+    y = s if keepdims else np.squeeze(s, axis=axis)
+    px, pb = _pair(x, b)[:2]
+    out = _binary(y, px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
+    if return_sign:
+        return out, sign if keepdims else np.squeeze(sign, axis=axis)
+    if np.any(sign < 0):
+        out = _binary(np.where(sign < 0, np.nan, y), px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
+    return out
 
 
 # --- clip, maximum, minimum ----------------------------------------------------------------------
