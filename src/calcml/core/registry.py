@@ -362,6 +362,20 @@ sigmoid, softplus, relu = SIGMOID, SOFTPLUS, RELU
 abs_ = ABS
 
 
+# More records, one module per family; they use the helpers above, so they load after them.
+from calcml.core import registry_numeric as _numeric  # noqa: E402
+from calcml.core import registry_reciprocal as _reciprocal  # noqa: E402
+from calcml.core import registry_special as _special  # noqa: E402
+
+PRIMITIVES.update((p.name, p) for p in (*_reciprocal.RECORDS, *_special.RECORDS, *_numeric.RECORDS))
+sech, csch, coth, asec, acsc, acot = _reciprocal.RECORDS[:6]
+asech, acsch, acoth = _reciprocal.RECORDS[6:]
+gamma, lgamma, digamma, trigamma = _special.RECORDS
+polygamma, polygamma_record, beta = _special.polygamma, _special.polygamma_record, _special.beta
+log1p, expm1, log2, log10, exp2, logit, erfc, sinc, floor, ceil = _numeric.RECORDS
+logaddexp, hypot, arctan2 = _numeric.logaddexp, _numeric.hypot, _numeric.arctan2
+
+
 def log_base(x: Any, base: Any) -> Any:
     """`log(x, b) = ln x / ln b`."""
     return log(x) / log(base)
