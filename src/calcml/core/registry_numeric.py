@@ -4,8 +4,10 @@ log1p, expm1, log2, log10, exp2, logit, erfc, sinc (NumPy's normalized sinc, sin
 floor and ceil are records: `cm.diff`, the parser, the printers and tensors all know them, and
 each evaluates with NumPy's or SciPy's stable kernel (`np.log1p(1e-20)` is 1e-20, where
 `log(1 + 1e-20)` is 0). floor and ceil have derivative 0, true everywhere except at the
-integers, where they jump (PyTorch's and autograd's convention). The integrator has no rules
-for these, so their records carry no antiderivative.
+integers, where they jump (PyTorch's and autograd's convention). The integration table knows
+the antiderivatives of the logarithms, exponentials, logit and erfc (each checked by
+differentiating it back); sinc (whose antiderivative is the sine integral), floor and ceil
+carry none, so the integrator leaves them alone.
 
 `logaddexp`, `hypot` and `arctan2` take two arguments and a record takes one (`Apply` has one
 argument), so on expressions and tensors each is written with calcml's own operations, exactly:
@@ -68,10 +70,15 @@ def _logit_scalar(x: float) -> float:
 
 def _record(name: str, impl: Any, partial: Any, rule: str, domain: tuple[float, float],
             scalar: Any, latex: str | None = None, text: str | None = None,
-            simplify: Any = None) -> Primitive:  # fmt: skip
+            simplify: Any = None, antiderivative: Any = None) -> Primitive:  # fmt: skip
     return Primitive(name=name, impl=_np(impl), partial=partial, rule=rule,
                      latex=latex or f"\\operatorname{{{name}}}", text=text or name, domain=domain,
-                     simplify=simplify, scalar=_scalar(scalar))  # fmt: skip
+                     simplify=simplify, scalar=_scalar(scalar),
+                     antiderivative=antiderivative)  # fmt: skip
+
+
+def _ln(x: Any, n: int) -> Any:
+    return log(lift(x, number(n)))
 
 
 def _zero(x: Any) -> Any:
@@ -79,20 +86,25 @@ def _zero(x: Any) -> Any:
 
 
 LOG1P = _record("log1p", "log1p", lambda x: 1 / (1 + x), "logarithm", (-0.8, 3), math.log1p,
-                simplify=_at_zero(ZERO))  # fmt: skip
+                simplify=_at_zero(ZERO),
+                antiderivative=lambda u: (1 + u) * log1p(u) - u)  # fmt: skip
 EXPM1 = _record("expm1", "expm1", lambda x: exp(x), "exponential", (-3, 3), math.expm1,
-                simplify=_at_zero(ZERO))  # fmt: skip
-LOG2 = _record("log2", "log2", lambda x: 1 / (x * log(lift(x, number(2)))), "logarithm",
-               (0.2, 5), math.log2, latex="\\log_{2}", text="log₂")  # fmt: skip
-LOG10 = _record("log10", "log10", lambda x: 1 / (x * log(lift(x, number(10)))), "logarithm",
-                (0.2, 5), math.log10, latex="\\log_{10}", text="log₁₀")  # fmt: skip
-EXP2 = _record("exp2", "exp2", lambda x: log(lift(x, number(2))) * exp2(x), "exponential",
-               (-3, 3), lambda x: math.pow(2.0, x))  # fmt: skip
+                simplify=_at_zero(ZERO), antiderivative=lambda u: expm1(u) - u)  # fmt: skip
+LOG2 = _record("log2", "log2", lambda x: 1 / (x * _ln(x, 2)), "logarithm", (0.2, 5), math.log2,
+               latex="\\log_{2}", text="log₂",
+               antiderivative=lambda u: u * log2(u) - u / _ln(u, 2))  # fmt: skip
+LOG10 = _record("log10", "log10", lambda x: 1 / (x * _ln(x, 10)), "logarithm", (0.2, 5),
+                math.log10, latex="\\log_{10}", text="log₁₀",
+                antiderivative=lambda u: u * log10(u) - u / _ln(u, 10))  # fmt: skip
+EXP2 = _record("exp2", "exp2", lambda x: _ln(x, 2) * exp2(x), "exponential", (-3, 3),
+               lambda x: math.pow(2.0, x), antiderivative=lambda u: exp2(u) / _ln(u, 2))  # fmt: skip
 LOGIT = _record("logit", lambda x: _scipy("logit")(x), lambda x: 1 / (x * (1 - x)), "logit",
-                (0.05, 0.95), _logit_scalar)  # fmt: skip
+                (0.05, 0.95), _logit_scalar,
+                antiderivative=lambda u: u * logit(u) + log(1 - u))  # fmt: skip
 ERFC = _record("erfc", lambda x: _scipy("erfc")(x),
                lambda x: -lift(x, 2 / sqrt(PI)) * exp(-(x**2)), "error function", (-2, 2),
-               math.erfc)  # fmt: skip
+               math.erfc,
+               antiderivative=lambda u: u * erfc(u) - exp(-(u**2)) / lift(u, sqrt(PI)))  # fmt: skip
 SINC = _record("sinc", "sinc", lambda x: (cos(lift(x, PI) * x) - sinc(x)) / x, "sinc",
                (-2.5, 2.5), _sinc_scalar)  # fmt: skip
 FLOOR = _record("floor", "floor", _zero, "floor and ceiling", (0.1, 0.9),

@@ -38,6 +38,7 @@ def _unary(name: str) -> Handler:
 
 
 def _log(a: list[Expr]) -> Expr:
+    """ln x, or log(x, b) = ln x/ln b (`log2(x)` and `log10(x)` are records of their own)."""
     return PRIMITIVES["log"](a[0]) if len(a) == 1 else log_base(a[0], a[1])
 
 
