@@ -50,6 +50,13 @@ def _reciprocal_of(f: Kernel) -> Kernel:
     return kernel
 
 
+def _of_reciprocal(f: Kernel) -> Kernel:
+    def kernel(x: Any) -> Any:
+        return f(1.0 / x)
+
+    return kernel
+
+
 def _relu(x: Any) -> Any:
     return np.maximum(x, 0.0)
 
@@ -90,6 +97,28 @@ _KERNELS: dict[str, Callable[[], Kernel]] = {
     "sigmoid": lambda: _special("expit"),
     "softplus": lambda: _softplus,
     "relu": lambda: _relu,
+    "sech": lambda: _reciprocal_of(np.cosh),
+    "csch": lambda: _reciprocal_of(np.sinh),
+    "coth": lambda: _reciprocal_of(np.tanh),
+    "asec": lambda: _of_reciprocal(np.arccos),
+    "acsc": lambda: _of_reciprocal(np.arcsin),
+    "acot": lambda: _of_reciprocal(np.arctan),
+    "asech": lambda: _of_reciprocal(np.arccosh),
+    "acsch": lambda: _of_reciprocal(np.arcsinh),
+    "acoth": lambda: _of_reciprocal(np.arctanh),
+    "gamma": lambda: _special("gamma"),
+    "lgamma": lambda: _special("gammaln"),
+    "digamma": lambda: _special("digamma"),
+    "log1p": lambda: np.log1p,
+    "expm1": lambda: np.expm1,
+    "log2": lambda: np.log2,
+    "log10": lambda: np.log10,
+    "exp2": lambda: np.exp2,
+    "logit": lambda: _special("logit"),
+    "erfc": lambda: _special("erfc"),
+    "sinc": lambda: np.sinc,
+    "floor": lambda: np.floor,
+    "ceil": lambda: np.ceil,
 }
 
 _forward_cache: dict[Primitive, Kernel] = {}

@@ -33,7 +33,7 @@ from typing import Any
 
 from calcml.core.errors import DomainError, LimitError
 from calcml.core.expr import PI, ZERO, Expr, Number, number, power
-from calcml.core.registry import Primitive, _np, _scalar, exp, log
+from calcml.core.registry import Primitive, _np, _scalar, exp, log, np
 
 #: The highest order n of ψₙ calcml makes a record for (ψₙ of higher order overflows floats
 #: for every argument below n anyway).
@@ -97,7 +97,9 @@ def _digamma_value(x: Expr) -> Expr | None:
 
 def _polygamma_impl(n: int) -> Any:
     def impl(x: Any) -> Any:
-        return _scipy("polygamma")(n, x)
+        out = _scipy("polygamma")(n, x)  # not a ufunc: it answers float64 for float32 input
+        dtype = getattr(x, "dtype", None)
+        return out.astype(dtype) if dtype == np.float32 else out
 
     impl.__name__ = f"polygamma{n}"
     return impl
@@ -119,7 +121,6 @@ TRIGAMMA = _record("trigamma", _polygamma_impl(1), lambda x: polygamma_record(2)
                    "\\psi_1", "ψ₁", simplify=_digamma_value)  # fmt: skip
 
 gamma, lgamma, digamma, trigamma = GAMMA, LGAMMA, DIGAMMA, TRIGAMMA
-RECORDS = (GAMMA, LGAMMA, DIGAMMA, TRIGAMMA)
 
 _ORDERS: dict[int, Primitive] = {0: DIGAMMA, 1: TRIGAMMA}
 _POLYGAMMA_NAME = re.compile(r"polygamma([0-9]{1,3})")
@@ -128,7 +129,8 @@ _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 def polygamma_record(n: int) -> Primitive:
     """The record of ψₙ = dⁿ⁺¹/dxⁿ⁺¹ ln Γ(x): digamma for n = 0, trigamma for 1, made on first
-    use above (named `polygamma{n}`, printed ψₙ) and registered in `PRIMITIVES`.
+    use above (named `polygamma{n}`, printed ψₙ). `PRIMITIVES` holds ψ₂ and finds the higher
+    orders by name (`PRIMITIVES["polygamma5"]`) without listing them.
 
     >>> polygamma_record(2)
     <primitive polygamma2>
@@ -141,14 +143,15 @@ def polygamma_record(n: int) -> Primitive:
     if not 0 <= n <= MAX_POLYGAMMA_ORDER:
         raise LimitError(f"polygamma of order {n}: calcml has orders 0 to {MAX_POLYGAMMA_ORDER}",
                          "MAX_POLYGAMMA_ORDER")  # fmt: skip
-    from calcml.core.registry import PRIMITIVES
-
     rec = _record(f"polygamma{n}", _polygamma_impl(n), lambda x: polygamma_record(n + 1)(x),
                   "polygamma", f"\\psi_{{{n}}}", "ψ" + str(n).translate(_SUBSCRIPT),
                   simplify=_digamma_value)  # fmt: skip
     _ORDERS[n] = rec
-    PRIMITIVES[rec.name] = rec
     return rec
+
+
+POLYGAMMA2 = polygamma_record(2)
+RECORDS = (GAMMA, LGAMMA, DIGAMMA, TRIGAMMA, POLYGAMMA2)
 
 
 def polygamma_by_name(name: str) -> Primitive | None:
