@@ -97,7 +97,8 @@ LOG10 = _record("log10", "log10", lambda x: 1 / (x * _ln(x, 10)), "logarithm", (
                 math.log10, latex="\\log_{10}", text="log₁₀",
                 antiderivative=lambda u: u * log10(u) - u / _ln(u, 10))  # fmt: skip
 EXP2 = _record("exp2", "exp2", lambda x: _ln(x, 2) * exp2(x), "exponential", (-3, 3),
-               lambda x: math.pow(2.0, x), antiderivative=lambda u: exp2(u) / _ln(u, 2))  # fmt: skip
+               lambda x: math.pow(2.0, x),
+               antiderivative=lambda u: exp2(u) / _ln(u, 2))  # fmt: skip
 LOGIT = _record("logit", lambda x: _scipy("logit")(x), lambda x: 1 / (x * (1 - x)), "logit",
                 (0.05, 0.95), _logit_scalar,
                 antiderivative=lambda u: u * logit(u) + log(1 - u))  # fmt: skip
@@ -166,5 +167,18 @@ def arctan2(y: Any, x: Any) -> Any:
     return atan(y / x) + pi * heaviside(-x) * (1 - 2 * heaviside(-y))
 
 
-__all__ = ["arctan2", "ceil", "erfc", "exp2", "expm1", "floor", "hypot", "log10", "log1p",
-           "log2", "logaddexp", "logit", "sinc"]  # fmt: skip
+__all__ = [
+    "arctan2",
+    "ceil",
+    "erfc",
+    "exp2",
+    "expm1",
+    "floor",
+    "hypot",
+    "log1p",
+    "log2",
+    "log10",
+    "logaddexp",
+    "logit",
+    "sinc",
+]  # fmt: skip

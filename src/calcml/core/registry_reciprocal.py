@@ -35,7 +35,6 @@ from calcml.core.registry import (
     asin,
     asinh,
     atan,
-    cosh,
     log,
     np,
     sinh,
@@ -58,6 +57,16 @@ def _acot_scalar(x: float) -> float:
     return math.pi / 2 if x == 0 else math.atan(1.0 / x)
 
 
+def _at_reciprocal(fn: str) -> Any:
+    """x ↦ fn(1/x) with NumPy's function `fn`: 1/0 is inf, as NumPy gives (no ZeroDivisionError
+    on a Python float)."""
+
+    def impl(x: Any) -> Any:
+        return getattr(np, fn)(np.divide(1.0, x))
+
+    return impl
+
+
 def _record(name: str, impl: Any, partial: Any, rule: str, domain: tuple[float, float],
             latex: str, scalar: Any, antiderivative: Any = None,
             simplify: Any = None) -> Primitive:  # fmt: skip
@@ -75,26 +84,26 @@ CSCH = _record("csch", lambda x: 1 / np.sinh(x), lambda x: -csch(x) * coth(x), "
 COTH = _record("coth", lambda x: 1 / np.tanh(x), lambda x: -csch(x) ** 2, "hyperbolic", (0.2, 3),
                "\\coth", lambda x: 1.0 / math.tanh(x),
                antiderivative=lambda u: log(abs_(sinh(u))))  # fmt: skip
-ASEC = _record("asec", lambda x: np.arccos(np.divide(1.0, x)), lambda x: 1 / (abs_(x) * sqrt(x**2 - 1)),
+ASEC = _record("asec", _at_reciprocal("arccos"), lambda x: 1 / (abs_(x) * sqrt(x**2 - 1)),
                "inverse trigonometric", (1.2, 4), "\\operatorname{arcsec}",
                lambda x: math.acos(1.0 / x),
                antiderivative=lambda u: u * asec(u) - acosh(abs_(u)))  # fmt: skip
-ACSC = _record("acsc", lambda x: np.arcsin(np.divide(1.0, x)), lambda x: -1 / (abs_(x) * sqrt(x**2 - 1)),
+ACSC = _record("acsc", _at_reciprocal("arcsin"), lambda x: -1 / (abs_(x) * sqrt(x**2 - 1)),
                "inverse trigonometric", (1.2, 4), "\\operatorname{arccsc}",
                lambda x: math.asin(1.0 / x),
                antiderivative=lambda u: u * acsc(u) + acosh(abs_(u)))  # fmt: skip
-ACOT = _record("acot", lambda x: np.arctan(np.divide(1.0, x)), lambda x: -1 / (1 + x**2),
+ACOT = _record("acot", _at_reciprocal("arctan"), lambda x: -1 / (1 + x**2),
                "inverse trigonometric", (0.2, 3), "\\operatorname{arccot}", _acot_scalar,
                antiderivative=lambda u: u * acot(u) + log(1 + u**2) / 2)  # fmt: skip
-ASECH = _record("asech", lambda x: np.arccosh(np.divide(1.0, x)), lambda x: -1 / (x * sqrt(1 - x**2)),
+ASECH = _record("asech", _at_reciprocal("arccosh"), lambda x: -1 / (x * sqrt(1 - x**2)),
                 "inverse hyperbolic", (0.2, 0.9), "\\operatorname{arsech}",
                 lambda x: math.acosh(1.0 / x),
                 antiderivative=lambda u: u * asech(u) + asin(u))  # fmt: skip
-ACSCH = _record("acsch", lambda x: np.arcsinh(np.divide(1.0, x)), lambda x: -1 / (abs_(x) * sqrt(1 + x**2)),
+ACSCH = _record("acsch", _at_reciprocal("arcsinh"), lambda x: -1 / (abs_(x) * sqrt(1 + x**2)),
                 "inverse hyperbolic", (0.2, 3), "\\operatorname{arcsch}",
                 lambda x: math.asinh(1.0 / x),
                 antiderivative=lambda u: u * acsch(u) + asinh(abs_(u)))  # fmt: skip
-ACOTH = _record("acoth", lambda x: np.arctanh(np.divide(1.0, x)), lambda x: 1 / (1 - x**2),
+ACOTH = _record("acoth", _at_reciprocal("arctanh"), lambda x: 1 / (1 - x**2),
                 "inverse hyperbolic", (1.2, 4), "\\operatorname{arcoth}",
                 lambda x: math.atanh(1.0 / x),
                 antiderivative=lambda u: u * acoth(u) + log(u**2 - 1) / 2)  # fmt: skip

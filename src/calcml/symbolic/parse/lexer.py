@@ -12,13 +12,13 @@ from lark.lexer import Lexer
 from calcml.core.errors import LimitError, ParseError
 from calcml.core.limits import MAX_LITERAL_DIGITS, MAX_NESTING_DEPTH
 from calcml.symbolic.parse.names import (
+    _APPLIED,
     _CONSTANTS,
     _FUNCTION_NAMES,
     _GREEK,
     _GREEK_NAMES,
     _INFINITIES,
     _KEYWORDS,
-    _APPLIED,
     _LOOKALIKES,
     MAX_NAME_LENGTH,
     _function_key,

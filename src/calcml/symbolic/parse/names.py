@@ -59,7 +59,7 @@ def _min(a: list[Expr]) -> Expr:
 def _polygamma(a: list[Expr]) -> Expr:
     """polygamma(n, x) = ψₙ(x), for an integer order n written as a number."""
     n = a[0]
-    if not (isinstance(n, Number) and isinstance(n.value, int) and 0 <= n.value):
+    if not (isinstance(n, Number) and isinstance(n.value, int) and n.value >= 0):
         raise ParseError(f"polygamma(n, x) needs a whole number n ≥ 0 as its order, not {n}")
     if n.value > MAX_POLYGAMMA_ORDER:
         raise ParseError(f"polygamma of order {n.value}: calcml has orders 0 to "
