@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from calcml.core.expr import PI, ZERO, Expr, number
+from calcml.core.expr import PI, ZERO, Expr, Number, number
 from calcml.core.registry import (
     Primitive,
     _at_zero,
@@ -46,6 +46,7 @@ from calcml.core.registry import (
     lift,
     log,
     np,
+    sign,
     softplus,
     sqrt,
 )
@@ -163,8 +164,15 @@ def arctan2(y: Any, x: Any) -> Any:
     """
     if _is_plain(y) and _is_plain(x):
         return np.arctan2(y, x)
-    pi = PI if isinstance(y, Expr) or isinstance(x, Expr) else math.pi
+    symbolic = isinstance(y, Expr) or isinstance(x, Expr)
+    pi = PI if symbolic else math.pi
+    if symbolic and isinstance(x, Number | int | float) and _value(x) == 0:
+        return pi / 2 * sign(y)  # on the y-axis, where y/x is not defined
     return atan(y / x) + pi * heaviside(-x) * (1 - 2 * heaviside(-y))
+
+
+def _value(v: Any) -> Any:
+    return v.value if isinstance(v, Number) else v
 
 
 __all__ = [
