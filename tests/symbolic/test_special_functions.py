@@ -132,3 +132,11 @@ def test_tensors_differentiate_through_the_new_functions():
         return (logaddexp(a, b) + hypot(a, b) + arctan2(b, a) + beta(a, b)).sum()
 
     check_grads(g, np.array([0.5, 1.5, 2.5]), np.array([1.2, 0.3, 2.0]), order=2)
+
+
+@pytest.mark.parametrize(("text", "point", "expected"), [
+    ("sech(x)", cm.oo, 0), ("coth(x)", cm.oo, 1), ("x*acot(x)", cm.oo, 1), ("erfc(x)", cm.oo, 0),
+    ("expm1(x)/x", 0, 1), ("sinc(x)", 0, 1), ("log1p(x)", cm.oo, cm.oo), ("gamma(x)", cm.oo, cm.oo),
+])  # fmt: skip
+def test_limits_know_the_new_functions(text, point, expected):
+    assert cm.limit(text, "x", point) == expected

@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from calcml.core.expr import PI, ZERO, Expr, Number, number
+from calcml.core.expr import ONE, PI, ZERO, Expr, Number, number
 from calcml.core.registry import (
     Primitive,
     _at_zero,
@@ -108,7 +108,7 @@ ERFC = _record("erfc", lambda x: _scipy("erfc")(x),
                math.erfc,
                antiderivative=lambda u: u * erfc(u) - exp(-(u**2)) / lift(u, sqrt(PI)))  # fmt: skip
 SINC = _record("sinc", "sinc", lambda x: (cos(lift(x, PI) * x) - sinc(x)) / x, "sinc",
-               (-2.5, 2.5), _sinc_scalar)  # fmt: skip
+               (-2.5, 2.5), _sinc_scalar, simplify=_at_zero(ONE))  # fmt: skip
 FLOOR = _record("floor", "floor", _zero, "floor and ceiling", (0.1, 0.9),
                 lambda x: float(math.floor(x)))  # fmt: skip
 CEIL = _record("ceil", "ceil", _zero, "floor and ceiling", (0.1, 0.9),
