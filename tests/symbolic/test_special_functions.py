@@ -139,4 +139,5 @@ def test_tensors_differentiate_through_the_new_functions():
     ("expm1(x)/x", 0, 1), ("sinc(x)", 0, 1), ("log1p(x)", cm.oo, cm.oo), ("gamma(x)", cm.oo, cm.oo),
 ])  # fmt: skip
 def test_limits_know_the_new_functions(text, point, expected):
-    assert cm.limit(text, "x", point) == expected
+    want = expected if expected is cm.oo else number(expected)
+    assert cm.limit(text, "x", point) is want
