@@ -129,7 +129,7 @@ def logaddexp(a: Any, b: Any) -> Any:
 
     >>> from calcml.core.expr import symbol
     >>> logaddexp(symbol("a"), symbol("b"))
-    a + softplus(-a + b)
+    a + softplus(b - a)
     >>> float(logaddexp(1000.0, 1000.0)) == 1000 + math.log(2)
     True
     """
