@@ -35,8 +35,8 @@ from calcml.core.errors import DomainError, LimitError
 from calcml.core.expr import PI, ZERO, Expr, Number, number, power
 from calcml.core.registry import Primitive, _np, _scalar, exp, log, np
 
-#: The highest order n of ψₙ calcml makes a record for (ψₙ of higher order overflows floats
-#: for every argument below n anyway).
+#: The highest order n of ψₙ calcml makes a record for: records are made on demand, and this
+#: bounds how many one input can ask for (`polygamma(10**9, x)`).
 MAX_POLYGAMMA_ORDER = 100
 #: Γ(n) for integers up to this n is folded to its exact value (n − 1)!.
 _EXACT_GAMMA_UP_TO = 30
