@@ -235,8 +235,10 @@ def _call(func: Token, exponent: Expr | None, args: list[Value]) -> Value:
     low, high, build = FUNCTIONS[key]
     if not low <= len(args) <= high:
         count = str(low) if low == high else f"{low} or {high}"
+        symbol_too = "; for the symbol β times a bracket, write beta*(…)" if key == "beta" else ""
         raise ParseError(f"'{key}' at column {func.column} takes {count} argument"
-                         f"{'s' if high > 1 else ''}, not {len(args)}", func.column)  # fmt: skip
+                         f"{'s' if high > 1 else ''}, not {len(args)}{symbol_too}",
+                         func.column)  # fmt: skip
     if exponent is MINUS_ONE:
         if key not in _INVERSES:
             raise ParseError(f"'{key}^-1' at column {func.column}: calcml has no inverse of "
