@@ -141,3 +141,23 @@ def test_tensors_differentiate_through_the_new_functions():
 def test_limits_know_the_new_functions(text, point, expected):
     want = expected if expected is cm.oo else number(expected)
     assert cm.limit(text, "x", point) is want
+
+
+def test_logarithms_fold_exact_powers_and_refuse_what_log_refuses():
+    assert cm.parse("log10(1000)") is number(3) and cm.parse("log2(1/8)") is number(-3)
+    assert cm.parse("log2(6)") is cm.log2(number(6)) and cm.parse("logit(1/2)") is number(0)
+    for bad in ("log10(0)", "log2(-1)", "log1p(-1)", "logit(1)", "logit(-2)"):
+        with pytest.raises(DomainError, match="not defined for real numbers"):
+            cm.parse(bad)
+
+
+@pytest.mark.parametrize(("text", "a", "b", "expected"), [
+    ("logit(x)", 0, 1, 0.0), ("log10(x)", 0, 1, -1 / math.log(10)), ("log1p(x)", -1, 0, -1.0),
+    ("x*sech(x^2)^2", 0, 1, math.tanh(1) / 2), ("acot(x)", 1, 2, None),
+])  # fmt: skip
+def test_definite_integrals_reach_the_edges_of_the_domain(text, a, b, expected):
+    from scipy.integrate import quad
+
+    got = float(cm.integrate(text, ("x", a, b)))
+    want = expected if expected is not None else quad(lambda t: math.atan(1 / t), a, b)[0]
+    assert got == pytest.approx(want, rel=1e-12, abs=1e-14)

@@ -31,8 +31,10 @@ This module is loaded by `calcml.core.registry`, which adds its records to `PRIM
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
+from calcml.core.errors import DomainError
 from calcml.core.expr import ONE, PI, ZERO, Expr, Number, number
 from calcml.core.registry import (
     Primitive,
@@ -82,27 +84,62 @@ def _ln(x: Any, n: int) -> Any:
     return log(lift(x, number(n)))
 
 
+def _exact_log(base: int) -> Any:
+    """log_b of an exact number: b^k -> k for integers k, 1 -> 0; refused below 0, as log is."""
+
+    def simplify(x: Expr) -> Expr | None:
+        if not (isinstance(x, Number) and x.is_exact):
+            return None
+        if x.value <= 0:
+            raise DomainError(f"log{base}({x.value}) is not defined for real numbers")
+        v, k = Fraction(x.value), 0
+        big = v if v >= 1 else 1 / v
+        while big > 1 and big.denominator == 1 and big.numerator % base == 0:
+            big, k = big / base, k + 1
+        return number(k if v >= 1 else -k) if big == 1 else None
+
+    return simplify
+
+
+def _refuse(name: str, x: Expr) -> None:
+    raise DomainError(f"{name}({x}) is not defined for real numbers")
+
+
+def _log1p_exact(x: Expr) -> Expr | None:
+    """log1p(0) = 0; refused at −1 and below, as log(0) is."""
+    if isinstance(x, Number) and x.is_exact and x.value <= -1:
+        _refuse("log1p", x)
+    return ZERO if x is ZERO else None
+
+
+def _logit_exact(x: Expr) -> Expr | None:
+    """logit(1/2) = 0; refused outside (0, 1)."""
+    if isinstance(x, Number) and x.is_exact and not 0 < x.value < 1:
+        _refuse("logit", x)
+    return ZERO if isinstance(x, Number) and x.value == Fraction(1, 2) else None
+
+
 def _zero(x: Any) -> Any:
     return lift(x, ZERO) * x
 
 
 LOG1P = _record("log1p", "log1p", lambda x: 1 / (1 + x), "logarithm", (-0.8, 3), math.log1p,
-                simplify=_at_zero(ZERO),
+                simplify=_log1p_exact,
                 antiderivative=lambda u: (1 + u) * log1p(u) - u)  # fmt: skip
 EXPM1 = _record("expm1", "expm1", lambda x: exp(x), "exponential", (-3, 3), math.expm1,
                 simplify=_at_zero(ZERO), antiderivative=lambda u: expm1(u) - u)  # fmt: skip
 LOG2 = _record("log2", "log2", lambda x: 1 / (x * _ln(x, 2)), "logarithm", (0.2, 5), math.log2,
-               latex="\\log_{2}", text="log₂",
+               latex="\\log_{2}", text="log₂", simplify=_exact_log(2),
                antiderivative=lambda u: u * log2(u) - u / _ln(u, 2))  # fmt: skip
 LOG10 = _record("log10", "log10", lambda x: 1 / (x * _ln(x, 10)), "logarithm", (0.2, 5),
-                math.log10, latex="\\log_{10}", text="log₁₀",
+                math.log10, latex="\\log_{10}", text="log₁₀", simplify=_exact_log(10),
                 antiderivative=lambda u: u * log10(u) - u / _ln(u, 10))  # fmt: skip
 EXP2 = _record("exp2", "exp2", lambda x: _ln(x, 2) * exp2(x), "exponential", (-3, 3),
                lambda x: math.pow(2.0, x),
                antiderivative=lambda u: exp2(u) / _ln(u, 2))  # fmt: skip
 LOGIT = _record("logit", lambda x: _scipy("logit")(x), lambda x: 1 / (x * (1 - x)), "logit",
-                (0.05, 0.95), _logit_scalar,
-                antiderivative=lambda u: u * logit(u) + log(1 - u))  # fmt: skip
+                (0.05, 0.95), _logit_scalar, simplify=_logit_exact,
+                antiderivative=lambda u: u * log(u) + (1 - u) * log(1 - u))  # fmt: skip
 ERFC = _record("erfc", lambda x: _scipy("erfc")(x),
                lambda x: -lift(x, 2 / sqrt(PI)) * exp(-(x**2)), "error function", (-2, 2),
                math.erfc,

@@ -220,6 +220,11 @@ _INF_TABLE = {  # f(+oo), f(-oo) for functions with limits at the ends of the li
 }  # fmt: skip
 _INCREASING = {"exp", "atan", "sinh", "tanh", "asinh", "erf", "sigmoid", "softplus", "relu",
                "expm1", "exp2", "floor", "ceil"}  # fmt: skip
+_AS_LOG = {
+    "log2": lambda u: LOG(u) / LOG(number(2)), "log10": lambda u: LOG(u) / LOG(number(10)),
+    "log1p": lambda u: LOG(1 + u), "logit": lambda u: LOG(u) - LOG(1 - u),
+    "expm1": lambda u: EXP(u) - 1, "exp2": lambda u: EXP(u * LOG(number(2))),
+}  # fmt: skip
 _RECIPROCAL = {"tan": (SIN, COS), "cot": (COS, SIN), "sec": (None, COS), "csc": (None, SIN),
                "sech": (None, COSH), "csch": (None, SINH), "coth": (COSH, SINH)}  # fmt: skip
 
@@ -365,6 +370,8 @@ class _Engine:
             out = _INF_TABLE.get(name, (None, None))[0 if arg.sign > 0 else 1]
             if out is not None:
                 return out
+        if name in _AS_LOG:  # log2, log1p, logit, …: at their edges exactly as log is
+            return self.deeper(_AS_LOG[name](e.arg), True)
         if name in _RECIPROCAL:
             num, den = _RECIPROCAL[name]
             return self.deeper((num(e.arg) if num else ONE) * den(e.arg) ** -1, True)
