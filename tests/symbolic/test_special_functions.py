@@ -161,3 +161,13 @@ def test_definite_integrals_reach_the_edges_of_the_domain(text, a, b, expected):
     got = float(cm.integrate(text, ("x", a, b)))
     want = expected if expected is not None else quad(lambda t: math.atan(1 / t), a, b)[0]
     assert got == pytest.approx(want, rel=1e-12, abs=1e-14)
+
+
+def test_floor_and_ceil_fold_numbers_and_extrema_refuse_their_jumps():
+    from calcml.core.errors import NoClosedFormError
+
+    assert cm.parse("floor(7/2)") is number(3) and cm.parse("ceil(-7/2)") is number(-3)
+    for run in (lambda: cm.extrema("x - floor(x)", on=(0.5, 3.5)),
+                lambda: cm.critical_points("ceil(x^2)")):  # fmt: skip
+        with pytest.raises(NoClosedFormError, match="jumps"):
+            run()

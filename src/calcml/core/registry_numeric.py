@@ -119,6 +119,18 @@ def _logit_exact(x: Expr) -> Expr | None:
     return ZERO if isinstance(x, Number) and x.value == Fraction(1, 2) else None
 
 
+def _rounded(fn: Any) -> Any:
+    """floor and ceil of a number, folded (exact stays exact: floor(7/2) = 3)."""
+
+    def simplify(x: Expr) -> Expr | None:
+        if not isinstance(x, Number):
+            return None
+        v = fn(x.value)
+        return number(v if x.is_exact else float(v))
+
+    return simplify
+
+
 def _zero(x: Any) -> Any:
     return lift(x, ZERO) * x
 
@@ -147,9 +159,9 @@ ERFC = _record("erfc", lambda x: _scipy("erfc")(x),
 SINC = _record("sinc", "sinc", lambda x: (cos(lift(x, PI) * x) - sinc(x)) / x, "sinc",
                (-2.5, 2.5), _sinc_scalar, simplify=_at_zero(ONE))  # fmt: skip
 FLOOR = _record("floor", "floor", _zero, "floor and ceiling", (0.1, 0.9),
-                lambda x: float(math.floor(x)))  # fmt: skip
+                lambda x: float(math.floor(x)), simplify=_rounded(math.floor))  # fmt: skip
 CEIL = _record("ceil", "ceil", _zero, "floor and ceiling", (0.1, 0.9),
-               lambda x: float(math.ceil(x)))  # fmt: skip
+               lambda x: float(math.ceil(x)), simplify=_rounded(math.ceil))  # fmt: skip
 
 log1p, expm1, log2, log10, exp2, logit = LOG1P, EXPM1, LOG2, LOG10, EXP2, LOGIT
 erfc, sinc, floor, ceil = ERFC, SINC, FLOOR, CEIL
