@@ -22,6 +22,17 @@ def test_diff_prints_the_derivative_steps_and_check():
     assert "3x²·sin(x)" in out.output and "✓ verified" in out.output
 
 
+@pytest.mark.parametrize(("typed", "shown"), [("1/2x", "d/dx [x/2] = 1/2"),
+                                               ("x^3", "d/dx [x³] = 3x²")])
+def test_diff_shows_how_the_input_was_read(typed, shown):
+    out = run("diff", typed)
+    assert out.exit_code == 0 and shown in out.output
+
+
+def test_diff_of_higher_order_names_the_order():
+    assert "d²/dx² [x⁴] = 12x²" in run("diff", "x^4", "--order", "2").output
+
+
 def test_diff_json_has_the_documented_fields():
     out = run("diff", "sin(x^2)", "--steps", "--json")
     payload = json.loads(out.output)

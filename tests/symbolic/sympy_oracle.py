@@ -12,6 +12,18 @@ LOCALS = {
     "relu": lambda t: sympy.Max(0, t),
     "heaviside": lambda t: sympy.Heaviside(t, 0),
     "abs": sympy.Abs,
+    "lgamma": sympy.loggamma,
+    "trigamma": lambda t: sympy.polygamma(1, t),
+    **{f"polygamma{n}": (lambda t, n=n: sympy.polygamma(n, t)) for n in range(2, 12)},
+    "log1p": lambda t: sympy.log(1 + t),
+    "expm1": lambda t: sympy.exp(t) - 1,
+    "log2": lambda t: sympy.log(t, 2),
+    "log10": lambda t: sympy.log(t, 10),
+    "exp2": lambda t: 2**t,
+    "logit": lambda t: sympy.log(t / (1 - t)),
+    "sinc": lambda t: sympy.sinc(sympy.pi * t),  # NumPy's sinc is SymPy's at πt
+    "floor": sympy.floor,
+    "ceil": sympy.ceiling,
     "E": sympy.E,
     "pi": sympy.pi,
 }

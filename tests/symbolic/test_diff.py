@@ -54,7 +54,13 @@ def test_every_primitive_differentiates_by_its_rule_and_matches_sympy():
         assert d.steps.rules()[0] in (p.rule, "derivative"), name
         lo, hi = p.domain
         pts = [{"x": float(v)} for v in np.linspace(lo, hi, 7) if abs(v) > 0.05]
+        if name in STEPS:  # SymPy leaves d/dx floor(x) unevaluated; it is 0 between integers
+            assert d.result is number(0), name
+            continue
         assert values_agree(d.result, sympy_diff(p(x), "x"), pts) >= 3, name
+
+
+STEPS = ("floor", "ceil")
 
 
 def test_steps_name_rules_and_chain_variables():

@@ -163,13 +163,27 @@ for _op, _fn, _names in (
 # --- the registry's elementwise functions --------------------------------------------------------
 
 
+def _sinc_partial(x: Any) -> Any:
+    """sinc' on tensors, finite at its removable 0/0 (x = 0): the quotient (cos(πx) − sinc x)/x
+    away from 0 and its Taylor series −π²x/3 + π⁴x³/30 near 0, joined by `where` so that
+    second derivatives are finite too (the same split as `elementwise._sinc_prime`)."""
+    small = np.abs(_value(x)) < 1e-4
+    safe = _ops.where(small, 1.0, x)
+    quotient = (PRIMITIVES["cos"](np.pi * safe) - PRIMITIVES["sinc"](safe)) / safe
+    return _ops.where(small, -(np.pi**2) * x / 3 + np.pi**4 * x**3 / 30, quotient)
+
+
+#: Tensor forms of rules whose registry form has a removable singularity.
+_REMOVABLE_ON_TENSORS: dict[str, Callable[[Any], Any]] = {"sinc": _sinc_partial}
+
+
 def prim_op(prim: Primitive) -> Op:
     """The Op of a registry function: its derivative is the record's `partial`.
 
     On arrays the rule is the partial compiled to NumPy (`elementwise.derivative`); on tensors
     (`create_graph=True`) it is `prim.partial` itself, so it can be differentiated again.
     """
-    partial = prim.partial
+    partial = _REMOVABLE_ON_TENSORS.get(prim.name, prim.partial)
 
     def on_tensors(y: Tensor, x: Tensor) -> Any:
         return partial(x)

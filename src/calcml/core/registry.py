@@ -347,19 +347,47 @@ RELU = _record("relu", lambda x: np.maximum(x, 0), lambda x: heaviside(x), "relu
                latex="\\operatorname{ReLU}", antiderivative=lambda u: relu(u) ** 2 / 2,
                simplify=_relu_exact)  # fmt: skip
 
-PRIMITIVES: dict[str, Primitive] = {
-    p.name: p
+class _Registry(dict):
+    """The records by name; ψₙ of any order n (`polygamma7`) is found by name, made on first
+    use, without being listed (the derivative chain ψ' = ψ₁, ψ₁' = ψ₂, … has no end)."""
+
+    def __missing__(self, name: str) -> Primitive:
+        from calcml.core.registry_special import polygamma_by_name
+
+        found = polygamma_by_name(name) if isinstance(name, str) else None
+        if found is None:
+            raise KeyError(name)
+        return found
+
+
+PRIMITIVES: dict[str, Primitive] = _Registry(
+    (p.name, p)
     for p in (
         EXP, LOG, SIN, COS, TAN, COT, SEC, CSC, ASIN, ACOS, ATAN, SINH, COSH, TANH, ASINH,
         ACOSH, ATANH, ABS, SIGN, HEAVISIDE, ERF, SIGMOID, SOFTPLUS, RELU,
     )
-}
+)
 
 exp, log, sin, cos, tan, cot, sec, csc = EXP, LOG, SIN, COS, TAN, COT, SEC, CSC
 asin, acos, atan, sinh, cosh, tanh = ASIN, ACOS, ATAN, SINH, COSH, TANH
 asinh, acosh, atanh, sign, heaviside, erf = ASINH, ACOSH, ATANH, SIGN, HEAVISIDE, ERF
 sigmoid, softplus, relu = SIGMOID, SOFTPLUS, RELU
 abs_ = ABS
+
+
+# More records, one module per family; they use the helpers above, so they load after them.
+from calcml.core import registry_numeric as _numeric  # noqa: E402
+from calcml.core import registry_reciprocal as _reciprocal  # noqa: E402
+from calcml.core import registry_special as _special  # noqa: E402
+
+PRIMITIVES.update((p.name, p) for family in (_reciprocal, _special, _numeric)
+                  for p in family.RECORDS)  # fmt: skip
+sech, csch, coth, asec, acsc, acot = _reciprocal.RECORDS[:6]
+asech, acsch, acoth = _reciprocal.RECORDS[6:]
+gamma, lgamma, digamma, trigamma = _special.RECORDS[:4]
+polygamma, polygamma_record, beta = _special.polygamma, _special.polygamma_record, _special.beta
+log1p, expm1, log2, log10, exp2, logit, erfc, sinc, floor, ceil = _numeric.RECORDS
+logaddexp, hypot, arctan2 = _numeric.logaddexp, _numeric.hypot, _numeric.arctan2
 
 
 def log_base(x: Any, base: Any) -> Any:

@@ -45,7 +45,7 @@ from calcml.core.expr import (
     power,
     symbol,
 )  # fmt: skip
-from calcml.core.registry import COS, EXP, LOG, SIN
+from calcml.core.registry import COS, COSH, EXP, LOG, SIN, SINH
 from calcml.symbolic.limit_rewrites import (
     _exp_form,
     _factors,
@@ -213,9 +213,22 @@ _INF_TABLE = {  # f(+oo), f(-oo) for functions with limits at the ends of the li
     "cosh": (OO, OO), "tanh": (ONE, -ONE), "asinh": (OO, NEG_OO), "acosh": (OO, None),
     "erf": (ONE, -ONE), "sigmoid": (ONE, ZERO), "softplus": (OO, ZERO), "relu": (OO, ZERO),
     "abs": (OO, OO), "sign": (ONE, -ONE), "heaviside": (ONE, ZERO),
+    "acot": (ZERO, ZERO), "asec": (PI / 2, PI / 2), "acsc": (ZERO, ZERO), "acsch": (ZERO, ZERO),
+    "acoth": (ZERO, ZERO), "log1p": (OO, None), "expm1": (OO, -ONE), "log2": (OO, None),
+    "log10": (OO, None), "exp2": (OO, ZERO), "erfc": (ZERO, 2 * ONE), "gamma": (OO, None),
+    "lgamma": (OO, None), "digamma": (OO, None), "trigamma": (ZERO, None), "sinc": (ZERO, ZERO),
+    "floor": (OO, NEG_OO), "ceil": (OO, NEG_OO), "coth": (ONE, -ONE), "sech": (ZERO, ZERO),
+    "csch": (ZERO, ZERO),
 }  # fmt: skip
-_INCREASING = {"exp", "atan", "sinh", "tanh", "asinh", "erf", "sigmoid", "softplus", "relu"}
-_RECIPROCAL = {"tan": (SIN, COS), "cot": (COS, SIN), "sec": (None, COS), "csc": (None, SIN)}
+_INCREASING = {"exp", "atan", "sinh", "tanh", "asinh", "erf", "sigmoid", "softplus", "relu",
+               "expm1", "exp2", "floor", "ceil"}  # fmt: skip
+_AS_LOG = {
+    "log2": lambda u: LOG(u) / LOG(number(2)), "log10": lambda u: LOG(u) / LOG(number(10)),
+    "log1p": lambda u: LOG(1 + u), "logit": lambda u: LOG(u) - LOG(1 - u),
+    "expm1": lambda u: EXP(u) - 1, "exp2": lambda u: EXP(u * LOG(number(2))),
+}  # fmt: skip
+_RECIPROCAL = {"tan": (SIN, COS), "cot": (COS, SIN), "sec": (None, COS), "csc": (None, SIN),
+               "sech": (None, COSH), "csch": (None, SINH), "coth": (COSH, SINH)}  # fmt: skip
 
 
 class _Engine:
@@ -355,13 +368,16 @@ class _Engine:
 
     def _apply(self, e: Apply, arg: Value) -> Value:
         name = e.prim.name
+        if isinstance(arg, Infinity):  # the table first: coth(oo) = 1, not cosh/sinh = oo/oo
+            out = _INF_TABLE.get(name, (None, None))[0 if arg.sign > 0 else 1]
+            if out is not None:
+                return out
+        if name in _AS_LOG:  # log2, log1p, logit, …: at their edges exactly as log is
+            return self.deeper(_AS_LOG[name](e.arg), True)
         if name in _RECIPROCAL:
             num, den = _RECIPROCAL[name]
             return self.deeper((num(e.arg) if num else ONE) * den(e.arg) ** -1, True)
         if isinstance(arg, Infinity):
-            out = _INF_TABLE.get(name, (None, None))[0 if arg.sign > 0 else 1]
-            if out is not None:
-                return out
             if name in ("sin", "cos"):
                 return _Bounded(-1.0, 1.0)
             raise _Undefined(f"{name} has no real limit at {arg}")

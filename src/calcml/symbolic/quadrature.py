@@ -160,8 +160,10 @@ def _features(f: Expr, x: Symbol) -> dict[str, list[Expr]]:
         elif isinstance(n, Apply):
             name = n.prim.name
             out["peak"].append(n.arg)  # a step or spike of f(u) sits where u = 0 (sigmoid, sech)
-            if name == "log":
+            if name in ("log", "log2", "log10", "coth", "csch"):
                 out["pole"].append(n.arg)
+            elif name == "log1p":
+                out["pole"].append(1 + n.arg)
             elif name in ("tan", "sec"):
                 out["pole"].append(COS(n.arg))
             elif name in ("cot", "csc"):

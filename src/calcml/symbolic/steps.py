@@ -37,6 +37,12 @@ RULE_FORMULAS: dict[str, str] = {
     "sigmoid": "σ' = σ·(1 − σ)",
     "softplus": "softplus' = σ",
     "relu": "relu'(x) = H(x)",
+    "gamma function": "Γ'(x) = Γ(x)·ψ(x)",
+    "log-gamma": "d/dx ln Γ(x) = ψ(x)",
+    "polygamma": "ψ' = ψ₁, ψₙ' = ψₙ₊₁",
+    "logit": "logit'(x) = 1/(x·(1 − x))",
+    "sinc": "sinc(x) = sin(πx)/(πx), sinc'(x) = (cos(πx) − sinc(x))/x",
+    "floor and ceiling": "d/dx ⌊x⌋ = d/dx ⌈x⌉ = 0 (x not an integer)",
     "simplify": "rewrite in a simpler equivalent form",
 }
 

@@ -28,8 +28,8 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
 
     \b
     Examples:
-      calcml diff "x^3*sin(x)" --steps           # f′(x) = x³·cos(x) + 3x²·sin(x)
-      calcml diff "exp(-x^2)" --order 2 --at 0   # f′′(0) = -2
+      calcml diff "x^3*sin(x)" --steps           # d/dx [x³·sin(x)] = x³·cos(x) + 3x²·sin(x)
+      calcml diff "exp(-x^2)" --order 2 --at 0   # at x = 0: -2
       calcml diff "x^2*y" --wrt y --json         # "result": "x**2"
     """
     from calcml.symbolic.diff import diff
@@ -51,17 +51,26 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
     if latex:
         click.echo(to_latex(d.steps) if steps and d.steps else d.result.latex())
         return
-    prime = "′" * order if order <= 3 else f"^({order})"
     if steps and d.steps:
         console.print(to_text(d.steps), markup=False)
         console.print()
-    console.print(f"f{prime}({d.var.name}) = {d.result.text()}", markup=False)
+    # d/dx [what was read] = result: the reading shows, so `1/2x` is seen as x/2, not 1/(2x).
+    console.print(f"{_operator(d.var.name, order)} [{f.text()}] = {d.result.text()}",
+                  markup=False)  # fmt: skip
     if value is not None:
-        console.print(f"f{prime}({at}) = {_show(value)}", markup=False)
+        console.print(f"at {d.var.name} = {at}: {_show(value)}", markup=False)
     if order == 0:
         console.print("order 0 is the function itself: nothing to check", markup=False)
     else:
         console.print(_check_line(d.check), markup=False)
+
+
+def _operator(var: str, order: int) -> str:
+    """`d/dx`, `d²/dx²`, `d¹²/dx¹²`."""
+    if order == 1:
+        return f"d/d{var}"
+    n = str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return f"d{n}/d{var}{n}"
 
 
 def _value_at(result, name: str, at: str):

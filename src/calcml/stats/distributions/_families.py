@@ -13,9 +13,8 @@ from math import comb, factorial
 import numpy as np
 
 from calcml.core.expr import PI, E, Expr, number
-from calcml.core.registry import abs_, erf, exp, log, sigmoid, sign, softplus, sqrt
+from calcml.core.registry import abs_, digamma, erf, exp, lgamma, log, sigmoid, sign, softplus, sqrt
 from calcml.stats.distributions._base import INF, Family, Floats, Params
-from calcml.stats.distributions._special import digamma, lgamma
 
 HALF = number(Fraction(1, 2))
 

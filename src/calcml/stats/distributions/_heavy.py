@@ -11,11 +11,10 @@ from fractions import Fraction
 import numpy as np
 
 from calcml.core.expr import PI, Expr, number
-from calcml.core.registry import atan, exp, log
+from calcml.core.registry import atan, digamma, exp, lgamma, log
 from calcml.stats.distributions._base import INF, Family, Floats, Params
 from calcml.stats.distributions._families import HALF, _loc_scale_moment
 from calcml.stats.distributions._integral import DivergentError
-from calcml.stats.distributions._special import digamma, lgamma
 
 # --- Student t -------------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from calcml.core.errors import DomainError
+from calcml.core.errors import DomainError, NoClosedFormError
 from calcml.core.evaluate import compile as compile_expr
-from calcml.core.expr import ZERO, Expr, Symbol, mul
+from calcml.core.expr import ZERO, Apply, Expr, Symbol, mul
 from calcml.symbolic.diff import diff
 from calcml.symbolic.extrema import numeric
 from calcml.symbolic.extrema.classify import derivative_test, hessian_test, value_at
@@ -45,9 +45,24 @@ def critical_points(f: Any, vars: Any = None, domain: Any = None) -> CriticalPoi
     """
     f = to_expr(f)
     variables = choose_variables(f, vars)
+    refuse_jumps(f)
     if len(variables) == 1:
         return _one_variable(f, variables[0], _interval(domain))
     return _several(f, variables, _box(domain, len(variables)))
+
+
+#: Step functions whose jumps sit wherever their argument is an integer: f' = 0 between them
+#: says nothing about where f is largest, and calcml does not locate the jumps.
+JUMPS = ("floor", "ceil")
+
+
+def refuse_jumps(f: Expr) -> None:
+    """Refuse f with floor or ceil of a variable: its extremes sit at jumps calcml cannot list."""
+    for node in f.walk():
+        if isinstance(node, Apply) and node.prim.name in JUMPS and node.arg.free_symbols:
+            raise NoClosedFormError(f"{node.prim.name}({node.arg}) jumps wherever its argument is "
+                                    "an integer; calcml does not locate those jumps, so it gives "
+                                    "no critical points or extremes here")  # fmt: skip
 
 
 def choose_variables(f: Expr, vars: Any) -> tuple[Symbol, ...]:

@@ -19,7 +19,12 @@ from calcml.core.evaluate import compile as compile_expr
 from calcml.core.expr import Apply, Expr, Number, Symbol, as_expr, number, symbol
 from calcml.symbolic.extrema import numeric
 from calcml.symbolic.extrema.classify import value_at
-from calcml.symbolic.extrema.critical import choose_variables, critical_points, search_interval
+from calcml.symbolic.extrema.critical import (
+    choose_variables,
+    critical_points,
+    refuse_jumps,
+    search_interval,
+)
 from calcml.symbolic.extrema.polys import real_roots, univariate
 from calcml.symbolic.extrema.records import (
     Candidate,
@@ -61,6 +66,7 @@ def extrema(f: Any, on: Any, vars: Any = None) -> Extrema:
     """
     f = to_expr(f)
     variables = choose_variables(f, vars)
+    refuse_jumps(f)
     box = _ends(on, len(variables))
     notes: list[str] = []
     candidates, crit = _candidates(f, variables, box, notes, top=True)

@@ -25,6 +25,7 @@ _NORMAL = {
     "sin": ("trig", 1, 0), "cos": ("trig", 0, 1), "tan": ("trig", 1, -1),
     "cot": ("trig", -1, 1), "sec": ("trig", 0, -1), "csc": ("trig", -1, 0),
     "sinh": ("hyp", 1, 0), "cosh": ("hyp", 0, 1), "tanh": ("hyp", 1, -1),
+    "coth": ("hyp", -1, 1), "sech": ("hyp", 0, -1), "csch": ("hyp", -1, 0),
 }  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from calcml.core.expr import MINUS_ONE, PI, E, Expr, Number, add, apply, mul, nu
 from calcml.core.limits import MAX_INTEGER_BITS, MAX_NESTING_DEPTH
 from calcml.core.registry import ABS
 from calcml.symbolic.parse.lexer import Token, _limit_depth
-from calcml.symbolic.parse.names import _INVERSES, FUNCTIONS
+from calcml.symbolic.parse.names import _INVERSES, FUNCTIONS, _function_key
 
 # --- the grammar and the nodes it builds ---------------------------------------------------------
 
@@ -226,12 +226,19 @@ def _call(func: Token, exponent: Expr | None, args: list[Value]) -> Value:
     key: str = func.value
     if key.startswith("log_"):  # \log_b
         base = key[4:]
-        key, args = "log", [*args, (number(int(base)) if base.isdigit() else symbol(base), 0)]
+        if base in ("2", "10"):  # \log_2 and \log_{10}: the printer's forms of log2, log10
+            key = "log" + base
+        else:
+            key, args = "log", [*args, (number(int(base)) if base.isdigit() else symbol(base), 0)]
+    elif key not in FUNCTIONS:  # ψₙ of an order not yet made (polygamma12)
+        key = _function_key(key) or key
     low, high, build = FUNCTIONS[key]
     if not low <= len(args) <= high:
         count = str(low) if low == high else f"{low} or {high}"
+        symbol_too = "; for the symbol β times a bracket, write beta*(…)" if key == "beta" else ""
         raise ParseError(f"'{key}' at column {func.column} takes {count} argument"
-                         f"{'s' if high > 1 else ''}, not {len(args)}", func.column)  # fmt: skip
+                         f"{'s' if high > 1 else ''}, not {len(args)}{symbol_too}",
+                         func.column)  # fmt: skip
     if exponent is MINUS_ONE:
         if key not in _INVERSES:
             raise ParseError(f"'{key}^-1' at column {func.column}: calcml has no inverse of "

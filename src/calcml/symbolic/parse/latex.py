@@ -14,6 +14,7 @@ from calcml.symbolic.parse.names import (
     _suggest,
 )
 from calcml.symbolic.parse.unicode import _Source
+from calcml.symbolic.parse.unsupported import unsupported_message
 
 # --- the LaTeX tokenizer -------------------------------------------------------------------------
 
@@ -39,8 +40,13 @@ _BRACKETS = {"(": ("_LPAR", "_RPAR"), "[": ("_LBRACK", "_RBRACK"), "{": ("_LBRAC
 _CLOSERS = {")": "_RPAR", "]": "_RBRACK", "}": "_RBRACE"}
 _LATEX_FUNCTIONS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh",
-    "tanh", "ln", "log", "exp", "max", "min",
+    "tanh", "coth", "sech", "csch", "ln", "log", "exp", "max", "min",
 }  # fmt: skip
+# `\Gamma(x)`, `\psi(x)`, `\psi_1(x)`: Greek letters that are functions when applied (like
+# `\sigma(x)`, sigmoid); the subscript of ψ is its order.
+_APPLIED_GREEK = re.compile(r"\s*(?:_\s*(?:\{\s*([0-9]{1,3})\s*\}|([0-9])))?"
+                            r"(?=\s*(?:\(|\\left\s*\())")
+_LN_GAMMA = re.compile(r"\s*\\Gamma(?=\s*(?:\(|\\left\s*\())")
 _OPERATOR_NAMES = {"H": "heaviside", **ALIASES}
 _GREEK_COMMANDS = {name: name for name in _GREEK_NAMES} | {
     "varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho",
@@ -58,7 +64,7 @@ _UNSUPPORTED = {
     "nabla": "derivative notation is not an expression; use grad()",
     "infty": "infinity is not a number calcml can work with",
     "binom": "binomial coefficients are not supported",
-    "lceil": "ceiling is not supported", "lfloor": "floor is not supported",
+    "lceil": "write \\operatorname{ceil}(x)", "lfloor": "write \\operatorname{floor}(x)",
     "|": "norms are not supported; calcml works with real numbers",
 }  # fmt: skip
 _DERIVATIVE = re.compile(
@@ -144,6 +150,8 @@ class _LatexLexer(_Lexer):
         if text == "pi":
             self.emit("CONST", "pi", start, end)
             return
+        if _APPLIED.match(self.s, end) and unsupported_message(text) is not None:
+            self.refuse_unknown_function(text, start)  # f(x) is no product, zeta(s) no ζ·s
         if len(text) > 1 and self.s[end : end + 1] == "(":
             hint = _suggest(text, _FUNCTION_NAMES)
             if hint:
@@ -211,11 +219,18 @@ class _LatexLexer(_Lexer):
         name = text[1:]
         if name in _SKIPPED:
             return
-        if name in _LATEX_FUNCTIONS:
+        if name == "ln" and _LN_GAMMA.match(self.s, end):
+            self.pos = _LN_GAMMA.match(self.s, end).end()  # type: ignore[union-attr]
+            self.emit("FUNC", "lgamma", start, self.pos)  # the printer's form of lgamma
+        elif name in _LATEX_FUNCTIONS:
             self.function(name, start, end)
         elif name == "sigma" and _APPLIED.match(self.s, end):
             self.emit("FUNC", "sigmoid", start, end)  # the printer's form of sigmoid
+        elif name in ("Gamma", "psi") and _APPLIED_GREEK.match(self.s, end):
+            self.greek_function(name, start, end)
         elif name in _GREEK_COMMANDS:
+            if _APPLIED.match(self.s, end):
+                self.refuse_unknown_function(_GREEK_COMMANDS[name], start)
             self.emit("NAME", _GREEK_COMMANDS[name], start, end)
         elif name == "pi":
             self.emit("CONST", "pi", start, end)
@@ -235,6 +250,20 @@ class _LatexLexer(_Lexer):
             self.environment(start, end)
         else:
             raise self.unknown_command(name, start)
+
+    def greek_function(self, name: str, start: int, end: int) -> None:
+        """`\\Gamma(x)` is Γ; `\\psi(x)` is ψ, `\\psi_1(x)` ψ₁ and `\\psi_{n}(x)` ψₙ."""
+        m = _APPLIED_GREEK.match(self.s, end)
+        assert m is not None
+        order = m.group(1) or m.group(2)
+        self.pos = m.end()
+        if name == "Gamma":
+            if order is not None:
+                raise self.error(f"'\\Gamma_' at column {_AT}: Γ takes no subscript", start)
+            key = "gamma"
+        else:
+            key = _function_key(f"psi_{order or 0}")
+        self.emit("FUNC", key, start, self.pos)
 
     def unknown_command(self, name: str, start: int) -> ParseError:
         if name in _UNSUPPORTED:
@@ -315,6 +344,9 @@ class _LatexLexer(_Lexer):
         self.name_checks(name, m.start(1))
         if command.startswith("operatorname"):
             key = _function_key(_OPERATOR_NAMES.get(name, name))
+            why = unsupported_message(name)
+            if key is None and why is not None:
+                raise self.error(f"'{name}(' at column {_AT}: {why}", start)
             if key is None:
                 raise self.error(f"unknown function '{name}' at column {_AT}"
                                  f"{_suggest(name, _FUNCTION_NAMES)}", start)  # fmt: skip

@@ -12,6 +12,7 @@ from lark.lexer import Lexer
 from calcml.core.errors import LimitError, ParseError
 from calcml.core.limits import MAX_LITERAL_DIGITS, MAX_NESTING_DEPTH
 from calcml.symbolic.parse.names import (
+    _APPLIED,
     _CONSTANTS,
     _FUNCTION_NAMES,
     _GREEK,
@@ -24,6 +25,7 @@ from calcml.symbolic.parse.names import (
     _suggest,
 )
 from calcml.symbolic.parse.unicode import _SUBSCRIPTS, _SUPERSCRIPTS, _describe, _Source
+from calcml.symbolic.parse.unsupported import unsupported_message
 
 # --- tokens --------------------------------------------------------------------------------------
 
@@ -201,7 +203,36 @@ class _Lexer:
                              f"did you mean '{_LOOKALIKES.get(text[0], '?')}'?", start)  # fmt: skip
         if len(text) > 1:
             name += "_" + text[1:].translate(_SUB_ASCII)
+        self.name_or_function(name, start, end)
+
+    def name_or_function(self, name: str, start: int, end: int) -> None:
+        """A symbol, or a function where the name is one (`gamma(x)`, `Γ(x)`, `ψ₁(x)`); a name
+        applied like a function that calcml lacks (`f(x)`, `zeta(s)`) is refused, never read as
+        a product."""
+        applied = _APPLIED.match(self.s, end) is not None
+        key = _function_key(name, applied)
+        if key is not None:
+            self.emit("FUNC", key, start, end)
+            return
+        if applied:
+            self.refuse_unknown_function(name, start, self.s[end : end + 1] == "(")
         self.emit("NAME", name, start, end)
+
+    def refuse_unknown_function(self, name: str, start: int, adjacent: bool = True) -> None:
+        """Raise (or, for the first token, keep for when no definition `f(x) = …` follows) the
+        error for `name(` where calcml has no function of that name. A word that calcml does
+        not know is refused only when the bracket touches it (`ab (x)` stays ab·x)."""
+        why = unsupported_message(name)
+        if why is not None:
+            problem = self.error(f"'{name}(' at column {_AT}: {why}", start)
+        elif adjacent and _is_word(name) and name not in _GREEK_NAMES:
+            problem = self.error(f"unknown function '{name}' at column {_AT}"
+                                 f"{_suggest(name, _FUNCTION_NAMES)}", start)  # fmt: skip
+        else:
+            return
+        if self.tokens:
+            raise problem
+        self.unknown_head = problem  # unless the text turns out to be a definition
 
     def _sup(self, text: str, start: int, end: int) -> None:
         value = text.translate(_SUP_ASCII)
@@ -245,6 +276,7 @@ _TEXT_TOKEN = re.compile(
     |(?P<hex>0[xX][0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*)
     |(?P<number>(?:[0-9]+(?:_[0-9]+)*(?:\.(?:[0-9]+(?:_[0-9]+)*)?)?|\.[0-9]+(?:_[0-9]+)*)
                 (?:[eE][+-]?[0-9]+)?)
+    |(?P<lngamma>lnΓ(?=\s*\())
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*[₀-₉]*)
     |(?P<greek>[α-ωΑ-Ωϕϑϵ][₀-₉]*)
     |(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+)
@@ -303,17 +335,10 @@ class _TextLexer(_Lexer):
         if name in _CONSTANTS:
             self.emit("CONST", _CONSTANTS[name], start, end)
             return
-        key = _function_key(name)
-        if key is not None:
-            self.emit("FUNC", key, start, end)
-            return
-        if self.s[end : end + 1] == "(" and _is_word(name) and name not in _GREEK_NAMES:
-            problem = self.error(f"unknown function '{name}' at column {_AT}"
-                                 f"{_suggest(name, _FUNCTION_NAMES)}", start)  # fmt: skip
-            if self.tokens:
-                raise problem
-            self.unknown_head = problem  # unless the text turns out to be a definition
-        self.emit("NAME", name, start, end)
+        self.name_or_function(name, start, end)
+
+    def _lngamma(self, text: str, start: int, end: int) -> None:
+        self.emit("FUNC", "lgamma", start, end)  # lnΓ(x), the printer's form of lgamma
 
     def _caret(self, text: str, start: int, end: int) -> None:
         self.emit("_CARET", text, start, end)

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import difflib
 import keyword
+import re
 from collections.abc import Callable
 from fractions import Fraction
 
-from calcml.core.expr import HALF, ZERO, Expr, apply, number, power
-from calcml.core.registry import ABS, PRIMITIVES, log_base, relu
+from calcml.core.errors import ParseError
+from calcml.core.expr import HALF, ONE, ZERO, Expr, Number, apply, number, power
+from calcml.core.registry import (
+    ABS,
+    PRIMITIVES,
+    arctan2,
+    beta,
+    gamma,
+    hypot,
+    log_base,
+    logaddexp,
+    polygamma_record,
+    relu,
+)
+from calcml.core.registry_special import MAX_POLYGAMMA_ORDER, polygamma_by_name
 
 #: Longest name of a symbol or function, in characters (a limit local to parsing).
 MAX_NAME_LENGTH = 100
@@ -24,6 +38,7 @@ def _unary(name: str) -> Handler:
 
 
 def _log(a: list[Expr]) -> Expr:
+    """ln x, or log(x, b) = ln x/ln b (`log2(x)` and `log10(x)` are records of their own)."""
     return PRIMITIVES["log"](a[0]) if len(a) == 1 else log_base(a[0], a[1])
 
 
@@ -41,22 +56,47 @@ def _min(a: list[Expr]) -> Expr:
     return (a[0] + a[1] - apply(ABS, a[0] - a[1])) * HALF
 
 
+def _polygamma(a: list[Expr]) -> Expr:
+    """polygamma(n, x) = ψₙ(x), for an integer order n written as a number."""
+    n = a[0]
+    if not (isinstance(n, Number) and isinstance(n.value, int) and n.value >= 0):
+        raise ParseError(f"polygamma(n, x) needs a whole number n ≥ 0 as its order, not {n}")
+    if n.value > MAX_POLYGAMMA_ORDER:
+        raise ParseError(f"polygamma of order {n.value}: calcml has orders 0 to "
+                         f"{MAX_POLYGAMMA_ORDER}")  # fmt: skip
+    return polygamma_record(n.value)(a[1])
+
+
 FUNCTIONS: dict[str, Handler] = {
     **{name: _unary(name) for name in PRIMITIVES},
     "log": (1, 2, _log),
     "sqrt": (1, 1, lambda a: power(a[0], HALF)),
     "cbrt": (1, 1, lambda a: power(a[0], number(Fraction(1, 3)))),
-    "log10": (1, 1, lambda a: log_base(a[0], number(10))),
-    "log2": (1, 1, lambda a: log_base(a[0], number(2))),
     "max": (2, 2, _max),
     "min": (2, 2, _min),
+    # Two-argument functions, written with calcml's one-argument records (see the registry).
+    "beta": (2, 2, lambda a: beta(a[0], a[1])),
+    "logaddexp": (2, 2, lambda a: logaddexp(a[0], a[1])),
+    "hypot": (2, 2, lambda a: hypot(a[0], a[1])),
+    "atan2": (2, 2, lambda a: arctan2(a[0], a[1])),
+    "polygamma": (2, 2, _polygamma),
+    "factorial": (1, 1, lambda a: gamma(a[0] + ONE)),
 }
 ALIASES = {
     "ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arsinh": "asinh",
     "arcsinh": "asinh", "arcosh": "acosh", "arccosh": "acosh", "artanh": "atanh",
     "arctanh": "atanh", "cosec": "csc", "sgn": "sign", "Abs": "abs", "ReLU": "relu",
-    "Heaviside": "heaviside", "logistic": "sigmoid",
+    "Heaviside": "heaviside", "logistic": "sigmoid", "expit": "sigmoid",
+    "arcsec": "asec", "arccsc": "acsc", "arccosec": "acsc", "arccot": "acot", "arsech": "asech",
+    "arcsech": "asech", "arcsch": "acsch", "arccsch": "acsch", "arcoth": "acoth",
+    "arccoth": "acoth", "arctan2": "atan2", "log_2": "log2", "log_10": "log10",
+    "Gamma": "gamma", "loggamma": "lgamma", "lngamma": "lgamma", "gammaln": "lgamma",
+    "psi": "digamma", "psi_0": "digamma", "psi_1": "trigamma", "Beta": "beta",
 }  # fmt: skip
+#: Names that are Greek letters as well as functions: a function only when applied, `gamma(x)`;
+#: `gamma x` and `gamma*x` are the symbol γ times x.
+_APPLIED_ONLY = {"gamma", "Gamma", "beta", "Beta", "psi", "psi_0", "psi_1"}
+_APPLIED = re.compile(r"\s*\(")
 _INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
              "tanh": "atanh"}  # fmt: skip
 _CONSTANTS = {"pi": "pi", "e": "E", "E": "E"}
@@ -76,9 +116,21 @@ _LOOKALIKES = dict(zip("аеорсухіјѕԁһӏАВЕКМНОРСТХοΑΒΕ
                        "aeopcyxijsdhlABEKMHOPCTXoABEZHIKMNOPTYX", strict=True))  # fmt: skip
 
 
-def _function_key(name: str) -> str | None:
+def _function_key(name: str, applied: bool = True) -> str | None:
+    """The FUNCTIONS key a name stands for, or None; `applied`: an opening bracket follows."""
+    if name in _APPLIED_ONLY and not applied:
+        return None
     key = ALIASES.get(name, name)
-    return key if key in FUNCTIONS else None
+    if key in FUNCTIONS:
+        return key
+    m = re.fullmatch(r"psi_([0-9]{1,3})", name)
+    if m and applied:
+        name = f"polygamma{m.group(1)}"
+    prim = polygamma_by_name(name)
+    if prim is None:
+        return None
+    FUNCTIONS.setdefault(prim.name, _unary(prim.name))
+    return prim.name
 
 
 def _suggest(name: str, choices: list[str]) -> str:
