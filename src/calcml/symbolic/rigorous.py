@@ -26,7 +26,7 @@ flint: Any = LazyModule("flint", globals(), "flint")
 
 #: The working precisions tried in turn, in bits: each a few times the one before, so a point
 #: that needs 1,000 bits costs about as much as one evaluation at 1,000 bits.
-PRECISIONS = (64, 192, 576, 1728)
+PRECISIONS = (64, 192, 576, 1728, 5184)
 
 
 class Undecidable(Exception):
@@ -139,6 +139,7 @@ SERIES: dict[str, Callable[[Any], Any]] = {
     "gamma": lambda s: s.gamma(),
     "lgamma": lambda s: _positive(s.gamma()).log(),
     "digamma": _jet(lambda x: x.digamma(), _trigamma),
+    "trigamma": _jet(_trigamma, lambda x: -2 * flint.arb.zeta(flint.arb(3), x)),
 }
 
 
@@ -192,7 +193,7 @@ def _node(node: Expr, done: dict[Expr, Any], seeds: dict[Symbol, tuple[float, fl
         return _power(node, args[0], args[1])
     if cls is Apply:
         rule = SERIES.get(node.prim.name)  # type: ignore[attr-defined]
-        if rule is None:
+        if rule is None or len(args) != 1:
             raise Undecidable(f"no interval form for {node.prim.name}")  # type: ignore[attr-defined]
         return rule(args[0])
     raise Undecidable(f"no interval form for {type(node).__name__}")
@@ -237,9 +238,9 @@ def _power(node: Pow, base: Any, exponent: Any) -> Any:
 
 def decide_slopes(fs: Sequence[Expr], rows: Sequence[Sequence[Expr]],
                   seeds: dict[Symbol, tuple[float, float]], direction: Sequence[float],
-                  tol: float) -> tuple[bool, float]:  # fmt: skip
+                  tol: float, weight: float, floor: float) -> tuple[bool, float]:  # fmt: skip
     """At one point: does each claimed gradient row, dotted with `direction`, match the true
-    slope of its function along it, to `tol` relative to 1 + |claim| + 10⁻³·|f|?
+    slope of its function along it, to `tol` relative to |claim| + weight·|f| + floor?
 
     The seeds move each variable by its component of `direction` (parameters by 0), so the
     t-coefficient of f's series is its exact slope ∇f·d. Returns (agrees, relative error);
@@ -258,7 +259,7 @@ def decide_slopes(fs: Sequence[Expr], rows: Sequence[Sequence[Expr]],
             out.append((coefficient(values[i], 1), claim, coefficient(values[i], 0)))
         return out
 
-    return _decide(compare, tol, 1e-3)
+    return _decide(compare, tol, weight, floor)
 
 
 def decide_values(a: Expr, b: Expr, seeds: dict[Symbol, tuple[float, float]],
@@ -269,11 +270,11 @@ def decide_values(a: Expr, b: Expr, seeds: dict[Symbol, tuple[float, float]],
         av, bv = (coefficient(v, 0) for v in series_values([a, b], seeds, length=1))
         return [(bv, av, av)]
 
-    return _decide(compare, tol, 0.0)
+    return _decide(compare, tol, 0.0, 1.0)
 
 
-def _decide(compare: Callable[[], list[tuple[Any, Any, Any]]], tol: float,
-            weight: float) -> tuple[bool, float]:  # fmt: skip
+def _decide(compare: Callable[[], list[tuple[Any, Any, Any]]], tol: float, weight: float,
+            floor: float) -> tuple[bool, float]:  # fmt: skip
     """Run `compare` (triples of true value, claim, and f) at rising precision until every
     relative error is proven at most `tol`, or one is proven above it."""
     why = "the enclosures stayed too wide"
@@ -284,25 +285,26 @@ def _decide(compare: Callable[[], list[tuple[Any, Any, Any]]], tol: float,
             except (ArithmeticError, ValueError) as exc:
                 why = f"ball arithmetic failed ({exc})"
                 continue
-            verdict = _judge(triples, tol, weight)
+            verdict = _judge(triples, tol, weight, floor)
         if verdict is not None:
             return verdict
     raise Undecidable(f"{why} at {PRECISIONS[-1]} bits")
 
 
-def _judge(triples: list[tuple[Any, Any, Any]], tol: float,
-           weight: float) -> tuple[bool, float] | None:  # fmt: skip
+def _judge(triples: list[tuple[Any, Any, Any]], tol: float, weight: float,
+           floor: float) -> tuple[bool, float] | None:  # fmt: skip
     """(agrees, worst relative error) when the balls decide, else None."""
     worst = 0.0
     for true, claim, f in triples:
         if not (true.is_finite() and claim.is_finite() and f.is_finite()):
             return None
-        scale = 1 + abs(float(claim.mid())) + weight * abs(float(f.mid()))
-        gap = true - claim
-        low, high = float(gap.abs_lower()) / scale, float(gap.abs_upper()) / scale
+        relative = (true - claim) / (abs(claim) + weight * abs(f) + floor)  # balls throughout
+        if not relative.is_finite():  # wider than any number (NaN compares as no decision)
+            return None
+        low, high = float(relative.abs_lower()), float(relative.abs_upper())
         if low > tol:
-            return False, float(abs(gap.mid())) / scale
+            return False, low
         if high > tol:
             return None
-        worst = max(worst, float(abs(gap.mid())) / scale)
+        worst = max(worst, high)
     return True, worst

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calcml.core.evaluate import Program
-from calcml.core.expr import Expr, Symbol
+from calcml.core.expr import Expr, Number, Symbol, post_order
 from calcml.core.lazy import LazyModule
 
 np: Any = LazyModule("numpy", globals(), "np")
@@ -135,8 +135,15 @@ def _smooth(d_h: Any, d_half: Any) -> Any:
     return abs(d_h - d_half) <= 1e-2 * (1 + abs(d_half))
 
 
+#: The error of a derivative is measured against |f'| + `_FLOOR`: relative to the derivative,
+#: except where it is near zero. A floor of 1 (or a term in |f|) would hide an error of 10⁻⁶ in
+#: a derivative of size 10⁻³; where central differences cannot reach that accuracy (they lose
+#: digits to cancellation when |f| is much larger than |f'|·h), the point goes to ball arithmetic.
+_FLOOR = 1e-6
+
+
 def _relative_error(numeric: Any, exact: Any, f0: Any) -> Any:
-    return abs(numeric - exact) / (1 + abs(exact) + abs(f0) * 1e-3)
+    return abs(numeric - exact) / (abs(exact) + _FLOOR)
 
 
 def _check_derivative_scalar(program: Program, seed: int, f: Expr, df: Expr) -> Check:
@@ -149,9 +156,8 @@ def _check_derivative_scalar(program: Program, seed: int, f: Expr, df: Expr) -> 
         point = [rng.uniform(0.5, 2.0) for _ in program.variables]
         point[0] = rng.uniform(-3, 3) if k < _POINTS // 2 else rng.uniform(0.1, 3)
         error = _scalar_error(program, point)
-        if error is not None:
-            errors.append(error)
-            points.append(point)
+        errors.append(math.nan if error is None else error)
+        points.append(point)
     recheck = _derivative_recheck([f], [[df]], program.variables, program.variables[:1], [1.0])
     return _verdict(errors, points, recheck, "central differences")
 
@@ -227,8 +233,9 @@ def _best_errors(fv: Any, exact: Any, h: Any) -> Any:
     with np.errstate(all="ignore"):
         d_h, d_half, numeric = _estimates(fv[..., 1], fv[..., 2], fv[..., 3], fv[..., 4], h)
         error = _relative_error(numeric, exact, fv[..., 0])
+        smooth = _smooth(d_h, d_half)
     exact = np.broadcast_to(exact, fv.shape[:-1])
-    ok = np.isfinite(fv).all(axis=-1) & np.isfinite(exact) & _smooth(d_h, d_half)
+    ok = np.isfinite(fv).all(axis=-1) & np.isfinite(exact) & smooth
     best = np.where(ok, error, np.inf).min(axis=0)
     domain = np.isfinite(fv[0, :, 0]) & np.isfinite(exact[0])
     return np.where(domain, best, np.nan)
@@ -255,7 +262,9 @@ def check_equal(a: Expr, b: Expr, var: Symbol, *, seed: int = 0, rtol: float = 1
 
 #: A point agrees when its relative error is at most this; a result is rejected only when
 #: ball arithmetic proves an error above it at some point.
-_AGREE = 1e-9
+_AGREE = 1e-10
+#: Ball arithmetic rejects an exact claim whose relative error at a point is proven above this.
+_PROVEN = 1e-12
 #: A point whose floats disagree by more than this (the check's old threshold) is a clear
 #: disagreement: if ball arithmetic cannot settle it, the result is left unverified.
 _CLEAR = 1e-6
@@ -271,11 +280,24 @@ def _derivative_recheck(fs: list[Expr], rows: list[list[Expr]], symbols: list[Sy
     def recheck(point: list[float]) -> tuple[bool, float]:
         from calcml.symbolic import rigorous
 
+        if not tolerance:
+            tolerance.extend(_tolerance(fs))
         slopes = dict(zip(variables, direction, strict=True))
         seeds = {s: (v, slopes.get(s, 0.0)) for s, v in zip(symbols, point, strict=True)}
-        return rigorous.decide_slopes(fs, rows, seeds, direction, _AGREE)
+        return rigorous.decide_slopes(fs, rows, seeds, direction, *tolerance)
 
+    tolerance: list[float] = []
     return recheck
+
+
+def _tolerance(fs: list[Expr]) -> tuple[float, float, float]:
+    """The re-check's tolerance, and the weight of |f| and the floor in its scale (see
+    `_relative_error`). The derivative of an exact function is exact, so its true error is 0
+    and `_PROVEN` is safe; a float the user wrote in f brings rounding into the derivative's
+    coefficients, which near a zero of the derivative only the check's old measure forgives
+    (errors relative to |f'| + 10⁻³·|f| + 1, tolerance `_CLEAR`)."""
+    floats = any(n.__class__ is Number and not n.is_exact for n in post_order(fs))
+    return (_CLEAR, 1e-3, 1.0) if floats else (_PROVEN, 0.0, _FLOOR)
 
 
 def _value_recheck(a: Expr, b: Expr, symbols: list[Symbol], rtol: float) -> Recheck:
@@ -301,7 +323,12 @@ def _verdict(errors: Any, points: list[list[float]], recheck: Recheck, how: str)
     settled = [errs[k] for k in domain if errs[k] <= _AGREE]
     doubtful = sorted((k for k in domain if errs[k] > _AGREE),
                       key=lambda k: (math.isinf(errs[k]), -errs[k]))  # fmt: skip
-    found = _recheck_all(doubtful, errs, points, recheck)
+    found = _recheck_all(doubtful, errs, points, recheck, _Rechecked())
+    if found.failed is None and len(settled) + len(found.errors) < _NEEDED:
+        # too few points in double precision's domain (its floats overflowed, say): try the
+        # others in ball arithmetic, which has no overflow
+        off = [k for k, e in enumerate(errs) if math.isnan(e)]
+        found = _recheck_all(off, errs, points, recheck, found)
     n = len(settled) + len(found.errors)
     if found.failed is not None:
         k, error = found.failed
@@ -311,9 +338,17 @@ def _verdict(errors: Any, points: list[list[float]], recheck: Recheck, how: str)
     worst = max(settled + found.errors, default=math.nan)
     if found.open or n < _NEEDED:
         return Check(False, n, worst, _undecided_note(n, found))
-    extra = f" and in ball arithmetic at {len(found.errors)} more" if found.errors else ""
-    return Check(True, n, worst, f"checked by {how} at {len(settled)} points{extra} "
+    return Check(True, n, worst, f"checked {_where(how, len(settled), len(found.errors))} "
                  f"(worst relative error {worst:.1e})")  # fmt: skip
+
+
+def _where(how: str, plain: int, balls: int) -> str:
+    """'by central differences at 20 points and in ball arithmetic at 4 more', or either part."""
+    if not balls:
+        return f"by {how} at {plain} points"
+    if not plain:
+        return f"in ball arithmetic at {balls} points"
+    return f"by {how} at {plain} points and in ball arithmetic at {balls} more"
 
 
 @dataclass
@@ -324,18 +359,21 @@ class _Rechecked:
     failed: tuple[int, float] | None = None  # a point with a proven error, and that error
     open: int = 0  # clear disagreements (over `_CLEAR`) it could not settle
     reasons: list[str] = field(default_factory=list)
+    tried: int = 0
+    started: float = field(default_factory=time.perf_counter)
 
 
 def _recheck_all(doubtful: list[int], errs: list[float], points: list[list[float]],
-                 recheck: Recheck) -> _Rechecked:  # fmt: skip
-    """Re-check the doubtful points, worst first, until one fails or the budget runs out."""
+                 recheck: Recheck, out: _Rechecked) -> _Rechecked:  # fmt: skip
+    """Re-check the doubtful points in order until one fails or the budget runs out, adding to
+    what `out` holds."""
     from calcml.symbolic.rigorous import Undecidable
 
-    out = _Rechecked()
-    deadline = time.perf_counter() + _RECHECK_SECONDS
-    for i, k in enumerate(doubtful):
+    deadline = out.started + _RECHECK_SECONDS
+    for k in doubtful:
         clear = _CLEAR < errs[k] < math.inf
-        if i >= _MAX_RECHECKS or time.perf_counter() > deadline:
+        out.tried += 1
+        if out.tried > _MAX_RECHECKS or time.perf_counter() > deadline:
             out.open += clear
             _note_reason(out, "no time left to re-check it")
             continue
@@ -361,6 +399,6 @@ def _undecided_note(n: int, found: _Rechecked) -> str:
     """Why a check could not decide: too few settled points, or disagreements left open."""
     why = f" ({'; '.join(found.reasons)})" if found.reasons else ""
     if found.open:
-        return (f"not verified: at {found.open} points central differences disagree and ball "
-                f"arithmetic could not settle them{why}; {n} points agree")  # fmt: skip
+        return (f"at {found.open} points central differences disagree and ball arithmetic "
+                f"could not settle them{why}; {n} points agree")  # fmt: skip
     return f"could not check: only {n} points of the domain could be decided{why}"

@@ -113,11 +113,11 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
       calcml grad "x^2*y + y^3" --wrt x,y
       calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1
     """
-    from calcml.symbolic.derivatives import _variables, gradient
+    from calcml.symbolic.derivatives import _variables, checked_gradient
 
     f = _parse(expr)
     xs = _variables(f, wrt)
-    parts = gradient(f, xs)
+    parts, check = checked_gradient(f, xs)
     values = None
     if at is not None:
         point = [_parse(p) for p in at.split(",")]
@@ -128,7 +128,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
     if as_json:
         payload = {"input": expr, "variables": [x.name for x in xs],
                    "result": [str(g) for g in parts], "latex": [g.latex() for g in parts],
-                   "verified": True}  # fmt: skip
+                   "verified": check.passed, "check": check.note}  # fmt: skip
         if values is not None:
             payload["value"] = [_jsonable(v) for v in values]
         emit_json(payload)
@@ -137,6 +137,7 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
         console.print(f"∂f/∂{x.name} = {g.text()}", markup=False)
     if values is not None:
         console.print(f"∇f({at}) = ({', '.join(_show(v) for v in values)})", markup=False)
+    console.print(_check_line(check), markup=False)
 
 
 @click.command("tangent")
