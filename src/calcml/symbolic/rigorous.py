@@ -33,6 +33,11 @@ class Undecidable(Exception):
     """The point cannot be decided in ball arithmetic; the message says why."""
 
 
+class _Wider(ArithmeticError):
+    """A ball straddles a place where the function changes form (0 for |x|, a pole): more
+    precision may narrow it; at the last precision it makes the point undecidable."""
+
+
 def coefficient(s: Any, k: int) -> Any:
     """The k-th Taylor coefficient of an `arb_series` (Arb drops trailing zeros)."""
     cs = s.coeffs()
@@ -46,7 +51,7 @@ def _sign_of(s: Any) -> int:
         return 1
     if c < 0:
         return -1
-    raise Undecidable("a kink or a domain edge at the point (a value that may be 0)")
+    raise _Wider("a kink, a pole or a domain edge at the point (a value that may be 0)")
 
 
 def _positive(s: Any) -> Any:
@@ -137,7 +142,7 @@ SERIES: dict[str, Callable[[Any], Any]] = {
     "log1p": lambda s: _positive(s + 1).log(),
     "expm1": lambda s: s.exp() - 1,
     "gamma": lambda s: s.gamma(),
-    "lgamma": lambda s: _positive(s.gamma()).log(),
+    "lgamma": lambda s: (s.gamma() * _sign_of(s.gamma())).log(),  # log|Γ|, as SciPy's gammaln
     "digamma": _jet(lambda x: x.digamma(), _trigamma),
     "trigamma": _jet(_trigamma, lambda x: -2 * flint.arb.zeta(flint.arb(3), x)),
 }
@@ -231,7 +236,7 @@ def _power(node: Pow, base: Any, exponent: Any) -> Any:
         if n >= 0:
             return base**n
         if coefficient(base, 0).contains(0):
-            raise Undecidable("a pole at the point (a base that may be 0)")
+            raise _Wider("a pole at the point (a base that may be 0)")
         return 1 / base ** (-n)
     return (exponent * _positive(base).log()).exp()
 
@@ -282,6 +287,9 @@ def _decide(compare: Callable[[], list[tuple[Any, Any, Any]]], tol: float, weigh
         with precision(bits):
             try:
                 triples = compare()
+            except _Wider as exc:
+                why = str(exc)
+                continue
             except (ArithmeticError, ValueError) as exc:
                 why = f"ball arithmetic failed ({exc})"
                 continue

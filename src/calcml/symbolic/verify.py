@@ -333,8 +333,9 @@ def _verdict(errors: Any, points: list[list[float]], recheck: Recheck, how: str)
     if found.failed is not None:
         k, error = found.failed
         where = ", ".join(f"{v:.17g}" for v in points[k])
-        return Check(False, n, error, f"it is wrong at ({where}): {how} disagree, and ball "
-                     f"arithmetic proves a relative error of {error:.1e}", rejected=True)  # fmt: skip
+        note = (f"it is wrong at ({where}): {how} disagree, and ball arithmetic proves a "
+                f"relative error of {error:.1e}")  # fmt: skip
+        return Check(False, n, error, note, rejected=True)
     worst = max(settled + found.errors, default=math.nan)
     if found.open or n < _NEEDED:
         return Check(False, n, worst, _undecided_note(n, found))
@@ -401,4 +402,4 @@ def _undecided_note(n: int, found: _Rechecked) -> str:
     if found.open:
         return (f"at {found.open} points central differences disagree and ball arithmetic "
                 f"could not settle them{why}; {n} points agree")  # fmt: skip
-    return f"could not check: only {n} points of the domain could be decided{why}"
+    return f"could not check: only {n} sampled points could be decided, {_NEEDED} are needed{why}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from calcml.core.evaluate import Program, substitute
+from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     gaussian,
