@@ -1,8 +1,10 @@
 """Independent numeric checks of symbolic results: central differences, values at random points.
 
-A check samples points of the function's domain (where it is finite), differentiates numerically
-with a Richardson-extrapolated central difference, and skips points where the function is not
-smooth (two step sizes disagree: a kink, a jump or a pole nearby).
+A check samples points of the function's domain (where it is finite) and differentiates
+numerically with a Richardson-extrapolated central difference. A point those floats cannot
+settle (they disagree with the claim, or two step sizes disagree: a kink, a jump, a pole nearby,
+an oscillation faster than the step) is re-checked in ball arithmetic (`rigorous`), and
+`verdict` decides what the result may claim: only a proven error rejects it.
 """
 
 from __future__ import annotations
@@ -10,19 +12,16 @@ from __future__ import annotations
 import math
 import random
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from calcml.core.evaluate import Program
 from calcml.core.expr import Expr, Number, Symbol, post_order
 from calcml.core.lazy import LazyModule
+from calcml.symbolic.verdict import AGREE, CLEAR, PROVEN, Check, Recheck, verdict
 
 np: Any = LazyModule("numpy", globals(), "np")
 
 _POINTS = 24
-_NEEDED = 3
 #: A program of more steps than this is checked at `_FEW_POINTS` points: its wrong answers are
 #: as visible at 8 random points as at 24, and evaluating it costs in proportion to points.
 _LARGE_PROGRAM = 1000
@@ -37,32 +36,12 @@ _RELS = (1e-3, 1e-4, 1e-5)
 _SHIFTS = (0.0, 1.0, -1.0, 0.5, -0.5)
 
 
-#: Re-checks one point in ball arithmetic: (agrees, its relative error), or raises Undecidable.
-Recheck = Callable[[list[float]], tuple[bool, float]]
-
-
 def _numpy_loaded() -> bool:
     return "numpy" in sys.modules
 
 
 def _points_for(program: Program) -> int:
     return _FEW_POINTS if len(program.steps) > _LARGE_PROGRAM else _POINTS
-
-
-@dataclass(frozen=True)
-class Check:
-    """The outcome of a numeric check: passed, how many points, the worst relative error, why."""
-
-    passed: bool
-    points: int
-    worst_error: float
-    note: str
-    #: True only when a point was proven wrong (in ball arithmetic): then the result is wrong,
-    #: and calcml must not return it. Not passed and not rejected means undecided.
-    rejected: bool = False
-
-    def __bool__(self) -> bool:
-        return self.passed
 
 
 def sample_points(symbols: list[Symbol], var: Symbol | None, rng: np.random.Generator,
@@ -85,7 +64,7 @@ def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
     Each point gets the best of three step sizes, so a steep but smooth function (near a
     singularity of its domain) does not fail for want of a small enough step. All points and
     step sizes go through the compiled program in one vectorized call. A point the central
-    differences cannot settle is re-checked in ball arithmetic (see `_verdict`).
+    differences cannot settle is re-checked in ball arithmetic (see `verdict`).
     """
     program = Program([f, df], [var], discover=True)
     if len(program.steps) <= _SMALL_PROGRAM and not _numpy_loaded() and program.has_scalar_form():
@@ -101,7 +80,7 @@ def check_derivative(f: Expr, df: Expr, var: Symbol, *, seed: int = 0) -> Check:
     grid[i] = x[None, :, None] + shifts[None, None, :] * h[:, :, None]
     fv, dv = _run_on_grid(program, grid)
     errors = _best_errors(fv, dv[..., 0], h)
-    return _verdict(errors, _columns(pts), _derivative_recheck([f], [[df]], symbols, [var], [1.0]),
+    return verdict(errors, _columns(pts), _derivative_recheck([f], [[df]], symbols, [var], [1.0]),
                     "central differences")
 
 
@@ -159,7 +138,7 @@ def _check_derivative_scalar(program: Program, seed: int, f: Expr, df: Expr) -> 
         errors.append(math.nan if error is None else error)
         points.append(point)
     recheck = _derivative_recheck([f], [[df]], program.variables, program.variables[:1], [1.0])
-    return _verdict(errors, points, recheck, "central differences")
+    return verdict(errors, points, recheck, "central differences")
 
 
 def _scalar_error(program: Program, point: list[float]) -> float | None:
@@ -220,7 +199,7 @@ def check_jacobian(fs: list[Expr], rows: list[list[Expr]], variables: list[Symbo
         slope = sum(d * values[n + i * m + k][..., 0] for k, d in enumerate(direction))
         errors = np.maximum(errors, _best_errors(values[i], slope, rels[:, None]))
     recheck = _derivative_recheck(fs, rows, symbols, variables, [float(d) for d in direction])
-    return _verdict(errors, _columns(pts), recheck, "central differences along a random direction")
+    return verdict(errors, _columns(pts), recheck, "central differences along a random direction")
 
 
 def _best_errors(fv: Any, exact: Any, h: Any) -> Any:
@@ -254,23 +233,10 @@ def check_equal(a: Expr, b: Expr, var: Symbol, *, seed: int = 0, rtol: float = 1
     with np.errstate(all="ignore"):
         av, bv = (np.broadcast_to(np.asarray(v, float), points.shape[1:])
                   for v in Program([a, b], symbols)(*points))  # fmt: skip
-        error = np.abs(av - bv) / (1 + np.abs(av)) / rtol * _AGREE
+        error = np.abs(av - bv) / (1 + np.abs(av)) / rtol * AGREE
     error = np.where(np.isfinite(av) & np.isfinite(bv), error, np.nan)
-    return _verdict(error, _columns(points), _value_recheck(a, b, symbols, rtol),
+    return verdict(error, _columns(points), _value_recheck(a, b, symbols, rtol),
                     "values at random points")
-
-
-#: A point agrees when its relative error is at most this; a result is rejected only when
-#: ball arithmetic proves an error above it at some point.
-_AGREE = 1e-10
-#: Ball arithmetic rejects an exact claim whose relative error at a point is proven above this.
-_PROVEN = 1e-12
-#: A point whose floats disagree by more than this (the check's old threshold) is a clear
-#: disagreement: if ball arithmetic cannot settle it, the result is left unverified.
-_CLEAR = 1e-6
-#: At most this many points are re-checked in ball arithmetic, for at most `_RECHECK_SECONDS`.
-_MAX_RECHECKS = 24
-_RECHECK_SECONDS = 3.0
 
 
 def _derivative_recheck(fs: list[Expr], rows: list[list[Expr]], symbols: list[Symbol],
@@ -293,11 +259,11 @@ def _derivative_recheck(fs: list[Expr], rows: list[list[Expr]], symbols: list[Sy
 def _tolerance(fs: list[Expr]) -> tuple[float, float, float]:
     """The re-check's tolerance, and the weight of |f| and the floor in its scale (see
     `_relative_error`). The derivative of an exact function is exact, so its true error is 0
-    and `_PROVEN` is safe; a float the user wrote in f brings rounding into the derivative's
+    and `PROVEN` is safe; a float the user wrote in f brings rounding into the derivative's
     coefficients, which near a zero of the derivative only the check's old measure forgives
-    (errors relative to |f'| + 10⁻³·|f| + 1, tolerance `_CLEAR`)."""
+    (errors relative to |f'| + 10⁻³·|f| + 1, tolerance `CLEAR`)."""
     floats = any(n.__class__ is Number and not n.is_exact for n in post_order(fs))
-    return (_CLEAR, 1e-3, 1.0) if floats else (_PROVEN, 0.0, _FLOOR)
+    return (CLEAR, 1e-3, 1.0) if floats else (PROVEN, 0.0, _FLOOR)
 
 
 def _value_recheck(a: Expr, b: Expr, symbols: list[Symbol], rtol: float) -> Recheck:
@@ -308,98 +274,3 @@ def _value_recheck(a: Expr, b: Expr, symbols: list[Symbol], rtol: float) -> Rech
         return rigorous.decide_values(a, b, seeds, rtol)
 
     return recheck
-
-
-def _verdict(errors: Any, points: list[list[float]], recheck: Recheck, how: str) -> Check:
-    """The outcome from the per-point errors (NaN: off the domain; inf: no usable step size).
-
-    Points that agree to `_AGREE` count at once; the others are re-checked in ball arithmetic,
-    which either settles them (agree, or a proven error: the result is rejected) or leaves them
-    undecided. Only a proven error rejects; too few settled points, or a clear disagreement that
-    stays undecided, leave the result unverified, with the reason in the note.
-    """
-    errs = [float(e) for e in errors]
-    domain = [k for k, e in enumerate(errs) if not math.isnan(e)]
-    settled = [errs[k] for k in domain if errs[k] <= _AGREE]
-    doubtful = sorted((k for k in domain if errs[k] > _AGREE),
-                      key=lambda k: (math.isinf(errs[k]), -errs[k]))  # fmt: skip
-    found = _recheck_all(doubtful, errs, points, recheck, _Rechecked())
-    if found.failed is None and len(settled) + len(found.errors) < _NEEDED:
-        # too few points in double precision's domain (its floats overflowed, say): try the
-        # others in ball arithmetic, which has no overflow
-        off = [k for k, e in enumerate(errs) if math.isnan(e)]
-        found = _recheck_all(off, errs, points, recheck, found)
-    n = len(settled) + len(found.errors)
-    if found.failed is not None:
-        k, error = found.failed
-        where = ", ".join(f"{v:.17g}" for v in points[k])
-        note = (f"it is wrong at ({where}): {how} disagree, and ball arithmetic proves a "
-                f"relative error of {error:.1e}")  # fmt: skip
-        return Check(False, n, error, note, rejected=True)
-    worst = max(settled + found.errors, default=math.nan)
-    if found.open or n < _NEEDED:
-        return Check(False, n, worst, _undecided_note(n, found))
-    return Check(True, n, worst, f"checked {_where(how, len(settled), len(found.errors))} "
-                 f"(worst relative error {worst:.1e})")  # fmt: skip
-
-
-def _where(how: str, plain: int, balls: int) -> str:
-    """'by central differences at 20 points and in ball arithmetic at 4 more', or either part."""
-    if not balls:
-        return f"by {how} at {plain} points"
-    if not plain:
-        return f"in ball arithmetic at {balls} points"
-    return f"by {how} at {plain} points and in ball arithmetic at {balls} more"
-
-
-@dataclass
-class _Rechecked:
-    """What ball arithmetic made of the doubtful points."""
-
-    errors: list[float] = field(default_factory=list)  # of the points it settled as agreeing
-    failed: tuple[int, float] | None = None  # a point with a proven error, and that error
-    open: int = 0  # clear disagreements (over `_CLEAR`) it could not settle
-    reasons: list[str] = field(default_factory=list)
-    tried: int = 0
-    started: float = field(default_factory=time.perf_counter)
-
-
-def _recheck_all(doubtful: list[int], errs: list[float], points: list[list[float]],
-                 recheck: Recheck, out: _Rechecked) -> _Rechecked:  # fmt: skip
-    """Re-check the doubtful points in order until one fails or the budget runs out, adding to
-    what `out` holds."""
-    from calcml.symbolic.rigorous import Undecidable
-
-    deadline = out.started + _RECHECK_SECONDS
-    for k in doubtful:
-        clear = _CLEAR < errs[k] < math.inf
-        out.tried += 1
-        if out.tried > _MAX_RECHECKS or time.perf_counter() > deadline:
-            out.open += clear
-            _note_reason(out, "no time left to re-check it")
-            continue
-        try:
-            agree, error = recheck(points[k])
-        except Undecidable as exc:
-            out.open += clear
-            _note_reason(out, str(exc))
-            continue
-        if not agree:
-            out.failed = (k, error)
-            return out
-        out.errors.append(error)
-    return out
-
-
-def _note_reason(out: _Rechecked, reason: str) -> None:
-    if reason not in out.reasons:
-        out.reasons.append(reason)
-
-
-def _undecided_note(n: int, found: _Rechecked) -> str:
-    """Why a check could not decide: too few settled points, or disagreements left open."""
-    why = f" ({'; '.join(found.reasons)})" if found.reasons else ""
-    if found.open:
-        return (f"at {found.open} points central differences disagree and ball arithmetic "
-                f"could not settle them{why}; {n} points agree")  # fmt: skip
-    return f"could not check: only {n} sampled points could be decided, {_NEEDED} are needed{why}"
