@@ -11,7 +11,7 @@ from calcml.interfaces.cli import main
 from calcml.interfaces.output import EXIT_SELF_CHECK
 from calcml.symbolic import diff as diff_module
 from calcml.symbolic import rigorous
-from calcml.symbolic.verify import check_derivative
+from calcml.symbolic.verify import Check, check_derivative
 
 
 def run(*args: str):
@@ -62,3 +62,22 @@ def test_grad_says_how_it_was_checked():
     assert out.exit_code == 0 and "✓ verified" in out.output
     payload = json.loads(run("grad", "x^2*y", "--json").output)
     assert payload["verified"] is True and "central differences" in payload["check"]
+
+
+def _integral_check(monkeypatch, check: Check) -> None:
+    import calcml.symbolic.integrate as integrate_module
+
+    monkeypatch.setattr(integrate_module, "check_derivative", lambda *a, **k: check)
+
+
+def test_an_antiderivative_proven_wrong_exits_3(monkeypatch):
+    _integral_check(monkeypatch, Check(False, 3, 0.5, "it is wrong at (1.5): ...", rejected=True))
+    out = CliRunner().invoke(main, ["integrate", "x*sin(x)"])
+    assert out.exit_code == 3 and "calcml's own check failed" in out.output
+
+
+def test_an_undecided_antiderivative_is_shown_with_the_reason(monkeypatch):
+    _integral_check(monkeypatch, Check(False, 1, 0.0, "could not check: (the reason)"))
+    out = CliRunner().invoke(main, ["integrate", "x*sin(x)"])
+    assert out.exit_code == 0
+    assert "⚠" in out.output and "not verified: could not check: (the reason)" in out.output
