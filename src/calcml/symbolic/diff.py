@@ -419,10 +419,17 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
     with construction():
         current, tree, check = _differentiate(f, x, n, with_steps, verify)
     if verify and n and check.rejected:
-        raise VerificationError(f"its d/d{x.name} of {f} is {current}, but {check.note}")
+        raise VerificationError(f"its d/d{x.name} of {_short(f)} is {_short(current)}, but "
+                                f"{check.note}")  # fmt: skip
     if not steps:
         return current
     return Derivation(f, x, n, current, tree, check)
+
+
+def _short(expr: Expr, most: int = 160) -> str:
+    """An expression's text for a one-line message, cut short with an ellipsis."""
+    text = str(expr)
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _differentiate(f: Expr, x: Symbol, n: int, with_steps: bool, verify: bool):

@@ -283,6 +283,10 @@ def _decide(compare: Callable[[], list[tuple[Any, Any, Any]]], tol: float, weigh
     """Run `compare` (triples of true value, claim, and f) at rising precision until every
     relative error is proven at most `tol`, or one is proven above it."""
     why = "the enclosures stayed too wide"
+    try:
+        flint.ctx  # noqa: B018 (imports python-flint on the first re-check)
+    except ImportError as exc:
+        raise Undecidable(f"python-flint is not available ({exc})") from None
     for bits in PRECISIONS:
         with precision(bits):
             try:
