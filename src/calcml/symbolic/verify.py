@@ -114,11 +114,11 @@ def _smooth(d_h: Any, d_half: Any) -> Any:
     return abs(d_h - d_half) <= 1e-2 * (1 + abs(d_half))
 
 
-#: The error of a derivative is measured against |f'| + `_FLOOR`: relative to the derivative,
-#: except where it is near zero. A floor of 1 (or a term in |f|) would hide an error of 10⁻⁶ in
-#: a derivative of size 10⁻³; where central differences cannot reach that accuracy (they lose
-#: digits to cancellation when |f| is much larger than |f'|·h), the point goes to ball arithmetic.
-_FLOOR = 1e-6
+#: The error of a derivative is measured relative to the derivative itself (the floor only keeps
+#: 0/0 away). An absolute floor (or a term in |f|) would hide an error of 10⁻⁶ in a derivative of
+#: size 10⁻⁷; where central differences cannot reach that accuracy (they lose digits to
+#: cancellation when |f| is much larger than |f'|·h), the point goes to ball arithmetic.
+_FLOOR = 1e-300
 
 
 def _relative_error(numeric: Any, exact: Any, f0: Any) -> Any:
