@@ -71,7 +71,7 @@ def _require(check: Check, what: str, f: Expr) -> None:
     """Raise on a check that proved the result wrong; the message (which prints f) is built only
     then. A check that could not decide raises nothing: the result is returned as computed."""
     if check.rejected:
-        raise VerificationError(f"its {what} of {f} failed: {check.note}")
+        raise VerificationError(f"{what} of {f} failed its check: {check.note}")
 
 
 def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
