@@ -40,6 +40,18 @@ def test_a_cold_diff_command_does_not_load_numpy():
     assert out.stdout.strip() == "False"
 
 
+def test_a_cold_diff_loads_python_flint_only_for_points_floats_cannot_settle():
+    code = ("import sys; from click.testing import CliRunner; "
+            "from calcml.interfaces.cli import main; "
+            "r = [CliRunner().invoke(main, ['diff', e]) for e in sys.argv[1:]]; "
+            "assert all(x.exit_code == 0 for x in r); print('flint' in sys.modules)")  # fmt: skip
+    for texts, loaded in ((["x^3*sin(x)", "exp(-x^2)*cos(3x)"], "False"),
+                          (["x^3*sin(e^(5x))"], "True")):  # fmt: skip
+        out = subprocess.run([sys.executable, "-c", code, *texts], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+        assert out.stdout.strip() == loaded
+
+
 # --- the re-check in ball arithmetic -------------------------------------------------------------
 
 
