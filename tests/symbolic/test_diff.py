@@ -125,7 +125,7 @@ def test_verification_rejects_a_wrong_derivative():
     from calcml.symbolic import verify
 
     check = verify.check_derivative(cm.sin(x), -cm.cos(x), x)
-    assert not check.passed and check.points >= 3
+    assert not check.passed and check.rejected
     assert verify.check_derivative(cm.sin(x), cm.cos(x), x).passed
 
 

@@ -1,7 +1,8 @@
 """How every command speaks: rich text for people, one JSON object for scripts, one-line errors.
 
 Exit codes: 0 success, 1 the mathematics has no answer (no closed form, divergent), 2 bad input,
-70 an internal error (a bug in calcml: the message asks for a report; CALCML_DEBUG=1 re-raises).
+3 calcml's own check proved its result wrong (a bug in calcml: please report it), 70 any
+other internal error (the message asks for a report; CALCML_DEBUG=1 re-raises).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 import click
 
-from calcml.core.errors import CalcmlError, NoClosedFormError
+from calcml.core.errors import CalcmlError, NoClosedFormError, VerificationError
 
 EXIT_NO_ANSWER = 1
 EXIT_BAD_INPUT = 2
+EXIT_SELF_CHECK = 3
 EXIT_INTERNAL = 70
 
 
@@ -79,6 +81,8 @@ def user_errors() -> Iterator[None]:
         raise  # click's own usage errors already print one line and exit 2
     except NoClosedFormError as exc:
         fail(str(exc), EXIT_NO_ANSWER)
+    except VerificationError as exc:  # not the input's fault: calcml computed a wrong result
+        fail(f"calcml's own check failed, please report it: {exc}", EXIT_SELF_CHECK)
     except (CalcmlError, ValueError, ArithmeticError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_BAD_INPUT)
     except RecursionError:

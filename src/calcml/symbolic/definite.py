@@ -160,8 +160,11 @@ def _indefinite(f: Expr, x: Symbol, steps: bool, seconds: float) -> Expr | Integ
     found = integrate_indefinite(f, x, steps=steps, seconds=seconds)
     if not steps:
         return found
+    note = f"found by {found.method}"
+    if not found.verified:  # the check could not decide: say why
+        note += f"; not verified: {found.check.note}"
     return IntegralResult(f, x, None, None, None, found.result, "symbolic", 0.0, found.verified,
-                          found.steps, found.result, f"found by {found.method}")  # fmt: skip
+                          found.steps, found.result, note)  # fmt: skip
 
 
 def _antiderivative(f: Expr, x: Symbol, seconds: float) -> Any:

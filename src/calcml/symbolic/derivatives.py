@@ -33,6 +33,18 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
     >>> cm.gradient("x^2*y + y^3", "x, y")
     [2*x*y, x**2 + 3*y**2]
     """
+    return checked_gradient(expr, wrt, verify=verify)[0]
+
+
+def checked_gradient(expr: Any, wrt: Any = None, *,
+                     verify: bool = True) -> tuple[list[Expr], Check | None]:  # fmt: skip
+    """`gradient` with its check (None when `verify` is off): a check that could not decide
+    says why in its note; one that proved the gradient wrong raises `VerificationError`.
+
+    >>> grads, check = checked_gradient("x*y", "x y")
+    >>> grads, check.passed
+    ([y, x], True)
+    """
     f = to_expr(expr)
     xs = _variables(f, wrt)
     with construction():
@@ -40,7 +52,7 @@ def gradient(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[Expr]:
         check = check_gradient(f, grads, xs) if verify else None
     if check is not None:
         _require(check, "the gradient", f)
-    return grads
+    return grads, check
 
 
 #: Partials of larger expressions are left as differentiation built them: many machine-sized
@@ -56,9 +68,10 @@ def _tidy(small: bool, partials: list[Expr]) -> list[Expr]:
 
 
 def _require(check: Check, what: str, f: Expr) -> None:
-    """Raise on a failed check; the message (which prints f) is built only then."""
-    if not check.passed and check.points >= 3:
-        raise VerificationError(f"{what} of {f} failed its numeric check: {check.note}")
+    """Raise on a check that proved the result wrong; the message (which prints f) is built only
+    then. A check that could not decide raises nothing: the result is returned as computed."""
+    if check.rejected:
+        raise VerificationError(f"{what} of {f} failed its check: {check.note}")
 
 
 def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:

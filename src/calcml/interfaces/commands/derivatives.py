@@ -125,13 +125,11 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
       calcml grad "x^2*y + y^3" --wrt x,y        # ∂f/∂x = 2x·y
       calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1   # ∇f(1,1) = (0, 0)
     """
-    from calcml.symbolic.derivatives import _variables, gradient
-    from calcml.symbolic.verify import check_gradient
+    from calcml.symbolic.derivatives import _variables, checked_gradient
 
     f = _parse(expr)
     xs = _variables(f, wrt)
-    parts = gradient(f, xs)
-    check = check_gradient(f, parts, xs)  # what "verified" reports: this check, not a default
+    parts, check = checked_gradient(f, xs)
     values = None
     if at is not None:
         point = [_parse(p) for p in at.split(",")]

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from calcml.core.errors import NoClosedFormError
+from calcml.core.errors import NoClosedFormError, VerificationError
 from calcml.core.expr import Expr, Symbol
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
 from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget
@@ -86,6 +86,8 @@ def integrate_indefinite(
     Raises:
         NoClosedFormError: no method found an antiderivative.
         BudgetExceeded: the budget ran out first.
+        VerificationError: (with `steps=True`) differentiating the answer back proved it wrong,
+            a bug in calcml. A check that cannot decide leaves the `Integral` unverified.
 
     >>> from calcml import symbol, sin
     >>> x = symbol("x")
@@ -102,6 +104,9 @@ def integrate_indefinite(
     if not steps:
         return found.result
     check = check_derivative(found.result, f, x)
+    if check.rejected:  # the search verified it by values; a proven error here is calcml's bug
+        raise VerificationError(f"its antiderivative of {f} is {found.result}, but differentiated "
+                                f"back: {check.note}")  # fmt: skip
     return Integral(f, x, found.result, found.step, found.method, check, len(ctx.rejected))
 
 
