@@ -48,15 +48,12 @@ def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
       calcml minimize "x^2 + 10y^2" --from 3,1 --method momentum --lr 0.02 --plot path.png
       calcml minimize "(1-x)^2 + 100(y-x^2)^2" --from -1.5,2 --method newton --lr 1 --steps 10
     """
-    from calcml.ml.descent import minimize
+    from calcml.interfaces.reports.learning import run_minimize
 
-    point = parse_point(start)
-    hyper = {} if momentum is None else {"momentum": momentum}
-    names = vars_.replace(",", " ").split() if vars_ else None
-    result = minimize(expr, point, method=method.lower(), lr=lr, steps=steps, variables=names,
-                      **hyper)  # fmt: skip
-    summary = result.summary()
-    summary["input"] = expr
+    parse_point(start)
+    result, summary = run_minimize({"expr": expr, "start": start, "method": method,
+                                    "lr": repr(lr), "steps": str(steps), "vars": vars_ or "",
+                                    "momentum": "" if momentum is None else repr(momentum)})
     if plot_file:
         summary["plot"] = str(result.plot(plot_file))
     if as_json:

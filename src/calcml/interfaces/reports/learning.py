@@ -44,6 +44,12 @@ def minimize_report(params: Params) -> dict[str, Any]:
     >>> [round(v, 6) for v in r["x"]], len(r["path"])
     ([0.0, 0.0], 4)
     """
+    return run_minimize(params)[1]
+
+
+def run_minimize(params: Params) -> tuple[Any, dict[str, Any]]:
+    """`cm.minimize` on the request, and the report's JSON (the CLI also plots the result)."""
+
     from calcml.ml.descent import minimize
 
     expr = text(params, "expr", ROSENBROCK)
@@ -56,13 +62,14 @@ def minimize_report(params: Params) -> dict[str, Any]:
         hyper["momentum"] = number(params, "momentum", 0.9, 0.0, 1.0)
     names = (params.get("vars") or "").replace(",", " ").split() or None
     result = minimize(expr, start, method=method, lr=number(params, "lr", 0.01, 0.0, 1e6),
-                      steps=integer(params, "steps", 1000, 0, 100_000), variables=names,
+                      steps=integer(params, "steps", 1000, 0, 10_000_000), variables=names,
                       **hyper)  # fmt: skip
     out = result.summary()
     keep = _thin(len(result.values))
     out.update(input=expr, path=[finite_or_none(p) for p in result.points[keep]],
                loss=finite_or_none(result.values[keep]), path_steps=keep.tolist())  # fmt: skip
-    return out
+    out["mathml"] = mathml(result.expression.latex()) if result.expression is not None else None
+    return result, out
 
 
 def _thin(n: int) -> np.ndarray:
