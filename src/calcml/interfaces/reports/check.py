@@ -17,6 +17,9 @@ from calcml.interfaces.reports import Params, mathml, report, steps_json, text
 POINTS = (*(round(-4.6863 + 0.24 * i, 6) for i in range(41)), -25.3, -9.1, 7.7, 31.9)
 #: agreement: |answer - truth| <= ATOL + RTOL·|truth|
 RTOL, ATOL = 1e-7, 1e-9
+#: the words a user may write for what is checked
+KINDS = {"derivative": "derivative", "diff": "derivative", "d": "derivative",
+         "integral": "integral", "integrate": "integral", "antiderivative": "integral"}  # fmt: skip
 #: names a user may write for the constant of integration (taken as 0)
 CONSTANTS = ("C", "c", "K")
 
@@ -32,12 +35,17 @@ def check_report(params: Params) -> dict[str, Any]:
     >>> r["correct"], r["counterexample"]["x"] == r["counterexample"]["at"]
     (False, True)
     """
+    return run_check(params)[0]
+
+
+def run_check(params: Params) -> tuple[dict[str, Any], Any]:
+    """The check's JSON, and calcml's own steps (which the CLI prints as text)."""
     from calcml.symbolic.inputs import default_variable
     from calcml.symbolic.parse import parse
 
-    kind = text(params, "kind", "derivative").lower()
-    if kind not in ("derivative", "integral"):
-        raise ValueError(f"kind must be derivative or integral, got {kind!r}")
+    kind = KINDS.get(text(params, "kind", "derivative").lower(), "")
+    if not kind:
+        raise ValueError(f"kind must be derivative or integral, got {params.get('kind')!r}")
     f = parse(text(params, "expr"))
     x = default_variable(f, params.get("wrt") or None)
     answer = _answer(parse(text(params, "answer")), x)
@@ -45,6 +53,8 @@ def check_report(params: Params) -> dict[str, Any]:
     compared = answer if kind == "derivative" else _derivative(answer, x)
     target = truth if kind == "derivative" else f
     verdict = compare(compared, target, x)
+    if kind == "integral" and verdict["correct"]:
+        verdict = _defined_where(answer, f, x, verdict)
     out: dict[str, Any] = {
         "kind": kind, "input": str(f), "var": x.name, "answer": str(answer),
         "answer_mathml": mathml(answer.latex()), "expected": str(truth),
@@ -56,7 +66,7 @@ def check_report(params: Params) -> dict[str, Any]:
         out["constant"] = _constant(answer, truth, x)
     if not verdict["correct"]:
         out["steps"] = steps_json(steps)
-    return out
+    return out, steps
 
 
 def _answer(answer: Any, x: Any) -> Any:
@@ -109,6 +119,26 @@ def compare(candidate: Any, target: Any, x: Any) -> dict[str, Any]:
     return out
 
 
+def _defined_where(answer: Any, f: Any, x: Any, verdict: dict[str, Any]) -> dict[str, Any]:
+    """An antiderivative must exist wherever the integrand does (ln(x) is not one of 1/x on x < 0,
+    though its derivative 1/x is)."""
+    import numpy as np
+
+    from calcml.core.evaluate import compile as compile_expr
+
+    points = np.array(POINTS)
+    with np.errstate(all="ignore"):
+        F, y = (np.broadcast_to(np.asarray(v, dtype=np.float64), points.shape)
+                for v in compile_expr([answer, f], [x])(points))  # fmt: skip
+    missing = np.isfinite(y) & ~np.isfinite(F)
+    if not missing.any():
+        return verdict
+    i = int(np.flatnonzero(missing)[0])
+    return {**verdict, "correct": False, "undefined": True,
+            "counterexample": {"at": POINTS[i], "x": POINTS[i], "answer": None,
+                               "expected": float(y[i])}}  # fmt: skip
+
+
 def _constant(answer: Any, truth: Any, x: Any) -> float | None:
     """answer − calcml's antiderivative at the first point where both are defined."""
     import numpy as np
@@ -125,14 +155,22 @@ def _constant(answer: Any, truth: Any, x: Any) -> float | None:
 
 def _message(kind: str, var: str, verdict: dict[str, Any]) -> str:
     what = "derivative" if kind == "derivative" else "antiderivative"
+    n = verdict["points"]
+    if verdict["correct"] and kind == "derivative":
+        return (
+            f"right: your derivative equals calcml's at all {n} sample points where defined"
+        )
     if verdict["correct"]:
-        how = "" if kind == "derivative" else " (its derivative is the integrand; any constant "
-        how += "" if kind == "derivative" else "may be added)"
-        return (f"right: your {what} agrees with calcml's at all {verdict['points']} sample "
-                f"points where it is defined{how}")  # fmt: skip
+        return (f"right: the derivative of your answer equals the integrand at all {n} sample "
+                "points where the integrand is defined (any constant may be added)")  # fmt: skip
     c = verdict["counterexample"]
     if c is None:
         return f"cannot tell: the expected {what} is not defined at any sample point"
+    if verdict.get("undefined"):
+        return (
+            f"wrong: your answer is undefined at {var} = {c['at']:.6g}, where the integrand "
+            f"is defined ({c['expected']:.12g}); an antiderivative must exist there too"
+        )
     side = "your answer" if kind == "derivative" else "the derivative of your answer"
     truth = "calcml's derivative" if kind == "derivative" else "the integrand"
     got = "undefined" if c["answer"] is None else f"{c['answer']:.12g}"
