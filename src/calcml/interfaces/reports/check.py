@@ -157,9 +157,7 @@ def _message(kind: str, var: str, verdict: dict[str, Any]) -> str:
     what = "derivative" if kind == "derivative" else "antiderivative"
     n = verdict["points"]
     if verdict["correct"] and kind == "derivative":
-        return (
-            f"right: your derivative equals calcml's at all {n} sample points where defined"
-        )
+        return f"right: your derivative equals calcml's at all {n} sample points where defined"
     if verdict["correct"]:
         return (f"right: the derivative of your answer equals the integrand at all {n} sample "
                 "points where the integrand is defined (any constant may be added)")  # fmt: skip

@@ -24,6 +24,10 @@ def dist_report(params: Params) -> dict[str, Any]:
     family = FAMILIES.get(name)
     if family is None:
         raise ValueError(f"unknown distribution {name!r}; known: {', '.join(FAMILIES)}")
+    unknown = sorted(set(params) - set(family.params) - {"family", "x", "n"})
+    if unknown:
+        raise ValueError(f"{family.name} has no parameter {unknown[0]!r}; it has "
+                         f"{', '.join(family.params)}")  # fmt: skip
     values = {p: _exact(number(params, p, 0.0)) for p in family.params if params.get(p)}
     try:
         d = family(**values)
