@@ -64,13 +64,13 @@ def create_page_app():
 class PageServer:
     """uvicorn on a free loopback port, in a thread; `url` once started."""
 
-    def __init__(self, app=None) -> None:
+    def __init__(self, app=None, lifespan: str = "off") -> None:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app or create_page_app(), host="127.0.0.1", port=self.port,
-                                log_level="warning", lifespan="off")  # fmt: skip
+                                log_level="warning", lifespan=lifespan)  # fmt: skip
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -62,7 +62,10 @@ const derivative = {
 
   drawCurves(view) {
     const s = this.data;
-    const [ymin, ymax] = niceRange(s.y.concat(s.dy), [0]);
+    // f decides the window; f' joins it unless it would squash f (near a pole of f').
+    let [ymin, ymax] = niceRange(s.y, [0]);
+    const [dmin, dmax] = niceRange(s.dy, [0]);
+    if (dmax - dmin < 3 * (ymax - ymin)) [ymin, ymax] = [Math.min(ymin, dmin), Math.max(ymax, dmax)];
     const plot = new Plot($(view, "#d-plot"), { xmin: s.xmin, xmax: s.xmax, ymin, ymax });
     plot.axes(s.var, "y");
     plot.curve(s.dx, s.dy, "df");
