@@ -10,7 +10,7 @@ from calcml.interfaces.output import console, emit_json, guarded
 EXIT_WRONG = 1
 
 
-@click.command("check")
+@click.command("check", context_settings={"ignore_unknown_options": True})
 @click.argument("kind", type=click.Choice(["derivative", "integral", "diff", "antiderivative"],
                                           case_sensitive=False))  # fmt: skip
 @click.argument("expr")
