@@ -115,6 +115,18 @@ def test_typed_function_shows_rendered_steps_and_first_load_time(page: Watched) 
     page.shot("-steps")
 
 
+def test_bad_input_gets_its_one_line_error_with_the_column(page: Watched) -> None:
+    page.open("view=derivative&expr=x^2")
+    p = page.page
+    p.fill("#derivative [name=expr]", "sin(x")
+    p.press("#derivative [name=expr]", "Enter")
+    sync_api.expect(p.locator("#derivative .error")).to_contain_text("column")
+    assert "stale" in p.get_attribute("#derivative", "class")  # the old plot is dimmed
+    # the browser itself logs the 400 answers; they are the only problems allowed here
+    assert all("400" in msg for msg in page.problems) and page.problems
+    page.problems.clear()
+
+
 def test_dragging_the_tangent_point_shows_the_slope_f_prime_at_a(page: Watched) -> None:
     page.open("view=derivative&expr=x^3-2x&xmin=-2&xmax=2&a=0.5")
     p = page.page

@@ -36,10 +36,12 @@ export async function guarded(view, work) {
   try {
     await work();
     if (err) { err.textContent = ""; err.hidden = true; }
+    view.classList.remove("stale");
     return true;
   } catch (e) {
     if (!(e instanceof ApiError)) console.warn(e);
     if (err) { err.textContent = e.message; err.hidden = false; }
+    view.classList.add("stale");  // what is still shown belongs to the last good input
     return false;
   } finally {
     if (busy) busy.hidden = true;

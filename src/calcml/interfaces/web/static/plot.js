@@ -159,6 +159,8 @@ export function interpolate(xs, ys, x) {
   while (lo < hi && xs[lo] === null) lo++;
   while (hi > lo && xs[hi] === null) hi--;
   if (x < xs[lo] || x > xs[hi]) return null;
+  if (x === xs[lo]) return ys[lo];
+  if (x === xs[hi]) return ys[hi];
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     let m = mid;

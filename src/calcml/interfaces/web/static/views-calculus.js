@@ -216,8 +216,9 @@ const optimal = {
     for (const h of [crit.variables.join(", "), "f", "kind", "test"]) head.appendChild(document.createElement("th")).textContent = h;
     for (const pt of crit.points) {
       const row = t.insertRow();
-      row.insertCell().textContent = crit.variables.map((v) => pt.point[v]).join(", ");
-      row.insertCell().textContent = String(pt.value);
+      const coord = (v) => (pt.exact ? String(pt.point[v]) : fmt(pt.approx[v], 8));
+      row.insertCell().textContent = crit.variables.map(coord).join(", ");
+      row.insertCell().textContent = pt.exact ? String(pt.value) : fmt(Number(pt.value), 8);
       row.insertCell().textContent = pt.kind;
       const ev = pt.data.eigenvalues;
       row.insertCell().textContent = ev ? `Hessian eigenvalues ${ev.map((v) => fmt(v, 4)).join(", ")}` : pt.test;
