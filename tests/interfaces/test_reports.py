@@ -3,6 +3,7 @@ distributions, SymPy, central differences and a hand-written descent loop."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 
@@ -254,3 +255,25 @@ def test_cli_json_is_the_report(cli, name, params):
     expected.pop("seconds", None)
     got = json.loads(out.output)
     assert got == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["samples", "riemann", "contour", "tangent", "grad", "backprop",
+                                  "check", "minimize"])  # fmt: skip
+def test_hostile_inputs_fail_as_user_errors(name, tmp_path):
+    """Every entry of the shared corpus either answers or raises an error the interfaces turn
+    into one line (exit 2, HTTP 4xx); nothing runs, nothing is written."""
+    from pathlib import Path
+
+    from calcml.core.errors import CalcmlError
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "hostile_inputs.jsonl"
+    marker = tmp_path / "marker"
+    extra = {"riemann": {"a": "0", "b": "1"}, "tangent": {"at": "1"}, "check": {"answer": "x"},
+             "minimize": {"start": "1,1", "steps": "20"}}.get(name, {})  # fmt: skip
+    user_errors = (CalcmlError, ValueError, ArithmeticError, RecursionError, MemoryError)
+    for line in corpus.read_text().splitlines():
+        text = json.loads(line)["input"].replace("{MARKER}", str(marker))
+        with contextlib.suppress(*user_errors):
+            REPORTS[name].build({**extra, "expr": text})
+    assert not marker.exists()

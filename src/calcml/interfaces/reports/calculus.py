@@ -88,6 +88,8 @@ def grad_report(params: Params) -> dict[str, Any]:
     expr = text(params, "expr")
     f = parse(expr)
     xs = _variables(f, params.get("wrt") or None)
+    if not xs:
+        raise ValueError(f"{f} has no variable: its gradient is empty")
     parts = gradient(f, xs)
     payload: dict[str, Any] = {
         "input": expr, "variables": [x.name for x in xs], "result": [str(g) for g in parts],

@@ -63,6 +63,13 @@ def breaks(fn: Any, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
+    with np.errstate(all="ignore"):
+        return _breaks(fn, xs, ys)
+
+
+def _breaks(fn: Any, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     a, b = xs[:-1].copy(), xs[1:].copy()
     fa, fb = ys[:-1].copy(), ys[1:].copy()
     gap = ~(np.isfinite(fa) & np.isfinite(fb))
@@ -194,10 +201,11 @@ def accumulation(fn: Any, a: float, lo: float, hi: float, n: int) -> tuple[np.nd
 
     xs = np.union1d(np.linspace(lo, hi, n), [a])
     ys = fn(xs)
-    steps = (ys[1:] + ys[:-1]) / 2 * np.diff(xs)
-    F = np.concatenate([[0.0], np.cumsum(steps)])
-    k = int(np.searchsorted(xs, a))
-    F = F - F[k]
+    with np.errstate(all="ignore"):
+        steps = (ys[1:] + ys[:-1]) / 2 * np.diff(xs)
+        F = np.concatenate([[0.0], np.cumsum(steps)])
+        k = int(np.searchsorted(xs, a))
+        F = F - F[k]
     bad = ~np.isfinite(ys)
     after = np.maximum.accumulate(np.where(bad & (np.arange(len(xs)) >= k), 1, 0)) > 0
     before = np.maximum.accumulate(np.where(bad & (np.arange(len(xs)) <= k), 1, 0)[::-1])[::-1] > 0
