@@ -166,12 +166,14 @@ def test_backprop_gradient_against_central_differences():
 
 
 def test_dist_against_scipy():
-    r = build("dist", family="gamma", k="2", theta="1.5", x="2")
+    r = build("dist", family="gamma", k="2", theta="1.5", cdf="2", mean="1", var="1", n="101")
     ref = scipy.stats.gamma(a=2, scale=1.5)
-    assert math.isclose(r["cdf"]["value"], ref.cdf(2), rel_tol=1e-10)
-    assert math.isclose(r["mean"]["value"], ref.mean(), rel_tol=1e-10)
-    assert math.isclose(r["var"]["value"], ref.var(), rel_tol=1e-10)
+    cdf, mean, var = r["results"]
+    assert math.isclose(cdf["value"], ref.cdf(2), rel_tol=1e-10)
+    assert math.isclose(mean["value"], ref.mean(), rel_tol=1e-10)
+    assert math.isclose(var["value"], ref.var(), rel_tol=1e-10)
     xs = np.array(r["x"])
+    assert len(xs) == 101 and xs[0] < 0 < ref.mean() + 3 * ref.std() < xs[-1]
     np.testing.assert_allclose(r["pdf"], ref.pdf(xs), rtol=1e-10, atol=1e-300)
     with pytest.raises(ValueError, match="no parameter"):
         build("dist", family="normal", lam="2")
@@ -246,6 +248,8 @@ def test_check_command_exit_codes(args, code):
     (["tangent", "x^2", "--at", "3", "--json"], "tangent", {"expr": "x^2", "at": "3"}),
     (["integrate", "x^2", "--from", "0", "--to", "3", "--json"], "integrate",
      {"expr": "x^2", "from": "0", "to": "3"}),
+    (["dist", "gamma", "--k", "2", "--theta", "1", "--cdf", "3", "--mean", "--json"], "dist",
+     {"family": "gamma", "k": "2", "theta": "1", "cdf": "3", "mean": "1"}),
     (["check", "integral", "x", "x^2", "--json"], "check",
      {"kind": "integral", "expr": "x", "answer": "x^2"}),
 ])  # fmt: skip

@@ -212,6 +212,7 @@ def test_backpropagation_agrees_with_central_differences(page: Watched) -> None:
 
 def test_probability_and_roc(page: Watched) -> None:
     page.open("view=probability&family=normal&params=mu%3D0,sigma%3D1&x=1")
+    sync_api.expect(page.page.locator("#p-cdf")).to_contain_text("=")
     p = page.page
     cdf = p.inner_text("#p-cdf")
     assert "0.8413447461" in cdf  # Φ(1)

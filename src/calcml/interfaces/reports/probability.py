@@ -5,26 +5,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from calcml.interfaces.reports import Params, finite_or_none, integer, mathml, number, report, text
+from calcml.interfaces.reports import (
+    Params,
+    finite_or_none,
+    flag,
+    integer,
+    mathml,
+    number,
+    report,
+    steps_json,
+    text,
+)
+
+#: the questions a request may ask, in the order `calcml dist` answers them
+VALUED = ("pdf", "cdf", "sf", "moment")
+FLAGS = ("mean", "var", "entropy")
 
 
 @report("dist", "slow")
 def dist_report(params: Params) -> dict[str, Any]:
-    """The pdf of `family` (parameters as `mu`, `sigma`, ...) sampled, P(X ≤ `x`), mean, variance.
+    """`family` (parameters by name: `mu`, `sigma`, ...): the integrals asked (`cdf`, `sf`,
+    `pdf`, `moment` at a value; `mean`, `var`, `entropy` as flags; mean and variance when
+    nothing is asked), and with `n` the pdf sampled on n points for a plot.
 
-    >>> r = dist_report({"family": "normal", "x": "0"})
-    >>> r["cdf"]["value"], r["mean"]["value"], r["var"]["value"]
-    (0.5, 0.0, 1.0)
+    >>> r = dist_report({"family": "normal", "cdf": "0", "mean": "1", "var": "1"})
+    >>> [(q["quantity"], q["value"]) for q in r["results"]]
+    [('cdf(0.0)', 0.5), ('mean', 0.0), ('var', 1.0)]
     """
-    import numpy as np
-
     from calcml.stats.distributions import FAMILIES
 
     name = text(params, "family", "normal").lower()
     family = FAMILIES.get(name)
     if family is None:
         raise ValueError(f"unknown distribution {name!r}; known: {', '.join(FAMILIES)}")
-    unknown = sorted(set(params) - set(family.params) - {"family", "x", "n"})
+    known = {"family", "n", "steps", *VALUED, *FLAGS}
+    unknown = sorted(set(params) - set(family.params) - known)
     if unknown:
         raise ValueError(f"{family.name} has no parameter {unknown[0]!r}; it has "
                          f"{', '.join(family.params)}")  # fmt: skip
@@ -33,17 +48,50 @@ def dist_report(params: Params) -> dict[str, Any]:
         d = family(**values)
     except TypeError as exc:
         raise ValueError(str(exc)) from None
-    out: dict[str, Any] = {"family": family.name, "params": list(family.params),
-                           "distribution": repr(d), "pdf_expr": str(d.pdf_expr),
-                           "mathml": mathml(d.pdf_expr.latex())}  # fmt: skip
-    for what in ("mean", "var"):
-        out[what] = _integral(lambda w=what: getattr(d, w)(steps=True))
-    lo, hi = _window(d, out)
-    x = number(params, "x", (lo + hi) / 2)
-    out["cdf"] = {"x": x, **_integral(lambda: d.cdf(x, steps=True))}
-    xs = np.linspace(lo, hi, integer(params, "n", 401, 2, 4000))
-    with np.errstate(all="ignore"):
-        out.update(x=xs.tolist(), pdf=finite_or_none(d.pdf(xs)))
+    asked = [(q, number(params, q, 0.0)) for q in VALUED if params.get(q)]
+    asked = [(q, int(a) if q == "moment" else a) for q, a in asked]
+    asked += [(q, None) for q in FLAGS if flag(params, q)]
+    return dist_json(d, asked or [("mean", None), ("var", None)], flag(params, "steps"),
+                     integer(params, "n", 0, 0, 4000))  # fmt: skip
+
+
+def dist_json(d: Any, asked: list[tuple[str, Any]], steps: bool, n: int = 0) -> dict[str, Any]:
+    """The JSON of `calcml dist --json` and of /api/dist for a built distribution."""
+    out: dict[str, Any] = {"distribution": repr(d), "family": d.family.name,
+                           "params": list(d.family.params), "pdf_expr": str(d.pdf_expr),
+                           "logpdf_expr": str(d.logpdf_expr), "mathml": mathml(d.pdf_expr.latex()),
+                           "results": [answer(d, q, arg, steps) for q, arg in asked]}  # fmt: skip
+    if n:
+        import numpy as np
+
+        lo, hi = _window(d)
+        xs = np.linspace(lo, hi, n)
+        with np.errstate(all="ignore"):
+            out.update(x=xs.tolist(), pdf=finite_or_none(d.pdf(xs)))
+    return out
+
+
+def answer(d: Any, question: str, arg: Any, steps: bool) -> dict[str, Any]:
+    """One quantity: its value, and for integrals how it was found (or why it diverges)."""
+    from calcml.stats.distributions import DivergentError
+
+    label = f"{question}({arg})" if arg is not None else question
+    if question == "pdf":
+        return {"quantity": label, "value": d.pdf(arg), "divergent": False,
+                "logpdf": d.logpdf(arg)}  # fmt: skip
+    call = {"cdf": lambda: d.cdf(arg, steps=True), "sf": lambda: d.sf(arg, steps=True),
+            "mean": lambda: d.mean(steps=True), "var": lambda: d.var(steps=True),
+            "entropy": lambda: d.entropy(steps=True),
+            "moment": lambda: d.moment(arg, steps=True)}[question]  # fmt: skip
+    try:
+        r = call()
+    except DivergentError as err:
+        return {"quantity": label, "value": err.value, "divergent": True, "message": str(err)}
+    out = {"quantity": label, "value": r.value, "divergent": False, "method": r.method,
+           "error_estimate": r.error_estimate, "note": r.note,
+           "exact": str(r.exact) if r.exact is not None else None}  # fmt: skip
+    if steps:
+        out["steps"] = steps_json(r.steps)
     return out
 
 
@@ -51,26 +99,18 @@ def _exact(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def _integral(call: Any) -> dict[str, Any]:
-    """One integral's value and how it was found (or why it has none)."""
-    from calcml.stats.distributions import DivergentError
-
-    try:
-        r = call()
-    except DivergentError as err:
-        return {"value": None, "divergent": True, "message": str(err)}
-    return {"value": float(r.value), "divergent": False, "method": r.method,
-            "error_estimate": r.error_estimate, "note": r.note,
-            "exact": str(r.exact) if r.exact is not None else None}  # fmt: skip
-
-
-def _window(d: Any, out: dict[str, Any]) -> tuple[float, float]:
+def _window(d: Any) -> tuple[float, float]:
     """Where to plot: mean ± 4 standard deviations, clipped to the support (±10 without them)."""
     import numpy as np
 
+    from calcml.stats.distributions import DivergentError
+
     lo, hi = d.support
-    mean, var = out["mean"]["value"], out["var"]["value"]
-    if mean is not None and var is not None and np.isfinite(var):
+    try:
+        mean, var = float(d.mean()), float(d.var())
+    except DivergentError:
+        mean, var = 0.0, float("inf")
+    if np.isfinite(mean) and np.isfinite(var):
         a, b = mean - 4 * var**0.5, mean + 4 * var**0.5
     else:
         a, b = -10.0, 10.0

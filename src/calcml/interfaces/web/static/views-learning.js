@@ -204,26 +204,36 @@ const probability = {
 
   async run(view, cdfOnly = false) {
     const p = formValues(view);
+    const params = { family: p.family, mean: 1, var: 1, n: 401, ...distParams(p.params) };
     await guarded(view, async () => {
-      const jobs = [api("dist", { family: p.family, x: this.fresh ? "" : p.x, ...distParams(p.params) })];
-      if (!this.roc && !cdfOnly) jobs.push(api("roc", { data: "breast_cancer" }));
-      const [d, roc] = await Promise.all(jobs);
+      const roc = !this.roc && !cdfOnly ? api("roc", { data: "breast_cancer" }) : null;
+      if (this.fresh || !this.d) {
+        // a new distribution: its window first, then P(X <= x) at the slider's place in it
+        const first = await api("dist", params);
+        const mid = first.x[Math.floor(first.x.length / 2)];
+        const x = Number(p.x);
+        p.x = String(!this.fresh && x >= first.x[0] && x <= first.x[first.x.length - 1] ? x : mid);
+      }
+      const d = await api("dist", { ...params, cdf: p.x });
       this.d = d;
+      [this.cdf, this.mean, this.var] = d.results;
       if (roc) {
-        this.roc = roc;
+        this.roc = await roc;
         const t = $(view, "#r-threshold");
-        t.max = String(roc.fpr.length - 1);
-        t.value = String(Math.floor(roc.fpr.length / 2));
+        t.max = String(this.roc.fpr.length - 1);
+        t.value = String(Math.floor(this.roc.fpr.length / 2));
       }
       const slider = $(view, "#p-x");
       slider.min = String(d.x[0]);
       slider.max = String(d.x[d.x.length - 1]);
       slider.step = String(10 ** Math.floor(Math.log10((d.x[d.x.length - 1] - d.x[0]) / 1000)));
-      slider.value = String(d.cdf.x);
+      slider.value = p.x;
+      this.cdfAt = Number(p.x);
       this.fresh = false;
       setMath($(view, "#p-pdf"), d.mathml);
       this.drawPdf(view, true);
       this.drawRoc(view);
+      writeState("probability", formValues(view));
       view.dataset.ready = "1";
     });
   },
@@ -241,10 +251,11 @@ const probability = {
     plot.area(d.x, d.pdf, d.x[0], x, "area pos");
     plot.curve(d.x, d.pdf, "f");
     plot.line(x, 0, x, plot.y1, "guide");
-    if (d.mean.value !== null) plot.line(d.mean.value, 0, d.mean.value, plot.y1 * 0.9, "mean");
+    const mean = this.mean;
+    if (!mean.divergent) plot.line(mean.value, 0, mean.value, plot.y1 * 0.9, "mean");
     const cdf = $(view, "#p-cdf");
-    if (exact && d.cdf.value !== null) {
-      cdf.textContent = `P(X ≤ ${fmt(d.cdf.x, 5)}) = ${fmt(d.cdf.value, 10)} (${describe(d.cdf)})`;
+    if (exact && !this.cdf.divergent) {
+      cdf.textContent = `P(X ≤ ${fmt(this.cdfAt, 5)}) = ${fmt(this.cdf.value, 10)} (${describe(this.cdf)})`;
     } else {
       let area = 0;
       for (let i = 1; i < d.x.length && d.x[i] <= x; i++) {
@@ -252,8 +263,9 @@ const probability = {
       }
       cdf.textContent = `P(X ≤ ${fmt(x, 5)}) ≈ ${fmt(area, 5)} (trapezoid rule on the plotted samples; release for the exact integral)`;
     }
-    $(view, "#p-mean").textContent = d.mean.value === null ? `diverges: ${d.mean.message}` : `${fmt(d.mean.value, 10)} (${describe(d.mean)})`;
-    $(view, "#p-var").textContent = d.var.value === null ? `diverges: ${d.var.message}` : `${fmt(d.var.value, 10)} (${describe(d.var)})`;
+    for (const [id, q] of [["#p-mean", mean], ["#p-var", this.var]]) {
+      $(view, id).textContent = q.divergent ? `diverges: ${q.message}` : `${fmt(q.value, 10)} (${describe(q)})`;
+    }
   },
 
   drawRoc(view) {
