@@ -9,6 +9,7 @@ Skipped when /usr/bin/chromium is not installed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
@@ -32,23 +33,29 @@ ARTIFACTS = Path(os.environ.get("CALCML_ARTIFACTS", Path(__file__).resolve().par
                                 / "test-artifacts")) / "browser"  # fmt: skip
 
 
-def _app():
+def _page_server() -> object:
+    """The helper module beside this file (loaded by path: tests is not a package)."""
+    path = Path(__file__).with_name("page_server.py")
+    spec = importlib.util.spec_from_file_location("calcml_page_server", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _app(helper: object) -> tuple[object, str]:
     """The real server when it is there; else the test stand-in (same CSP, no worker pools)."""
     try:
         from calcml.interfaces.web.app import create_app
     except ImportError:
-        from tests.interfaces.web.page_server import create_page_app
-
-        return create_page_app(), "off"
+        return helper.create_page_app(), "off"
     return create_app(), "auto"
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from tests.interfaces.web.page_server import PageServer
-
-    app, lifespan = _app()
-    with PageServer(app, lifespan=lifespan) as srv:
+    helper = _page_server()
+    app, lifespan = _app(helper)
+    with helper.PageServer(app, lifespan=lifespan) as srv:
         yield srv.url
 
 
