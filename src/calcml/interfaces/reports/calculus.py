@@ -36,7 +36,7 @@ def integrate_report(params: Params) -> dict[str, Any]:
     lower, upper = params.get("from") or None, params.get("to") or None
     if (lower is None) != (upper is None):
         raise ValueError("give both from and to for a definite integral, or neither")
-    seconds = number(params, "seconds", DEFAULT_INTEGRATION_SECONDS, 1e-3, 60.0)
+    seconds = number(params, "seconds", DEFAULT_INTEGRATION_SECONDS, 1e-3, 86400.0)
     f = parse(expr)
     x = default_variable(f, params.get("wrt") or None)
     spec: Any = x if lower is None else (x, lower, upper)

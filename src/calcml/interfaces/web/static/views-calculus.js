@@ -112,13 +112,17 @@ const integral = {
   async run(view) {
     const p = formValues(view);
     await guarded(view, async () => {
+      // no closed-form antiderivative is an answer too: the area and the sums still stand
       const [anti, riemann, samples] = await Promise.all([
-        api("integrate", { expr: p.expr }),
+        api("integrate", { expr: p.expr }).catch((e) => ({ error: e.message })),
         api("riemann", { expr: p.expr, a: p.a, b: p.b, nmax: 200, xmin: p.xmin, xmax: p.xmax }),
         api("samples", { expr: p.expr, xmin: p.xmin, xmax: p.xmax, n: 801 }),
       ]);
       setMath($(view, "#i-result"), anti.mathml);
+      if (anti.error) $(view, "#i-result").textContent = `none found (${anti.error})`;
+      $(view, "#i-plus-c").hidden = Boolean(anti.error);
       verifiedText($(view, "#i-verified"), anti.verified, anti.note || anti.method);
+      $(view, "#i-verified").hidden = Boolean(anti.error);
       renderSteps($(view, "#i-steps"), anti.steps);
       this.r = riemann;
       this.s = samples;
