@@ -38,7 +38,8 @@ def _runs(xs: list, ys: list) -> list[np.ndarray]:
 def test_every_report_has_a_lane():
     assert {r.lane for r in REPORTS.values()} <= {"cheap", "slow"}
     assert {"diff", "integrate", "tangent", "grad", "critical", "minimize", "dist", "roc",
-            "backprop", "samples", "riemann", "contour", "check"} <= set(REPORTS)  # fmt: skip
+            "backprop", "samples", "riemann", "contour", "check",
+            "extrema"} <= set(REPORTS)  # fmt: skip
 
 
 def test_samples_match_numpy_and_the_derivative():
@@ -138,6 +139,14 @@ def test_critical_points_against_sympy():
         H = sympy.hessian(f, (x, y)).subs({x: p["approx"]["x"], y: p["approx"]["y"]})
         eig = sorted(float(v) for v in H.eigenvals())
         np.testing.assert_allclose(sorted(p["data"]["eigenvalues"]), eig)
+
+
+def test_extrema_against_a_dense_grid():
+    r = build("extrema", expr="x^4 - 4x^2 + x", on="-3,2.5")
+    x = np.linspace(-3, 2.5, 200_001)
+    y = x**4 - 4 * x**2 + x
+    assert math.isclose(float(sympy.sympify(r["minimum"]["value"])), y.min(), rel_tol=1e-8)
+    assert math.isclose(float(sympy.sympify(r["maximum"]["value"])), y.max(), rel_tol=1e-8)
 
 
 def test_minimize_path_is_plain_gradient_descent():
@@ -263,7 +272,7 @@ def test_cli_json_is_the_report(cli, name, params):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["samples", "riemann", "contour", "tangent", "grad", "backprop",
-                                  "check", "minimize"])  # fmt: skip
+                                  "check", "minimize", "extrema"])  # fmt: skip
 def test_hostile_inputs_fail_as_user_errors(name, tmp_path):
     """Every entry of the shared corpus either answers or raises an error the interfaces turn
     into one line (exit 2, HTTP 4xx); nothing runs, nothing is written."""
@@ -274,7 +283,8 @@ def test_hostile_inputs_fail_as_user_errors(name, tmp_path):
     corpus = Path(__file__).resolve().parents[1] / "data" / "hostile_inputs.jsonl"
     marker = tmp_path / "marker"
     extra = {"riemann": {"a": "0", "b": "1"}, "tangent": {"at": "1"}, "check": {"answer": "x"},
-             "minimize": {"start": "1,1", "steps": "20"}}.get(name, {})  # fmt: skip
+             "minimize": {"start": "1,1", "steps": "20"},
+             "extrema": {"on": "-1,1"}}.get(name, {})  # fmt: skip
     user_errors = (CalcmlError, ValueError, ArithmeticError, RecursionError, MemoryError)
     for line in corpus.read_text().splitlines():
         text = json.loads(line)["input"].replace("{MARKER}", str(marker))

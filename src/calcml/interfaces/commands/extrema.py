@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from calcml.interfaces.output import console, emit_json, emit_report, guarded
+from calcml.interfaces.output import console, emit_report, guarded
 
 
 def _intervals(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -51,17 +51,15 @@ def extrema_command(expr: str, on: tuple[str, ...], vars_: str | None, steps: bo
     """
     from calcml.symbolic.extrema import extrema
     from calcml.symbolic.inputs import to_expr
-    from calcml.symbolic.steps import to_json, to_text
+    from calcml.symbolic.steps import to_text
 
-    f = to_expr(expr)
     pairs = _intervals(on)
-    result = extrema(f, pairs[0] if len(pairs) == 1 else pairs, vars_)
     if as_json:
-        payload = {"input": expr, **result.as_dict()}
-        if steps:
-            payload["steps"] = to_json(result.steps)
-        emit_json(payload)
+        on_ = ";".join(",".join(pair) for pair in pairs)
+        emit_report("extrema", expr=expr, on=on_, vars=vars_, steps=steps)
         return
+    f = to_expr(expr)
+    result = extrema(f, pairs[0] if len(pairs) == 1 else pairs, vars_)
     if steps:
         _say(to_text(result.steps))
         _say("")

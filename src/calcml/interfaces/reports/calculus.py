@@ -128,6 +128,33 @@ def critical_report(params: Params) -> dict[str, Any]:
     return payload
 
 
+@report("extrema", "slow")
+def extrema_report(params: Params) -> dict[str, Any]:
+    """Global minimum and maximum of `expr` on the interval or box `on` ("a,b" or "a,b;c,d";
+    inf and -inf allowed): critical points inside, the boundary, non-differentiable points.
+
+    >>> r = extrema_report({"expr": "x^3 - 3x", "on": "-2,3"})
+    >>> r["maximum"]["value"], r["minimum"]["value"]
+    ('18', '-2')
+    """
+    from calcml.symbolic.extrema import extrema
+    from calcml.symbolic.inputs import to_expr
+
+    expr = text(params, "expr")
+    pairs = []
+    for part in (p for p in text(params, "on").split(";") if p.strip()):
+        ends = [e.strip() for e in part.split(",")]
+        if len(ends) != 2 or not all(ends):
+            raise ValueError(f"{part!r} is not an interval a,b (for example -2,3)")
+        pairs.append((ends[0], ends[1]))
+    result = extrema(to_expr(expr), pairs[0] if len(pairs) == 1 else pairs,
+                     params.get("vars") or None)  # fmt: skip
+    payload = {"input": expr, **result.as_dict()}
+    if flag(params, "steps"):
+        payload["steps"] = steps_json(result.steps)
+    return payload
+
+
 def _boxes(spec: str) -> list[tuple[float, float]]:
     """ "-2,3;0,1" -> [(-2.0, 3.0), (0.0, 1.0)], one interval per variable."""
     out = []
