@@ -163,6 +163,8 @@ def test_dragging_the_tangent_point_shows_the_slope_f_prime_at_a(page: Watched) 
         for (let i = 0; i < 200; i++) { s.value = String(-1.5 + i * 0.015);
             s.dispatchEvent(new Event('input')); }
         return (performance.now() - t0) / 200; }""")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "tangent_update.json").write_text(json.dumps({"ms_per_update": ms}))
     assert ms < 1000 / 30, f"{ms:.1f} ms per tangent update"
 
 
