@@ -172,6 +172,12 @@ def test_dragging_the_tangent_point_shows_the_slope_f_prime_at_a(page: Watched) 
     assert ms < 1000 / 30, f"{ms:.1f} ms per frame while dragging"
 
 
+def test_a_linked_point_outside_the_default_range_is_kept(page: Watched) -> None:
+    page.open("view=derivative&expr=x^2&xmin=0&xmax=10&a=7.5")
+    assert float(page.page.input_value("#d-a")) == 7.5
+    assert math.isclose(_number(page, "#d-slope"), 15.0, rel_tol=1e-4)
+
+
 def test_curves_break_at_poles(page: Watched) -> None:
     page.open("view=derivative&expr=tan(x)&xmin=-4&xmax=4&a=0")
     d = page.page.get_attribute("#d-plot path.curve.f", "d")

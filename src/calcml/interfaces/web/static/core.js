@@ -138,7 +138,14 @@ export function formValues(view) {
 
 export function fillForm(view, state) {
   for (const input of view.querySelectorAll("[name]")) {
-    if (state[input.name] !== undefined) input.value = state[input.name];
+    if (state[input.name] === undefined) continue;
+    if (input.type === "range") {
+      // a linked slider value may lie outside the default range: the view narrows it later
+      input.min = "-1e12";
+      input.max = "1e12";
+      input.step = "any";
+    }
+    input.value = state[input.name];
   }
 }
 

@@ -126,6 +126,10 @@ const integral = {
       renderSteps($(view, "#i-steps"), anti.steps);
       this.r = riemann;
       this.s = samples;
+      const slider = $(view, "#i-n");
+      const n = Math.round(Number(p.n));
+      Object.assign(slider, { min: "1", max: String(riemann.nmax), step: "1" });
+      slider.value = String(n >= 1 && n <= riemann.nmax ? n : 8);
       $(view, "#i-definite").textContent = `∫ from ${fmt(riemann.a)} to ${fmt(riemann.b)} of f(${riemann.var}) d${riemann.var}`;
       const ex = riemann.exact;
       $(view, "#i-exact").textContent = fmt(ex.value, 12);
@@ -143,7 +147,7 @@ const integral = {
     const r = this.r;
     const s = this.s;
     if (!r || !s) return;
-    const n = Number($(view, "#i-n").value);
+    const n = Math.min(r.nmax, Math.max(1, Math.round(Number($(view, "#i-n").value) || 1)));
     const rule = $(view, "#i-rule").value;
     $(view, "#i-n-val").textContent = String(n);
     $(view, "#i-n-shown").textContent = String(n);
