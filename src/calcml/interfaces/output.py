@@ -66,6 +66,17 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def emit_report(name: str, **params: Any) -> None:
+    """Print the JSON of report `name` (the web API's `/api/NAME`) for the given options.
+
+    Options left unset (None, False) are left out; the rest are passed as text, as the web sends.
+    """
+    from calcml.interfaces.reports import REPORTS
+
+    text = {k: "1" if v is True else str(v) for k, v in params.items() if v not in (None, False)}
+    emit_json(REPORTS[name].build(text))
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """One line on stderr and the exit code; never a traceback."""
     click.echo(f"error: {message}", err=True)

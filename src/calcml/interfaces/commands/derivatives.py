@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from calcml.interfaces.output import console, emit_json, guarded
+from calcml.interfaces.output import console, emit_report, guarded
 
 
 def _parse(text: str):
@@ -33,21 +33,14 @@ def diff_command(expr: str, wrt: str | None, order: int, at: str | None, steps: 
       calcml diff "x^2*y" --wrt y --json         # "result": "x**2"
     """
     from calcml.symbolic.diff import diff
-    from calcml.symbolic.steps import to_json, to_latex, to_text
+    from calcml.symbolic.steps import to_latex, to_text
 
+    if as_json:
+        emit_report("diff", expr=expr, wrt=wrt, order=order, at=at, steps=steps)
+        return
     f = _parse(expr)
     d = diff(f, wrt, order, steps=True)
     value = _value_at(d.result, d.var.name, at) if at is not None else None
-    if as_json:
-        payload = {"input": expr, "parsed": str(f), "var": d.var.name, "order": order,
-                   "result": str(d.result), "latex": d.result.latex(),
-                   "verified": d.verified, "check": d.check.note}  # fmt: skip
-        if value is not None:
-            payload.update(at=at, value=_jsonable(value))
-        if steps:
-            payload["steps"] = to_json(d.steps) if d.steps else None
-        emit_json(payload)
-        return
     if latex:
         click.echo(to_latex(d.steps) if steps and d.steps else d.result.latex())
         return
@@ -75,17 +68,6 @@ def _operator(var: str, order: int) -> str:
 
 def _value_at(result, name: str, at: str):
     return result.evaluate(**{name: _parse(at)})
-
-
-def _jsonable(value):
-    from calcml.core.expr import Expr
-
-    if isinstance(value, Expr):
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            return str(value)
-    return value
 
 
 def _show(value) -> str:
@@ -127,6 +109,9 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
     """
     from calcml.symbolic.derivatives import _variables, checked_gradient
 
+    if as_json:
+        emit_report("grad", expr=expr, wrt=wrt, at=at)
+        return
     f = _parse(expr)
     xs = _variables(f, wrt)
     parts, check = checked_gradient(f, xs)
@@ -137,14 +122,6 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
             raise ValueError(f"--at has {len(point)} values for {len(xs)} variables")
         env = {x.name: p for x, p in zip(xs, point, strict=True)}
         values = [g.evaluate(**env) for g in parts]
-    if as_json:
-        payload = {"input": expr, "variables": [x.name for x in xs],
-                   "result": [str(g) for g in parts], "latex": [g.latex() for g in parts],
-                   "verified": check.passed, "check": check.note}  # fmt: skip
-        if values is not None:
-            payload["value"] = [_jsonable(v) for v in values]
-        emit_json(payload)
-        return
     for x, g in zip(xs, parts, strict=True):
         console.print(f"∂f/∂{x.name} = {g.text()}", markup=False)
     if values is not None:
@@ -176,9 +153,7 @@ def tangent_command(expr: str, at: str, wrt: str | None, plot_file: str | None,
 
         plot_tangent(t, plot_file)
     if as_json:
-        emit_json({"input": expr, "at": str(t.at), "value": str(t.value), "slope": str(t.slope),
-                   "result": str(t.line), "latex": t.line.latex(), "verified": t.check.passed,
-                   "check": t.check.note})  # fmt: skip
+        emit_report("tangent", expr=expr, at=at, wrt=wrt)
         return
     name = t.var.name
     console.print(f"f({t.at.text()}) = {_approx(t.value)},  f′({t.at.text()}) = "

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from calcml.interfaces.output import console, emit_json, guarded
+from calcml.interfaces.output import console, emit_report, guarded
 
 
 def _intervals(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -51,17 +51,15 @@ def extrema_command(expr: str, on: tuple[str, ...], vars_: str | None, steps: bo
     """
     from calcml.symbolic.extrema import extrema
     from calcml.symbolic.inputs import to_expr
-    from calcml.symbolic.steps import to_json, to_text
+    from calcml.symbolic.steps import to_text
 
-    f = to_expr(expr)
     pairs = _intervals(on)
-    result = extrema(f, pairs[0] if len(pairs) == 1 else pairs, vars_)
     if as_json:
-        payload = {"input": expr, **result.as_dict()}
-        if steps:
-            payload["steps"] = to_json(result.steps)
-        emit_json(payload)
+        on_ = ";".join(",".join(pair) for pair in pairs)
+        emit_report("extrema", expr=expr, on=on_, vars=vars_, steps=steps)
         return
+    f = to_expr(expr)
+    result = extrema(f, pairs[0] if len(pairs) == 1 else pairs, vars_)
     if steps:
         _say(to_text(result.steps))
         _say("")
@@ -111,18 +109,16 @@ def critical_command(expr: str, vars_: str | None, on: tuple[str, ...], steps: b
     """
     from calcml.symbolic.extrema import critical_points
     from calcml.symbolic.inputs import to_expr
-    from calcml.symbolic.steps import to_json, to_text
+    from calcml.symbolic.steps import to_text
 
+    if as_json:
+        on_ = ";".join(",".join(pair) for pair in _intervals(on))
+        emit_report("critical", expr=expr, vars=vars_, on=on_ or None, steps=steps)
+        return
     f = to_expr(expr)
     pairs = [(float(a), float(b)) for a, b in _intervals(on)] if on else None
     domain = pairs[0] if pairs and len(pairs) == 1 else pairs
     found = critical_points(f, vars_, domain)
-    if as_json:
-        payload = {"input": expr, "function": str(f), **found.as_dict()}
-        if steps and found.steps is not None:
-            payload["steps"] = to_json(found.steps)
-        emit_json(payload)
-        return
     if steps and found.steps is not None:
         _say(to_text(found.steps))
         _say("")

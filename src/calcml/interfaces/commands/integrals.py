@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
-from calcml.interfaces.output import EXIT_NO_ANSWER, console, emit_json, fail, guarded
+from calcml.interfaces.output import EXIT_NO_ANSWER, console, emit_report, fail, guarded
 
 
 @click.command("integrate", context_settings={"ignore_unknown_options": True})
@@ -55,30 +55,19 @@ def integrate_command(expr: str, wrt: str | None, lower: str | None, upper: str 
     x = default_variable(f, wrt)
     spec: Any = x if lower is None else (x, lower, upper)
     try:
+        if as_json:
+            if plot_file:
+                _plot(integrate(f, spec, numeric=numeric, seconds=seconds), f, x, plot_file)
+            emit_report("integrate", expr=expr, wrt=wrt, numeric=numeric, seconds=seconds,
+                        **{"from": lower, "to": upper})  # fmt: skip
+            return
         r = integrate(f, spec, steps=True, numeric=numeric, seconds=seconds)
     except BudgetExceeded as exc:
         fail(f"{exc}; no antiderivative found in time (try --seconds, or give limits for a "
              "numeric value)", EXIT_NO_ANSWER)  # fmt: skip
         return
-    definite = r.lower is not None and r.value is not None
     if plot_file:
         _plot(r, f, x, plot_file)
-    shown = str(r.exact) if r.exact is not None else repr(r.value)
-    if as_json:
-        from calcml.symbolic.steps import to_json
-
-        payload: dict[str, Any] = {
-            "input": expr, "parsed": str(f), "var": x.name, "result": shown,
-            "latex": r.exact.latex() if r.exact is not None else f"{r.value!r}",
-            "verified": r.verified, "method": r.method, "note": r.note,
-            "steps": to_json(r.steps) if r.steps is not None else None,
-        }  # fmt: skip
-        if r.lower is not None:
-            payload.update({"from": lower, "to": upper})
-        if definite:
-            payload.update(value=r.value, error_estimate=r.error_estimate)
-        emit_json(payload)
-        return
     if latex:
         from calcml.symbolic.steps import to_latex
 

@@ -56,15 +56,13 @@ def minimize_command(expr: str, start: str, method: str, lr: float, steps: int,
     The first stops at its step limit, 0.189 from the minimum (1, 1); the last meets its
     stopping rule |∇f| ≤ 1e-10. Each run says which, and its gradient norm.
     """
-    from calcml.ml.descent import minimize
+    from calcml.interfaces.reports.learning import run_minimize
 
-    point = parse_point(start)
-    hyper = {} if momentum is None else {"momentum": momentum}
-    names = vars_.replace(",", " ").split() if vars_ else None
-    result = minimize(expr, point, method=method.lower(), lr=lr, steps=steps, tol=tol,
-                      variables=names, **hyper)  # fmt: skip
-    summary = result.summary()
-    summary["input"] = expr
+    parse_point(start)
+    result, summary = run_minimize({"expr": expr, "start": start, "method": method,
+                                    "lr": repr(lr), "steps": str(steps), "vars": vars_ or "",
+                                    "momentum": "" if momentum is None else repr(momentum),
+                                    "tol": "" if tol is None else repr(tol)})
     if plot_file:
         summary["plot"] = str(result.plot(plot_file))
     if as_json:

@@ -55,12 +55,14 @@ def dist_command(family: str, extra: tuple[str, ...], pdf_at: float | None,
     """
     d = _build(family, friendly, extra)
     asked = _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment)
-    answers = [_answer(d, q, arg) for q, arg in asked]
     if as_json:
-        emit_json({"distribution": repr(d), "pdf_expr": str(d.pdf_expr),
-                   "logpdf_expr": str(d.logpdf_expr),
-                   "results": [_json(a, steps) for a in answers]})  # fmt: skip
+        from calcml.interfaces.reports.probability import dist_json
+
+        payload = dist_json(d, asked, steps)
+        emit_json(payload)
+        answers = payload["results"]
     else:
+        answers = [_answer(d, q, arg) for q, arg in asked]
         _print(d, answers, steps)
     if any(a["divergent"] for a in answers):
         raise SystemExit(1)
@@ -124,19 +126,6 @@ def _answer(d: Any, question: str, arg: Any) -> dict[str, Any]:
         return {"quantity": label, "value": err.value, "integral": None, "divergent": True,
                 "message": str(err)}  # fmt: skip
     return {"quantity": label, "value": r.value, "integral": r, "divergent": False}
-
-
-def _json(a: dict[str, Any], steps: bool) -> dict[str, Any]:
-    from calcml.symbolic.steps import to_json
-
-    out = {k: v for k, v in a.items() if k != "integral"}
-    r = a["integral"]
-    if r is not None:
-        out.update(method=r.method, error_estimate=r.error_estimate, note=r.note,
-                   exact=str(r.exact) if r.exact is not None else None)  # fmt: skip
-        if steps:
-            out["steps"] = to_json(r.steps)
-    return out
 
 
 def _print(d: Any, answers: list[dict[str, Any]], steps: bool) -> None:
