@@ -19,4 +19,5 @@ COMMANDS: dict[str, str] = {
     "auc": "stats:auc_command",
     "dist": "stats:dist_command",
     "tour": "tour:tour_command",
+    "serve": "serve:serve_command",
 }

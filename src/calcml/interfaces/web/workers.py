@@ -1,0 +1,201 @@
+"""Two pools of warm worker processes, one per lane, each computation with a deadline.
+
+Why processes: a report evaluates text typed by anyone who can reach the server. In a worker that
+runs past the time limit is killed (pebble stops it and starts a fresh one), and one that asks for
+more memory than its RLIMIT_AS allows fails there, while the server process stays small and alive.
+
+Why two lanes: "cheap" reports (derivatives) and "slow" ones (integrals) have separate pools, so a
+derivative never queues behind integrals. Each lane admits at most `workers + queue` requests;
+beyond that, or after waiting `wait` seconds for a free worker, the answer is 503 at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import multiprocessing
+import os
+import resource
+import signal
+from collections.abc import Callable, Mapping
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from calcml.interfaces.output import _clean as jsonable  # the very cleaning `--json` applies
+from calcml.interfaces.web.errors import busy_error, classify, memory_error, time_error
+from calcml.interfaces.web.settings import LaneSettings, ServerSettings
+
+#: imported once in the fork server, so every worker starts warm
+PRELOAD = ["calcml.interfaces.reports", "calcml.symbolic.parse", "calcml.symbolic.diff",
+           "calcml.interfaces.web.workers"]  # fmt: skip
+#: one BLAS/OpenMP thread per worker: the pools are the parallelism
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+STARTUP_SECONDS = 120.0
+
+Build = Callable[[Mapping[str, str]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An HTTP answer: status, JSON text, and Retry-After seconds for a 503."""
+
+    status: int
+    body: str
+    retry_after: int | None = None
+    log: str | None = None
+
+
+def init_worker(memory_mib: int) -> None:
+    """Run once in each new worker: ignore Ctrl-C (the server stops us), warm up, cap memory."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _warm_up()
+    _limit_memory(memory_mib)
+
+
+def _warm_up() -> None:
+    """Build the parser and run one tiny report, so the first real request pays for neither."""
+    from calcml.interfaces.reports import REPORTS
+
+    report = REPORTS.get("diff")
+    if report is not None:
+        report.build({"expr": "sin(x)*x^2"})
+
+
+def _limit_memory(memory_mib: int) -> None:
+    """Let the address space grow by at most `memory_mib` MiB beyond the warm worker's own."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = _address_space() + memory_mib * 2**20
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (VmSize in /proc/self/status)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def compute(build: Build, params: dict[str, str], memory_mib: int) -> tuple[int, str, str | None]:
+    """Run one report in a worker: (status, JSON text, text for the server log or None).
+
+    The JSON is the report's dict cleaned exactly as `calcml CMD --json` cleans it; an error is
+    classified here, because calcml's exceptions need not survive pickling back to the server.
+    """
+    try:
+        return 200, json.dumps(jsonable(build(params)), ensure_ascii=False), None
+    except Exception as exc:
+        status, body, log = classify(exc, memory_mib)
+        return status, json.dumps(body, ensure_ascii=False), log
+
+
+def ping() -> int:
+    """A no-op task that starts a pool and proves a worker answers."""
+    return os.getpid()
+
+
+class Lane:
+    """One pool with bounded admission: at most `workers` running and `queue` waiting."""
+
+    def __init__(self, name: str, lane: LaneSettings, settings: ServerSettings,
+                 context: Any) -> None:  # fmt: skip
+        self.name = name
+        self.settings = settings
+        self.lane = lane
+        self.pool = ProcessPool(max_workers=lane.workers,
+                                max_tasks=settings.max_tasks_per_worker,
+                                initializer=init_worker, initargs=(settings.memory_limit_mib,),
+                                context=context)  # fmt: skip
+        self._free = asyncio.Semaphore(lane.workers)
+        self._waiting = 0
+        self.retry_after = 1 if name == "cheap" else max(1, math.ceil(settings.time_limit))
+
+    async def start(self) -> None:
+        """Start the workers and wait until one answers."""
+        await asyncio.wait_for(asyncio.wrap_future(self.pool.schedule(ping)), STARTUP_SECONDS)
+
+    async def run(self, build: Build, params: dict[str, str]) -> Outcome:
+        """Compute `build(params)` in a worker, or say why not (503, 504, 507)."""
+        if self._free.locked() and self._waiting >= self.lane.queue:
+            return self._busy()
+        self._waiting += 1
+        try:
+            if not await _acquire(self._free, self.lane.wait):
+                return self._busy()
+        finally:
+            self._waiting -= 1
+        try:
+            return await self._compute(build, params)
+        finally:
+            self._free.release()
+
+    async def _compute(self, build: Build, params: dict[str, str]) -> Outcome:
+        mib = self.settings.memory_limit_mib
+        future = self.pool.schedule(compute, args=(build, params, mib),
+                                    timeout=self.settings.time_limit)  # fmt: skip
+        try:
+            status, body, log = await asyncio.wrap_future(future)
+        except FutureTimeout:
+            status, error = time_error(self.settings.time_limit)
+            return Outcome(status, json.dumps(error))
+        except ProcessExpired as exc:
+            status, error = memory_error(mib, died=True)
+            return Outcome(status, json.dumps(error), log=f"worker stopped: {exc}")
+        return Outcome(status, body, log=log)
+
+    def _busy(self) -> Outcome:
+        status, error = busy_error(self.name)
+        return Outcome(status, json.dumps(error), retry_after=self.retry_after)
+
+    def stop(self) -> None:
+        """Stop every worker now (running tasks are abandoned) and wait for them to exit."""
+        self.pool.stop()
+        self.pool.join(timeout=10)
+
+
+async def _acquire(semaphore: asyncio.Semaphore, seconds: float) -> bool:
+    """Acquire within `seconds`, or give up holding nothing (even if it came free as we gave up)."""
+    task = asyncio.ensure_future(semaphore.acquire())
+    try:
+        await asyncio.wait_for(asyncio.shield(task), seconds)
+        return True
+    except BaseException as exc:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+        if not task.cancelled():
+            semaphore.release()
+        if isinstance(exc, TimeoutError):
+            return False
+        raise
+
+
+class Lanes:
+    """The cheap and the slow lane, started and stopped together."""
+
+    def __init__(self, settings: ServerSettings) -> None:
+        for variable in THREAD_VARIABLES:
+            os.environ.setdefault(variable, "1")
+        context = multiprocessing.get_context(settings.start_method)
+        if settings.start_method == "forkserver":
+            context.set_forkserver_preload(PRELOAD)
+        self.lanes = {"cheap": Lane("cheap", settings.cheap, settings, context),
+                      "slow": Lane("slow", settings.slow, settings, context)}  # fmt: skip
+
+    async def start(self) -> None:
+        await asyncio.gather(*(lane.start() for lane in self.lanes.values()))
+
+    async def run(self, lane: str, build: Build, params: dict[str, str]) -> Outcome:
+        return await self.lanes[lane].run(build, params)
+
+    def stop(self) -> None:
+        for lane in self.lanes.values():
+            lane.stop()
