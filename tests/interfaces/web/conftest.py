@@ -6,6 +6,7 @@ this file) goes on sys.path before any worker pool starts.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,16 @@ SMALL = ServerSettings(time_limit=3.0, memory_limit_mib=256,
 def client_for(app, host: str = "localhost") -> TestClient:
     """A TestClient whose requests carry an allowed Host header (TestClient's own is refused)."""
     return TestClient(app, base_url=f"http://{host}", raise_server_exceptions=False)
+
+
+def load_bench():
+    """bench/bench_serve.py, which starts the real server and measures it under load."""
+    path = HERE.parents[2] / "bench" / "bench_serve.py"
+    spec = importlib.util.spec_from_file_location("calcml_bench_serve", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")

@@ -40,8 +40,9 @@ def serve_command(host: str, port: int, open_browser: bool, time_limit: float, m
 
     settings = ServerSettings(host=host, port=port, allowed_hosts=allow_host,
                               time_limit=time_limit, memory_limit_mib=memory_limit,
-                              cheap=LaneSettings(workers, 4 * workers, 1.0),
-                              slow=LaneSettings(workers, 2 * workers, 2 * time_limit))  # fmt: skip
+                              cheap=LaneSettings(workers, 4 * workers, wait=0.5),
+                              slow=LaneSettings(workers, 2 * workers, wait=2 * time_limit,
+                                                niceness=10))  # fmt: skip
     if not is_loopback(host):
         click.echo(f"warning: listening on {host}: other machines can reach this server and make "
                    "it compute; the Host allowlist admits only loopback names"

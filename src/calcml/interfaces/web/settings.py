@@ -13,12 +13,14 @@ class LaneSettings:
     """One worker pool: how many processes, how many requests may wait, and for how long.
 
     A request that finds `workers + queue` requests already in the lane gets 503 at once; one that
-    waited `wait` seconds for a free worker gets 503 then, so a backlog never grows.
+    waited `wait` seconds for a free worker gets 503 then, so a backlog never grows. Workers with
+    a positive `niceness` give the CPU to the others when cores are scarce.
     """
 
     workers: int = 2
     queue: int = 8
-    wait: float = 1.0
+    wait: float = 0.5
+    niceness: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class ServerSettings:
     time_limit: float = 5.0
     #: MiB of address space one computation may add to its warm worker (RLIMIT_AS)
     memory_limit_mib: int = 1024
-    cheap: LaneSettings = field(default_factory=lambda: LaneSettings(workers=2, queue=8, wait=1.0))
-    slow: LaneSettings = field(default_factory=lambda: LaneSettings(workers=2, queue=4, wait=10.0))
+    cheap: LaneSettings = field(default_factory=lambda: LaneSettings(2, queue=8, wait=0.5))
+    slow: LaneSettings = field(default_factory=lambda: LaneSettings(2, queue=4, wait=10.0,
+                                                                    niceness=10))  # fmt: skip
     #: bytes of request body accepted (413 beyond)
     max_body: int = 64 * 1024
     #: bytes of query string accepted (414 beyond)

@@ -50,9 +50,12 @@ class Outcome:
     log: str | None = None
 
 
-def init_worker(memory_mib: int) -> None:
-    """Run once in each new worker: ignore Ctrl-C (the server stops us), warm up, cap memory."""
+def init_worker(memory_mib: int, niceness: int = 0) -> None:
+    """Run once in each new worker: ignore Ctrl-C (the server stops us), yield the CPU to the
+    cheap lane when `niceness` > 0, warm up, cap memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        os.nice(niceness)
     _warm_up()
     _limit_memory(memory_mib)
 
@@ -112,7 +115,8 @@ class Lane:
         self.lane = lane
         self.pool = ProcessPool(max_workers=lane.workers,
                                 max_tasks=settings.max_tasks_per_worker,
-                                initializer=init_worker, initargs=(settings.memory_limit_mib,),
+                                initializer=init_worker,
+                                initargs=(settings.memory_limit_mib, lane.niceness),
                                 context=context)  # fmt: skip
         self._free = asyncio.Semaphore(lane.workers)
         self._waiting = 0
