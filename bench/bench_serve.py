@@ -9,9 +9,9 @@ well-behaved client does; with `--impolite` it asks again at once. Then it stops
 with SIGINT, as Ctrl-C does.
 
 It prints: p50/p99/max latency of cheap requests; the count of each status per kind (503 = lane
-full, 504 = time limit); requests that hung (no answer in 30 s) or failed to connect; the RSS of
-server + workers (from /proc) at start, at peak and after the load; the server's exit code; and
-any process of the server's tree still alive afterwards. Only 127.0.0.1 is ever contacted.
+full, 504 = time limit); requests that hung (no answer in 30 s) or failed to connect; the memory
+(PSS) of server + workers (from /proc) at start, at peak and after the load; the server's exit
+code; and any process of the server's tree still alive afterwards. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -116,13 +116,16 @@ def tree(root: int) -> list[int]:
 
 
 def rss_kib(pids: list[int]) -> int:
-    return sum(_rss(pid) for pid in pids)
+    """The memory of these processes together: the sum of their PSS, which splits each page
+    shared by forked workers among them (a sum of RSS would count it once per worker)."""
+    return sum(_memory(pid, "Pss:") for pid in pids)
 
 
-def _rss(pid: int) -> int:
+def _memory(pid: int, field: str) -> int:
+    """A field of /proc/PID/smaps_rollup, in KiB."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -130,8 +133,10 @@ def _rss(pid: int) -> int:
 
 
 def breakdown(root: int) -> list[str]:
-    """Each process of the tree: its RSS and what it is."""
-    return [f"{_rss(pid) // 1024} MiB {_cmdline(pid)[:60]}" for pid in tree(root)]
+    """Each process of the tree: its PSS and RSS, and what it is."""
+    return [f"pid {pid}: PSS {_memory(pid, 'Pss:') // 1024} MiB, RSS "
+            f"{_memory(pid, 'Rss:') // 1024} MiB, {_cmdline(pid)[:48]}"
+            for pid in sorted(tree(root))]  # fmt: skip
 
 
 def sample(server: subprocess.Popen, run: Run, stop: threading.Event) -> None:
@@ -286,9 +291,9 @@ def _figures(run: Run, start_rss: int, end_rss: int, exit_code: int | None, left
         "status_500": statuses.count("500"),
         "hangs": statuses.count("hang"),
         "connection_errors": sum(s.startswith("error") for s in statuses),
-        "rss_start_mib": start_rss / 1024,
-        "rss_peak_mib": max(run.rss_kib, default=0) / 1024,
-        "rss_end_mib": end_rss / 1024,
+        "pss_start_mib": start_rss / 1024,
+        "pss_peak_mib": max(run.rss_kib, default=0) / 1024,
+        "pss_end_mib": end_rss / 1024,
         "server_exit_code": exit_code,
         "processes_left": left,
         "injected": injected,
@@ -317,8 +322,8 @@ def report(figures: dict) -> str:
         f"max {_ms(f['cheap_max_s'])}; slowest cheap 503: {_ms(f['cheap_503_max_s'])}",
         f"503: {f['status_503']}, 504: {f['status_504']}, 500: {f['status_500']}, "
         f"hangs: {f['hangs']}, connection errors: {f['connection_errors']}",
-        f"memory (RSS of server + workers): start {f['rss_start_mib']:.0f} MiB, "
-        f"peak {f['rss_peak_mib']:.0f} MiB, after {f['rss_end_mib']:.0f} MiB",
+        f"memory (PSS of server + workers): start {f['pss_start_mib']:.0f} MiB, "
+        f"peak {f['pss_peak_mib']:.0f} MiB, after {f['pss_end_mib']:.0f} MiB",
         f"server exit code after SIGINT: {f['server_exit_code']}; "
         f"processes left: {f['processes_left'] or 'none'}; injection: {f['injected']}",
         f"a cheap request after the load: status {f['cheap_after_load'][0]} "

@@ -3,6 +3,8 @@ memory limit fails alone, a full lane answers 503 at once, and cheap work never 
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -80,3 +82,19 @@ def test_a_full_lane_answers_503_at_once_while_the_cheap_lane_answers(client, tm
             assert answer.headers["retry-after"].isdigit()
             assert answer.json()["lane"] == "slow"
             assert seconds < 0.3 + 0.7, "refused at once (or after the lane's short wait)"
+
+
+def test_a_worker_that_vanishes_mid_task_gets_507_and_is_replaced(client):
+    answer = client.get("/api/dies")
+    assert answer.status_code == 507 and answer.json()["limit"] == "memory"
+    assert "most likely" in answer.json()["error"]  # the server cannot know it was memory
+    assert client.get("/api/slow_pid").status_code == 200
+
+
+def test_a_worker_killed_while_idle_does_not_break_its_lane(client):
+    idle = client.get("/api/pid").json()["pid"]
+    os.kill(idle, signal.SIGKILL)
+    time.sleep(0.5)  # the pool notices the dead worker
+    for _ in range(3):
+        answer = client.get("/api/pid")
+        assert answer.status_code == 200 and answer.json()["pid"] != idle

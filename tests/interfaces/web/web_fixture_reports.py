@@ -56,3 +56,12 @@ REPORTS = {name: Report(name, build, lane) for name, build, lane in [
     ("slow_pid", pid, "slow"), ("no_closed_form", no_closed_form, "slow"),
     ("unverified", unverified, "slow"), ("buggy", buggy, "cheap"), ("bad_json", bad_json, "cheap"),
 ]}  # fmt: skip
+
+
+def dies(params: Mapping[str, str]) -> dict:
+    """The worker vanishes mid-task, as when the kernel kills it for memory."""
+    os.kill(os.getpid(), 9)
+    return {}
+
+
+REPORTS["dies"] = Report("dies", dies, "slow")

@@ -21,7 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from calcml.interfaces.reports import REPORTS, Report
-from calcml.interfaces.web.security import Guard
+from calcml.interfaces.web.security import SECURITY_HEADERS, Guard
 from calcml.interfaces.web.settings import ServerSettings
 from calcml.interfaces.web.workers import Lanes, Outcome
 
@@ -142,5 +142,7 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
-    return _error(500, "internal error; the server log has the details")
+    """Starlette answers this outside every middleware, so it carries the headers itself."""
+    log.error("unexpected error on %s", request.url.path, exc_info=exc)
+    headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+    return JSONResponse({"error": "internal error; the server log has the details"}, 500, headers)

@@ -12,6 +12,8 @@ beyond that, or after waiting `wait` seconds for a free worker, the answer is 50
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import gc
 import json
 import math
 import multiprocessing
@@ -20,6 +22,7 @@ import resource
 import signal
 from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -58,6 +61,8 @@ def init_worker(memory_mib: int, niceness: int = 0) -> None:
         os.nice(niceness)
     _warm_up()
     _limit_memory(memory_mib)
+    global _warm_rss
+    _warm_rss = _resident()
 
 
 def _warm_up() -> None:
@@ -80,11 +85,34 @@ def _limit_memory(memory_mib: int) -> None:
 
 def _address_space() -> int:
     """This process's virtual memory size in bytes (VmSize in /proc/self/status)."""
+    return _status_bytes("VmSize:")
+
+
+def _resident() -> int:
+    """This process's resident memory in bytes (VmRSS)."""
+    return _status_bytes("VmRSS:")
+
+
+def _status_bytes(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
-            if line.startswith("VmSize:"):
+            if line.startswith(field):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+#: the worker's resident memory once warm; after a task that left it much larger, the freed
+#: memory is handed back to the system, so an idle server returns near its starting size
+_warm_rss = 0
+GROWTH_TO_TRIM = 32 * 2**20
+
+
+def _give_back_memory() -> None:
+    if _resident() - _warm_rss < GROWTH_TO_TRIM:
+        return
+    gc.collect()
+    with suppress(OSError, AttributeError):  # not glibc: the allocator keeps what it keeps
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def compute(build: Build, params: dict[str, str], memory_mib: int) -> tuple[int, str, str | None]:
@@ -98,6 +126,8 @@ def compute(build: Build, params: dict[str, str], memory_mib: int) -> tuple[int,
     except Exception as exc:
         status, body, log = classify(exc, memory_mib)
         return status, json.dumps(body, ensure_ascii=False), log
+    finally:
+        _give_back_memory()
 
 
 def ping() -> int:
@@ -113,14 +143,19 @@ class Lane:
         self.name = name
         self.settings = settings
         self.lane = lane
-        self.pool = ProcessPool(max_workers=lane.workers,
-                                max_tasks=settings.max_tasks_per_worker,
-                                initializer=init_worker,
-                                initargs=(settings.memory_limit_mib, lane.niceness),
-                                context=context)  # fmt: skip
+        self._context = context
+        self.pool = self._new_pool()
         self._free = asyncio.Semaphore(lane.workers)
         self._waiting = 0
+        self._replacing = asyncio.Lock()
         self.retry_after = 1 if name == "cheap" else max(1, math.ceil(settings.time_limit))
+
+    def _new_pool(self) -> ProcessPool:
+        return ProcessPool(max_workers=self.lane.workers,
+                           max_tasks=self.settings.max_tasks_per_worker,
+                           initializer=init_worker,
+                           initargs=(self.settings.memory_limit_mib, self.lane.niceness),
+                           context=self._context)  # fmt: skip
 
     async def start(self) -> None:
         """Start the workers and wait until one answers."""
@@ -143,17 +178,33 @@ class Lane:
 
     async def _compute(self, build: Build, params: dict[str, str]) -> Outcome:
         mib = self.settings.memory_limit_mib
-        future = self.pool.schedule(compute, args=(build, params, mib),
-                                    timeout=self.settings.time_limit)  # fmt: skip
+        args, limit = (build, params, mib), self.settings.time_limit
+        try:
+            future = self.pool.schedule(compute, args=args, timeout=limit)
+        except RuntimeError:  # the pool broke (a worker died while idle): start a fresh one
+            await self._replace_pool()
+            future = self.pool.schedule(compute, args=args, timeout=limit)
         try:
             status, body, log = await asyncio.wrap_future(future)
         except FutureTimeout:
-            status, error = time_error(self.settings.time_limit)
+            status, error = time_error(limit)
             return Outcome(status, json.dumps(error))
         except ProcessExpired as exc:
             status, error = memory_error(mib, died=True)
             return Outcome(status, json.dumps(error), log=f"worker stopped: {exc}")
+        except BrokenProcessPool as exc:  # this task's worker broke the whole pool
+            await self._replace_pool()
+            busy = self._busy()
+            return Outcome(busy.status, busy.body, retry_after=1, log=f"pool restarted: {exc!r}")
         return Outcome(status, body, log=log)
+
+    async def _replace_pool(self) -> None:
+        """Swap in a fresh pool (once, however many requests notice the broken one)."""
+        broken = self.pool
+        async with self._replacing:
+            if self.pool is broken:
+                self.pool = self._new_pool()
+                await asyncio.to_thread(_stop_pool, broken)
 
     def _busy(self) -> Outcome:
         status, error = busy_error(self.name)
@@ -161,8 +212,12 @@ class Lane:
 
     def stop(self) -> None:
         """Stop every worker now (running tasks are abandoned) and wait for them to exit."""
-        self.pool.stop()
-        self.pool.join(timeout=10)
+        _stop_pool(self.pool)
+
+
+def _stop_pool(pool: ProcessPool) -> None:
+    pool.stop()
+    pool.join(timeout=10)
 
 
 async def _acquire(semaphore: asyncio.Semaphore, seconds: float) -> bool:
