@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
 
@@ -48,12 +49,22 @@ def serve_command(host: str, port: int, open_browser: bool, time_limit: float, m
                    "it compute; the Host allowlist admits only loopback names"
                    + (f" and {', '.join(allow_host)}" if allow_host else " (add --allow-host)"),
                    err=True)  # fmt: skip
+    _log_to_stderr()
     url = page_url(host, port)
     click.echo(f"calcml is serving {url}  (Ctrl-C to stop)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
                 timeout_graceful_shutdown=5)  # fmt: skip
+
+
+def _log_to_stderr() -> None:
+    """The server's own log (errors with their tracebacks, never sent to clients) on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("calcml.web")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def page_url(host: str, port: int) -> str:
