@@ -1,8 +1,9 @@
 """Two pools of warm worker processes, one per lane, each computation with a deadline.
 
-Why processes: a report evaluates text typed by anyone who can reach the server. In a worker that
-runs past the time limit is killed (pebble stops it and starts a fresh one), and one that asks for
-more memory than its RLIMIT_AS allows fails there, while the server process stays small and alive.
+Why processes: a report evaluates text typed by anyone who can reach the server. A computation
+that runs past the time limit is stopped by killing its worker (pebble starts a fresh one), and
+one that asks for more memory than the worker's RLIMIT_AS allows fails there; either way the
+server process stays small and alive.
 
 Why two lanes: "cheap" reports (derivatives) and "slow" ones (integrals) have separate pools, so a
 derivative never queues behind integrals. Each lane admits at most `workers + queue` requests;
