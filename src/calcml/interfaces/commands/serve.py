@@ -10,6 +10,9 @@ import click
 
 from calcml.interfaces.web.settings import WILDCARD_HOSTS, LaneSettings, ServerSettings, is_loopback
 
+#: open connections uvicorn serves at once (it answers 503 beyond), whatever the lanes hold
+MAX_CONNECTIONS = 256
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -55,7 +58,7 @@ def serve_command(host: str, port: int, open_browser: bool, time_limit: float, m
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                timeout_graceful_shutdown=5)  # fmt: skip
+                limit_concurrency=MAX_CONNECTIONS, timeout_graceful_shutdown=5)  # fmt: skip
 
 
 def _log_to_stderr() -> None:
