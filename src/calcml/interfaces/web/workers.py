@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -58,6 +59,8 @@ def init_worker(memory_mib: int, niceness: int = 0) -> None:
     """Run once in each new worker: ignore Ctrl-C (the server stops us), yield the CPU to the
     cheap lane when `niceness` > 0, warm up, cap memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # NumPy's overflow warnings on hostile input would flood the server's log, one per request
+    warnings.simplefilter("ignore", RuntimeWarning)
     if niceness:
         os.nice(niceness)
     _warm_up()
