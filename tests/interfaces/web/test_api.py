@@ -51,11 +51,12 @@ def test_numbers_in_a_post_body_are_read_as_the_text_a_person_types(client):
     assert as_numbers == as_text and as_text["value"] == pytest.approx(12 * 1.5**2)
 
 
-def test_every_report_is_served(client):
-    names = set(REPORTS)
-    assert "diff" in names
-    for name in names:
-        assert client.get(f"/api/{name}").status_code != 404, name
+def test_every_report_is_served_and_nothing_else(client):
+    too_many = {f"p{i}": "1" for i in range(40)}  # refused (400) before any work, once found
+    assert "diff" in REPORTS
+    for name in REPORTS:
+        assert client.get(f"/api/{name}", params=too_many).status_code == 400, name
+    assert client.get("/api/__init__", params=too_many).status_code == 404
 
 
 @pytest.mark.parametrize(("params", "column"), [
