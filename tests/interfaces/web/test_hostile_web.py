@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import secrets
 import sys
 from collections import Counter
@@ -94,8 +95,8 @@ def test_the_corpus_through_every_endpoint(sweep_client, name, tmp_path, capsys)
     injections in each parameter alone; 504 (the 2 s limit here) is documented, 503 is not
     (requests go one at a time), 500 never. An endpoint that reads no `expr` (its answer to
     a broken one is not a parse error) gets only the injections in every parameter at once."""
-    probe = sweep_client.post(f"/api/{name}", json={"expr": "sin(x"})
-    reads_expr = probe.status_code == 400 and "column" in probe.json()
+    base = _required(sweep_client, name)
+    reads_expr = sweep_client.post(f"/api/{name}", json=base | {"expr": "sin(x"}).status_code != 200
     tally: Counter = Counter()
     problems: list[str] = []
     for entry in ENTRIES:
@@ -103,7 +104,7 @@ def test_the_corpus_through_every_endpoint(sweep_client, name, tmp_path, capsys)
             continue
         text, marker, token = filled(entry, tmp_path)
         for params in _variants(entry, text)[: None if reads_expr else 2]:
-            answer = sweep_client.post(f"/api/{name}", json=params)
+            answer = sweep_client.post(f"/api/{name}", json=base | params)
             tally[answer.status_code] += 1
             try:
                 check(answer, marker, token, EXPECTED | LIMITS - {503})
@@ -112,9 +113,27 @@ def test_the_corpus_through_every_endpoint(sweep_client, name, tmp_path, capsys)
                                 f"{str(failure).splitlines()[0][:160]}")  # fmt: skip
     with capsys.disabled():
         counts = ", ".join(f"{status}: {n}" for status, n in sorted(tally.items()))
-        reads = "" if reads_expr else " (reads no expr: injections only)"
+        reads = f" with {base}" if base else ""
+        reads += "" if reads_expr else " (reads no expr: injections only)"
         print(f"\n/api/{name}{reads}: {counts}", *problems, sep="\n  ")
     assert not problems, f"{len(problems)} unsafe answers from /api/{name}"
+
+
+#: a valid value for each parameter an endpoint may require besides `expr`
+VALID = {"at": "1", "answer": "x", "on": "-1,2", "from": "0", "to": "1", "wrt": "x"}
+
+
+def _required(client, name: str) -> dict[str, str]:
+    """Valid values for the parameters the endpoint requires (learnt from its 'missing
+    parameter' errors), so that the hostile `expr` reaches the parser."""
+    base: dict[str, str] = {}
+    for _ in range(6):
+        error = client.post(f"/api/{name}", json=base | {"expr": "x^2"}).json().get("error", "")
+        missing = re.match(r"missing parameter '(\w+)'", error)
+        if missing is None:
+            return base
+        base[missing.group(1)] = VALID.get(missing.group(1), "1")
+    return base
 
 
 def _variants(entry: dict, text: str) -> list[dict[str, str]]:
