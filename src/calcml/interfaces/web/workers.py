@@ -35,9 +35,11 @@ from calcml.interfaces.output import _clean as jsonable  # the very cleaning `--
 from calcml.interfaces.web.errors import busy_error, classify, memory_error, time_error
 from calcml.interfaces.web.settings import LaneSettings, ServerSettings
 
-#: imported once in the fork server, so every worker starts warm
-PRELOAD = ["calcml.interfaces.reports", "calcml.symbolic.parse", "calcml.symbolic.diff",
-           "calcml.interfaces.web.workers"]  # fmt: skip
+#: imported once in the fork server, so every worker starts warm and shares these pages with the
+#: others (NumPy and SciPy, which the integrals need, are most of a worker's memory)
+PRELOAD = ["numpy", "scipy.integrate", "scipy.optimize", "scipy.special",
+           "calcml.interfaces.reports", "calcml.symbolic.parse", "calcml.symbolic.diff",
+           "calcml.symbolic.definite", "calcml.interfaces.web.workers"]  # fmt: skip
 #: one BLAS/OpenMP thread per worker: the pools are the parallelism
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 STARTUP_SECONDS = 120.0
@@ -65,17 +67,24 @@ def init_worker(memory_mib: int, niceness: int = 0) -> None:
         os.nice(niceness)
     _warm_up()
     _limit_memory(memory_mib)
+    gc.collect()
+    gc.freeze()  # the collector no longer writes into the pages shared with the fork server
     global _warm_rss
     _warm_rss = _resident()
 
 
+#: tiny requests each worker answers before its first real one: they build the parser and load
+#: what the reports import on first use, so a fresh worker is as large as one that has served
+WARM_UP = [("diff", {"expr": "sin(x)*x^2"}),
+           ("integrate", {"expr": "x*exp(x)", "from": "0", "to": "1"})]  # fmt: skip
+
+
 def _warm_up() -> None:
-    """Build the parser and run one tiny report, so the first real request pays for neither."""
     from calcml.interfaces.reports import REPORTS
 
-    report = REPORTS.get("diff")
-    if report is not None:
-        report.build({"expr": "sin(x)*x^2"})
+    for name, params in WARM_UP:
+        if name in REPORTS:
+            REPORTS[name].build(params)
 
 
 def _limit_memory(memory_mib: int) -> None:
@@ -108,7 +117,7 @@ def _status_bytes(field: str) -> int:
 #: the worker's resident memory once warm; after a task that left it much larger, the freed
 #: memory is handed back to the system, so an idle server returns near its starting size
 _warm_rss = 0
-GROWTH_TO_TRIM = 32 * 2**20
+GROWTH_TO_TRIM = 8 * 2**20
 
 
 def _give_back_memory() -> None:
