@@ -84,7 +84,8 @@ def _warm_up() -> None:
 
     for name, params in WARM_UP:
         if name in REPORTS:
-            REPORTS[name].build(params)
+            with suppress(Exception):  # best effort: a worker that cannot warm up still serves
+                REPORTS[name].build(params)
 
 
 def _limit_memory(memory_mib: int) -> None:
