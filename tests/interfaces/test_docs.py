@@ -138,7 +138,15 @@ def test_documented_command_runs_and_shows_its_comment(line: str, tmp_path: Path
     (tmp_path / "s.csv").write_text("0.9\n0.2\n0.6\n0.4\n0.3\n")
     (tmp_path / "data.csv").write_text("y,p\n1,0.9\n0,0.2\n1,0.6\n0,0.4\n1,0.3\n")
     args, code, expected = _split(line)
+    started: list[dict] = []
+    if args[0] == "serve":  # a server runs until Ctrl-C: record what it would start instead
+        import uvicorn
+
+        monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
+        monkeypatch.setattr("webbrowser.open", lambda url: True)
     result = CliRunner().invoke(main, args)
+    if args[0] == "serve":
+        assert started and started[0]["host"] == "127.0.0.1", line
     assert result.exit_code == code, f"{line}\n{result.output}"
     assert expected in result.output, f"{line}\n{result.output}"
     assert "Traceback" not in result.output

@@ -136,6 +136,12 @@ def test_bad_input_gets_its_one_line_error_with_the_column(page: Watched) -> Non
     p.press("#derivative [name=expr]", "Enter")
     sync_api.expect(p.locator("#derivative .error")).to_contain_text("column")
     assert "stale" in p.get_attribute("#derivative", "class")  # the old plot is dimmed
+    # the view asks several endpoints; let every 400 arrive before judging them
+    for _ in range(20):
+        seen = len(page.problems)
+        p.wait_for_timeout(300)
+        if len(page.problems) == seen:
+            break
     # the browser itself logs the 400 answers; they are the only problems allowed here
     assert all("400" in msg for msg in page.problems) and page.problems
     page.problems.clear()

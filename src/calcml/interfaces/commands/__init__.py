@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "critical": "extrema:critical_command",
     "minimize": "learning:minimize_command",
     "train": "learning:train_command",
+    "serve": "serve:serve_command",
     "auc": "stats:auc_command",
     "dist": "stats:dist_command",
     "tour": "tour:tour_command",
