@@ -420,6 +420,10 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
         raise VerificationError(f"d/d{x.name} of {f} failed its numeric check: {check.note}")
     if not steps:
         return current
+    if tree is not None:  # every step checked; a false one withholds the steps, not the answer
+        from calcml.symbolic.step_check import certify
+
+        tree = certify(tree, Step("derivative", tree.expr, current, (), f"d/d{x.name}"))
     return Derivation(f, x, n, current, tree, check)
 
 

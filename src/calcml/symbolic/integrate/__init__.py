@@ -26,8 +26,9 @@ from typing import Any
 from calcml.core.errors import NoClosedFormError
 from calcml.core.expr import Expr, Symbol
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
-from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget
+from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget, op
 from calcml.symbolic.integrate.driver import METHODS, search, verified
+from calcml.symbolic.step_check import certify
 from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import Check, check_derivative
 
@@ -102,7 +103,8 @@ def integrate_indefinite(
     if not steps:
         return found.result
     check = check_derivative(found.result, f, x)
-    return Integral(f, x, found.result, found.step, found.method, check, len(ctx.rejected))
+    tree = certify(found.step, Step("the answer", f, found.result, (), op(x)))
+    return Integral(f, x, found.result, tree, found.method, check, len(ctx.rejected))
 
 
 def conditions(step: Step) -> tuple[str, ...]:

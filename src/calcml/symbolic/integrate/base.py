@@ -70,11 +70,12 @@ class Context:
         """A verified antiderivative of a sub-integral, or None."""
         return self.integrate_fn(expr, var, self, skip)
 
-    def dummy(self) -> Symbol:
-        """A fresh integration variable for a substitution (`u`, `u1`, ...)."""
+    def dummy(self, letters: str = "uvwt") -> Symbol:
+        """A fresh integration variable for a substitution (`u`, `v`, ..., `u2`, ...);
+        `letters` gives the order of preference (`"tuvw"` for t first)."""
         while True:
             n, self.dummies = self.dummies, self.dummies + 1
-            name = "uvwt"[n % 4] + (str(n // 4 + 1) if n >= 4 else "")
+            name = letters[n % 4] + (str(n // 4 + 1) if n >= 4 else "")
             if name not in self.taken:
                 return symbol(name)
 
