@@ -85,10 +85,11 @@ def op(var: Symbol) -> str:
 
 
 def make(rule: str, expr: Expr, var: Symbol, result: Expr, subs: tuple[Any, ...] = (),
-         details: tuple[tuple[str, Any], ...] = (), method: str | None = None) -> Antiderivative:
+         details: tuple[tuple[str, Any], ...] = (), method: str | None = None,
+         hint: str = "") -> Antiderivative:  # fmt: skip
     """An `Antiderivative` whose step records `rule` (sub-results may be Antiderivatives)."""
     steps = tuple(s.step if isinstance(s, Antiderivative) else s for s in subs if s is not None)
-    return Antiderivative(result, Step(rule, expr, result, steps, op(var), details),
+    return Antiderivative(result, Step(rule, expr, result, steps, op(var), details, hint=hint),
                           method or rule)  # fmt: skip
 
 

@@ -102,7 +102,7 @@ def by_parts(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
             answer = mul(done, power(add(1, mul(-1, k)), -1))
             again = Step("the same integral again", found.nxt, ZERO, (), op(var),
                          integrals=((ratio, f, var),))  # fmt: skip
-            solved = (("I", f"∫ {f.text()} d{var.name}"),
+            solved = (("I", f"∫ {f.text()} d{var.name}"), ("cyclic", k),
                       ("solve", f"I = {add(done, mul(k, symbol('I'))).text()}, "
                                 f"so I = {answer.text()}"))  # fmt: skip
             return _assemble(expr, var, c, f, rounds, Antiderivative(mul(ratio, answer), again,
