@@ -185,7 +185,8 @@ def _square(f: fmpq_poly, var: Symbol) -> Step:
     """x² + p·x + q = (x + p/2)² + (q − p²/4), the square written out."""
     p, q = fraction(f[1]), fraction(f[0])
     square = add(power(add(var, number(p / 2)), 2), number(q - p * p / 4))
-    return Step("completing the square", from_poly(f, var), square)
+    return Step("completing the square", from_poly(f, var), square,
+                hint="x² + p·x + q = (x + p/2)² + (q − p²/4)")
 
 
 def _hermite_step(c: fmpq_poly, f: fmpq_poly, k: int) -> tuple[fmpq_poly, fmpq_poly]:
