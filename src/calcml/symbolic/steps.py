@@ -78,6 +78,28 @@ INTEGRAL_FORMULAS: dict[str, str] = {
     "fundamental theorem": "∫ₐᵇ f dx = F(b) − F(a), where F′ = f",
     "improper integral": "∫ₐ^∞ f dx = lim_{t→∞} ∫ₐᵗ f dx",
     "numeric quadrature": "∫ₐᵇ f dx ≈ Σ wᵢ·f(xᵢ), with an estimated error",
+    "table of integrals": "∫ f(x) dx = F(x) from the table, where F′ = f",
+    "polynomial": "∫ Σ aₖ·xᵏ dx = Σ aₖ·xᵏ⁺¹/(k + 1)",
+    "the same integral again": "∫ c·f dx = c·∫ f dx, with f the integrand we started from",
+    "quadratic radical": "∫ R(x)/√Q dx = T(x)·√Q + λ·∫ dx/√Q, with T and λ from matching "
+                         "coefficients",
+    "undetermined coefficients": "guess the form of F with unknown coefficients, then match F′ = f",
+    "Gaussian integral": "∫ e^(−u²) du = (√π/2)·erf(u), after completing the square in the "
+                         "exponent",
+    "heuristic Risch": "guess F = U/V + Σ c·ln|p| with unknown coefficients and solve F′ = f "
+                       "(Risch's structure theorem says which V and p can occur)",
+    "combine radicals": "√A·√B = √(A·B) for A, B ≥ 0",
+    "tangent half-angle substitution": "t = tan(x/2): sin x = 2t/(1 + t²), "
+                                       "cos x = (1 − t²)/(1 + t²), dx = 2 dt/(1 + t²)",
+    "product to sum": "sin A·cos B = (sin(A + B) + sin(A − B))/2, …",
+    "expand": "multiply out, then integrate term by term",
+    "real quadratic factors": "split the quartic into two real quadratics, then complete each "
+                              "square",
+    "trigonometric powers": "∫ sinᵐ x·cosⁿ x dx: an odd power gives u = cos x or u = sin x; even "
+                            "powers use sin² x = (1 − cos 2x)/2",
+    "the answer": "the answer, differentiated back to the integrand",
+    "derivative": "differentiate, then simplify",
+    "split at discontinuities": "∫ₐᵇ f dx = ∫ₐᶜ f dx + ∫꜀ᵇ f dx where F jumps at c",
 }
 
 DERIVATIVE = "derivative"
@@ -146,9 +168,11 @@ def formula(step: Step) -> str:
     """The rule's formula in the form of the step: integral rules for integral steps."""
     if step.hint:
         return step.hint
-    if step.kind == DERIVATIVE:
-        return RULE_FORMULAS.get(step.rule, "")
-    return INTEGRAL_FORMULAS.get(step.rule, "")
+    table = RULE_FORMULAS if step.kind == DERIVATIVE else INTEGRAL_FORMULAS
+    rule = step.rule
+    if rule.startswith("rewrite in "):
+        rule = "rewrite in u"
+    return table.get(rule) or table.get(rule.split(" (")[0], "")
 
 
 def _show(value: Any, form: str) -> str:
