@@ -206,7 +206,8 @@ def lhs(step: Step, form: str = "text") -> str:
         return f"d/d{step.var} [{_show(step.expr, form)}]"
     if kind in (INTEGRAL, DEFINITE):
         return _integral(step.expr, step.var, form, step.bounds)
-    return _show(step.expr, form)
+    written = step.get("as written")  # a left side that canonical forms would fold away
+    return written if written and form == "text" else _show(step.expr, form)
 
 
 def rhs(step: Step, form: str = "text") -> str:
@@ -248,6 +249,8 @@ def quantities(step: Step, form: str = "text") -> list[tuple[str, str]]:
     out = []
     times = " " if form == "latex" else "·"
     for k, v in step.details:
+        if k == "as written":
+            continue
         name, shown = _named(step, k), _show(v, form)
         if k in ("du", "dv", "dx") and isinstance(v, Expr):
             d = f"d{step.relation[0].name}" if k == "dx" and step.relation else f"d{step.var}"

@@ -30,6 +30,7 @@ from calcml.symbolic.integrate.base import (
     Context,
     Method,
     make,
+    op,
 )
 from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
@@ -174,6 +175,10 @@ def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
     simpler = simplify(found.result)
     if simpler is found.result or not verified(expr, simpler, var):
         return found
-    tidy = Step("simplify", found.result, simpler)
+    if agree(found.result, simpler, var):
+        tidy = Step("simplify", found.result, simpler)
+    else:  # equal up to a constant: another antiderivative, not the same expression
+        tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
+                    hint="two antiderivatives of f differ by a constant")  # fmt: skip
     return make(found.step.rule, expr, var, simpler, (found.step, tidy),
                 found.step.details, found.method)  # fmt: skip
