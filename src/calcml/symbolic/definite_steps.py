@@ -3,12 +3,12 @@
 Each step is a true equation that `calcml.symbolic.step_check` checks against numeric quadrature
 before it is shown:
 
-    fundamental theorem: ∫ from 0 to π sin(x) dx = 2
+    fundamental theorem: ∫_{0}^{π} sin(x) dx = 2
       table of integrals: ∫ sin(x) dx = -cos(x)
-      evaluate F(b) − F(a) (F(π) = 1; F(0) = -1): 1 − (−1) = 2
+      evaluate F(b) − F(a) (F(π) = 1; F(0) = -1): F(π) − F(0) = 1 − (-1) = 2
 
 An infinite end or a pole at an end is an improper integral; the step writes the limit out
-(`∫ from 0 to ∞ e^(−x) dx = lim t→∞ ∫ from 0 to t e^(−x) dx`). Where F jumps inside [a, b],
+(`∫_{0}^{∞} e^(−x) dx = lim t→∞ of ∫_{0}^{t} e^(−x) dx`). Where F jumps inside [a, b],
 each piece is its own step.
 """
 
@@ -48,7 +48,7 @@ def _limit_words(x: Symbol, a: Any, b: Any, sing_a: bool, sing_b: bool) -> str:
         lims.append(f"s→{_shown(a)}{'⁺' if sing_a and not _is_infinite(a) else ''}")
     if hi == "t":
         lims.append(f"t→{_shown(b)}{'⁻' if sing_b and not _is_infinite(b) else ''}")
-    return (f"lim {', '.join(lims)} of ∫ from {lo} to {hi} f d{x.name} = "
+    return (f"lim {', '.join(lims)} of ∫_{{{lo}}}^{{{hi}}} f d{x.name} = "
             f"lim F({hi}) − F({lo})")
 
 
@@ -72,6 +72,8 @@ def ftc_step(f: Expr, x: Symbol, F: Expr, edges: list[Any], parts: list[tuple[Ex
                              named, bounds=(p, q)))  # fmt: skip
     a, b = edges[0], edges[-1]
     details: list[tuple[str, Any]] = [("F", F)]
+    if len(parts) == 1:
+        details += [("F(b)", parts[0][0]), ("F(a)", parts[0][1])]
     if len(parts) > 1:
         details.append(("split at", ", ".join(_shown(c) for c in edges[1:-1]) +
                         " (F jumps there, so ∫ is the sum of the pieces)"))  # fmt: skip

@@ -134,7 +134,7 @@ class Step:
         if self.operation.startswith("d/d"):
             return DERIVATIVE
         if self.operation.startswith("∫"):
-            return DEFINITE if self.bounds is not None else INTEGRAL
+            return DEFINITE if self.bounds is not None or self.operation[1:2] == "_" else INTEGRAL
         return REWRITE
 
     @property
@@ -189,12 +189,27 @@ def _wrap(value: Expr, form: str) -> str:
 
 
 def _integral(integrand: Expr, var: str, form: str, bounds: tuple[Any, Any] | None = None) -> str:
+    """`∫ f dx`, or `∫_{a}^{b} f dx` with bounds (∞ for an infinite one)."""
     body = _wrap(integrand, form)
+    lim = f"_{{{_bound(bounds[0], form)}}}^{{{_bound(bounds[1], form)}}}" if bounds else ""
     if form == "latex":
-        lim = f"_{{{_show(bounds[0], form)}}}^{{{_show(bounds[1], form)}}}" if bounds else ""
         return f"\\int{lim} {body} \\, d{var}"
-    lim = f" from {_show(bounds[0], form)} to {_show(bounds[1], form)}" if bounds else ""
     return f"∫{lim} {body} d{var}"
+
+
+def _bound(p: Any, form: str) -> str:
+    if isinstance(p, Expr):
+        return _show(p, form)
+    text = {"oo": "∞", "-oo": "-∞", "inf": "∞", "-inf": "-∞"}.get(repr(p).strip("'"), str(p))
+    return text.replace("∞", "\\infty") if form == "latex" else text
+
+
+def _legacy_bounds(op: str) -> tuple[str, str] | None:
+    """The bounds written into an operation string `∫_{a}^{b} dt` (distribution steps)."""
+    if not op.startswith("∫_{") or "}^{" not in op:
+        return None
+    lo, rest = op[3:].split("}^{", 1)
+    return lo, rest.rsplit("} d", 1)[0]
 
 
 def lhs(step: Step, form: str = "text") -> str:
@@ -205,9 +220,11 @@ def lhs(step: Step, form: str = "text") -> str:
             return f"\\frac{{d}}{{d{step.var}}}\\left[{step.expr.latex()}\\right]"
         return f"d/d{step.var} [{_show(step.expr, form)}]"
     if kind in (INTEGRAL, DEFINITE):
-        return _integral(step.expr, step.var, form, step.bounds)
+        return _integral(step.expr, step.var, form, step.bounds or _legacy_bounds(step.operation))
     written = step.get("as written")  # a left side that canonical forms would fold away
-    return written if written and form == "text" else _show(step.expr, form)
+    if written:
+        return written if form == "text" else f"\\text{{{written}}}"
+    return _show(step.expr, form)
 
 
 def rhs(step: Step, form: str = "text") -> str:
@@ -252,9 +269,13 @@ def quantities(step: Step, form: str = "text") -> list[tuple[str, str]]:
         if k == "as written":
             continue
         name, shown = _named(step, k), _show(v, form)
+        if not isinstance(v, Expr) and form == "latex":
+            shown = f"\\text{{{shown}}}"
         if k in ("du", "dv", "dx") and isinstance(v, Expr):
             d = f"d{step.relation[0].name}" if k == "dx" and step.relation else f"d{step.var}"
-            shown = d if _is_one(v) else f"{_wrap(v, form)}{times}{d}"
+            shown = f"{_wrap(v, form)}{times}{d}"
+            if _is_one(v) or _is_one(-v):
+                shown = d if _is_one(v) else f"-{d}"
         out.append((name, shown))
     return out
 
