@@ -19,7 +19,7 @@ def run():
 def test_dist_cdf_steps_shows_the_integral(run):
     r = run("dist", "normal", "--mu", "0", "--sigma", "1", "--cdf", "1.96", "--steps")
     assert r.exit_code == 0, r.output
-    assert "∫_{-∞}^{1.96} dt" in r.output and "erf" in r.output
+    assert "∫_{-∞}^{1.96}" in r.output and " dt" in r.output and "erf" in r.output
     assert "0.9750021048517795" in r.output
 
 

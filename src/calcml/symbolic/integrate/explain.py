@@ -45,8 +45,8 @@ def constant_multiple(c: Expr, expr: Expr, var: Symbol, inner: Antiderivative,
     """∫ c·f dx = c·∫ f dx = c·F: the pulled-out constant as its own step, then ∫ f dx."""
     whole = mul(c, expr)
     result = mul(c, inner.result)
-    pulled = Step("constant multiple", whole, ZERO, (), op(var), (("c", c),),
-                  integrals=((c, expr, var),))  # fmt: skip
+    pulled = Step("take the constant out", whole, ZERO, (), op(var), (("c", c),),
+                  integrals=((c, expr, var),), hint="∫ c·f dx = c·∫ f dx")  # fmt: skip
     step = Step("constant multiple", whole, result, (pulled, inner.step), op(var), (("c", c),))
     return Antiderivative(result, step, method or inner.method)
 

@@ -71,7 +71,8 @@ def _decomposed(expr: Expr, var: Symbol, poly: Expr, pieces: list[Piece],
     rewrite = Step("partial fractions", expr, decomposition, (), "",
                    (("form", form), *named))  # fmt: skip
     terms = tuple((*split_constant(d.step.expr, var), var) for d in done)
-    split = Step("sum rule", expr, ZERO, (), op(var), integrals=terms)
+    split = Step("split the integral", expr, ZERO, (), op(var), integrals=terms,
+                 hint="∫ (f + g) dx = ∫ f dx + ∫ g dx")  # fmt: skip
     result = add(*(d.result for d in done))
     return make("partial fractions", expr, var, result, (rewrite, split, *done),
                 (("form", form), ("decomposition", decomposition)), "rational")  # fmt: skip

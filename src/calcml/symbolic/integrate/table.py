@@ -69,7 +69,8 @@ def linearity(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
             return None
         parts.append(found)
     terms = tuple((*split_constant(t, var), var) for t in expr.args)
-    split = Step("sum rule", expr, ZERO, (), op(var), integrals=terms)
+    split = Step("split the integral", expr, ZERO, (), op(var), integrals=terms,
+                 hint="∫ (f + g) dx = ∫ f dx + ∫ g dx")  # fmt: skip
     return make("sum rule", expr, var, add(*(p.result for p in parts)), (split, *parts),
                 method="linearity")  # fmt: skip
 
