@@ -134,8 +134,14 @@ def _rewrite(step: Step) -> bool:
     if step.relation is not None:
         u, h = step.relation
         a, b = substitute(a, {u: h}), substitute(b, {u: h})
-    names = sorted(a.free_symbols | b.free_symbols, key=lambda s: s.name)
+    names = sorted(a.free_symbols | b.free_symbols, key=_variable_first)
     return _agree(a, b, names[0] if names else symbol("x"))
+
+
+def _variable_first(s: Symbol) -> tuple[int, str]:
+    """The likely variable first (it is sampled over a wider range than parameters)."""
+    order = ("x", "t", "u", "θ", "y", "z")
+    return (order.index(s.name) if s.name in order else len(order), s.name)
 
 
 def _agree(a: Expr, b: Expr, var: Symbol) -> bool:
