@@ -104,7 +104,25 @@ def integrate_indefinite(
         return found.result
     check = check_derivative(found.result, f, x)
     tree = certify(found.step, Step("the answer", f, found.result, (), op(x)))
-    return Integral(f, x, found.result, tree, found.method, check, len(ctx.rejected))
+    return Integral(f, x, found.result, tree, in_words(found.method), check, len(ctx.rejected))
+
+
+#: The methods as a textbook names them (the search's own names are short labels).
+METHOD_WORDS = {
+    "rational": "partial fractions",
+    "rational with parameters": "partial fractions",
+    "table": "the table of integrals",
+    "linearity": "the sum and constant-multiple rules",
+    "quadratic radical": "a quadratic radical (square completed)",
+    "heuristic Risch": "a Risch-style search (a guessed form with unknown coefficients)",
+    "tangent half-angle substitution": "the tangent half-angle substitution",
+    "Gaussian integral": "the Gaussian integral (error function)",
+}
+
+
+def in_words(method: str) -> str:
+    """A method's name as a textbook says it: `"rational"` -> `"partial fractions"`."""
+    return METHOD_WORDS.get(method, method)
 
 
 def conditions(step: Step) -> tuple[str, ...]:

@@ -31,7 +31,7 @@ from calcml.core.expr import (
 )
 from calcml.core.registry import ABS, ASIN, ASINH, COS, LOG, SIN
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, op
-from calcml.symbolic.integrate.explain import plain
+from calcml.symbolic.integrate.explain import plain, rewritten
 from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
 from calcml.symbolic.simplify import expand
 from calcml.symbolic.steps import Step
@@ -342,5 +342,5 @@ def combined_radicals(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return make("combine radicals", expr, var, inner.result, (inner,),
-                (("rule", "√A·√B = √(A·B) for A, B ≥ 0"), ("u", new)), inner.method)  # fmt: skip
+    return rewritten("combine radicals", expr, var, new, inner, hint="√A·√B = √(A·B) for A, B ≥ 0",
+                     method=inner.method)  # fmt: skip
