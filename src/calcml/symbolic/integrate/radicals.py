@@ -142,7 +142,7 @@ def trig_substitution(expr: Expr, var: Symbol, ctx: Context, p0: Fraction, q: fm
                 relation=(theta, theta_of_x))  # fmt: skip
     step = Step("trigonometric substitution", expr, back, (rewrite, inner.step, undo), op(var),
                 named, relation=(theta, theta_of_x))  # fmt: skip
-    return Antiderivative(back, step, "quadratic radical")
+    return Antiderivative(back, step, "trigonometric substitution")
 
 
 def split_half_power(expr: Expr, var: Symbol) -> tuple[Pow, Expr] | None:
