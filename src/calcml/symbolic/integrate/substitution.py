@@ -52,10 +52,9 @@ def derivative_divides(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative 
             continue
         big_u = ctx.dummy()
         g = _in_terms_of(mul(expr, power(du, -1)), u, big_u, var)
-        if g is None or free_of(g, big_u):
-            continue
-        inner = ctx.integrate(g, big_u)
+        inner = None if g is None or free_of(g, big_u) else ctx.integrate(g, big_u)
         if inner is None:
+            ctx.release(big_u)
             continue
         return substituted("substitution", expr, var, big_u, u, du, g, inner)
     return None
@@ -67,22 +66,31 @@ def simple_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     general methods so that their steps read as the textbook's."""
     from calcml.symbolic.diff import diff
 
-    if not isinstance(expr, Mul | Pow):
+    if not isinstance(expr, Mul):
         return None
-    for u in _candidates(expr, var):
+    for u in _quotient_bases(expr, var):
         du = diff(u, var, verify=False)
-        if du is ZERO or (isinstance(u, Apply) and u.prim is EXP):
-            continue
-        mark = ctx.dummies
         big_u = ctx.dummy()
         g = substitute(mul(expr, power(du, -1)), {u: big_u})
         if free_of(g, var) and _table_shaped(g, big_u):
             inner = ctx.integrate(g, big_u)
             if inner is not None:
                 return substituted("substitution", expr, var, big_u, u, du, g, inner)
-        if ctx.dummies == mark + 1:
-            ctx.dummies = mark  # the name was not used: the next u is u again
+        ctx.release(big_u)  # not used: the next substitution is u again
     return None
+
+
+def _quotient_bases(expr: Mul, var: Symbol) -> list[Expr]:
+    """The sums under a reciprocal or a root (x² + 1 in x/(x² + 1) or x·√(1 − x²)): where the
+    rational and radical methods, tried before substitution, would otherwise answer a plain
+    substitution."""
+    return [f.base for f in expr.args
+            if isinstance(f, Pow) and isinstance(f.base, Add) and not free_of(f.base, var)
+            and isinstance(f.exp, Number) and not _positive_integer(f.exp.value)][:3]  # fmt: skip
+
+
+def _positive_integer(v) -> bool:
+    return v > 0 and Fraction(v).denominator == 1
 
 
 def _table_shaped(g: Expr, u: Symbol) -> bool:
