@@ -264,7 +264,7 @@ def quantities(step: Step, form: str = "text") -> list[tuple[str, str]]:
     """The named quantities as (name, shown value), differentials with their `dx`:
     `("du", "2x·dx")`. A substitution's u is shown under its own name (`v`, `t`)."""
     out = []
-    times = " " if form == "latex" else "·"
+    times = " \\, " if form == "latex" else "·"
     for k, v in step.details:
         if k == "as written":
             continue
