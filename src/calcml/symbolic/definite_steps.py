@@ -77,6 +77,8 @@ def ftc_step(f: Expr, x: Symbol, F: Expr, edges: list[Any], parts: list[tuple[Ex
     if len(parts) > 1:
         details.append(("split at", ", ".join(_shown(c) for c in edges[1:-1]) +
                         " (F jumps there, so ∫ is the sum of the pieces)"))  # fmt: skip
+    singular = [singular[0] or _blows_up(f, x, a), *singular[1:-1],
+                singular[-1] or _blows_up(f, x, b)]  # fmt: skip
     improper = _is_infinite(a) or _is_infinite(b) or singular[0] or singular[-1]
     rule = "fundamental theorem"
     if improper:
@@ -84,6 +86,21 @@ def ftc_step(f: Expr, x: Symbol, F: Expr, edges: list[Any], parts: list[tuple[Ex
         details.append(("limit", _limit_words(x, a, b, singular[0], singular[-1])))
     step = Step(rule, f, exact, tuple(subs), op, tuple(details), bounds=(a, b))
     return certify(step, Step(rule, f, exact, (), op, bounds=(a, b)))
+
+
+def _blows_up(f: Expr, x: Symbol, p: Any) -> bool:
+    """Is the integrand undefined or infinite at the finite end p (∫₀¹ dx/√x)?"""
+    import math
+
+    from calcml.core.errors import CalcmlError
+    from calcml.core.evaluate import substitute
+
+    if _is_infinite(p) or not isinstance(p, Expr) or p.free_symbols:
+        return False
+    try:
+        return not math.isfinite(float(substitute(f, {x: p})))
+    except (ArithmeticError, ValueError, TypeError, CalcmlError):
+        return True
 
 
 def numeric_step(f: Expr, x: Symbol, a: Any, b: Any, value: float, error: float,

@@ -76,7 +76,8 @@ INTEGRAL_FORMULAS: dict[str, str] = {
     "rewrite": "replace the integrand by an equal expression",
     "simplify": "rewrite in a simpler equivalent form",
     "fundamental theorem": "∫ₐᵇ f dx = F(b) − F(a), where F′ = f",
-    "improper integral": "∫ₐ^∞ f dx = lim_{t→∞} ∫ₐᵗ f dx",
+    "improper integral": "∫ₐ^∞ f dx = lim_{t→∞} ∫ₐᵗ f dx; at a pole of f at a, "
+                         "∫ₐᵇ f dx = lim_{s→a⁺} ∫ₛᵇ f dx",
     "numeric quadrature": "∫ₐᵇ f dx ≈ Σ wᵢ·f(xᵢ), with an estimated error",
     "table of integrals": "∫ f(x) dx = F(x) from the table, where F′ = f",
     "polynomial": "∫ Σ aₖ·xᵏ dx = Σ aₖ·xᵏ⁺¹/(k + 1)",
