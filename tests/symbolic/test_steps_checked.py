@@ -280,3 +280,17 @@ def test_sympy_confirms_every_step(method: str) -> None:
                 assert abs(value) < 1e-8, (method, to_text(step).splitlines()[0], p, value)
                 confirmed += 1
         assert confirmed >= 2, (method, step.rule)
+
+
+def test_the_quick_rewrite_check_in_floats_decides_like_the_vectorized_one(monkeypatch) -> None:
+    """Before NumPy is loaded a rewrite is checked in Python floats; it must reject what the
+    vectorized check rejects."""
+    import sys
+
+    from calcml.symbolic.step_check import _agree_in_floats
+
+    monkeypatch.delitem(sys.modules, "numpy")  # only the lookup: the module object lives on
+    true, false = (x + 1) ** 2, x**2 + 2 * x + 1
+    assert _agree_in_floats(true, false, x) is True
+    assert _agree_in_floats(true, false * Fraction(1001, 1000), x) is False
+    assert _agree_in_floats(cm.sqrt(x - 10), cm.sqrt(x - 10), x) is None  # no usable point
