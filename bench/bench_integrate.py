@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_integrate.py [--n 120] [--limit 10] [--set free|params|all]
     .venv/bin/python bench/bench_integrate.py --suite textbook [--limit 10] [--unsolved]
+    .venv/bin/python bench/bench_integrate.py --step-checks [--set all]   (cost of step checks)
 
 Each system runs in its own worker process (imports paid once, outside the clock) with the same
 per-problem limit; a worker that overruns is killed and restarted. Every answer is checked by
@@ -324,6 +325,42 @@ def unsolved(problems: list[dict], results: dict, systems: list[str]) -> str:
     return "\n".join(lines)
 
 
+def step_check_cost(problems: list[dict], limit: float) -> str:
+    """What checking every step costs: per solved problem, the integration with its steps built
+    (checks switched off with CALCML_CHECK_STEPS=0) against the check of every step of that
+    tree (`step_check.certify`), both in this process."""
+    import os
+
+    from calcml.core.errors import CalcmlError
+    from calcml.symbolic.integrate import integrate_indefinite
+    from calcml.symbolic.parse import parse
+    from calcml.symbolic.step_check import WITHHELD, certify
+    from calcml.symbolic.steps import Step
+
+    os.environ["CALCML_CHECK_STEPS"] = "0"
+    integrating, checking, steps, withheld, solved = 0.0, 0.0, 0, 0, 0
+    for rec in problems:
+        try:
+            f = parse(to_calcml_syntax(rec["integrand"]))
+            start = time.perf_counter()
+            r = integrate_indefinite(f, rec["var"], steps=True, seconds=limit)
+            middle = time.perf_counter()
+        except (CalcmlError, ValueError):
+            continue
+        os.environ["CALCML_CHECK_STEPS"] = "1"
+        tree = certify(r.steps, Step("the answer", f, r.result, (), f"∫ d{rec['var']}"))
+        end = time.perf_counter()
+        os.environ["CALCML_CHECK_STEPS"] = "0"
+        solved += 1
+        integrating += middle - start
+        checking += end - middle
+        steps += tree.count()
+        withheld += any(v == WITHHELD for _, v in tree.details)
+    return (f"{solved} solved, {steps} steps checked, {withheld} explanations withheld\n"
+            f"integration with steps: {integrating:.2f} s; checking every step: {checking:.2f} s "
+            f"({100 * checking / max(integrating, 1e-9):.1f}% of the integration time)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n", type=int, default=300, help="problems per set (split over chapters)")
@@ -334,6 +371,8 @@ def main() -> None:
     ap.add_argument("--suite", choices=["rubi", "textbook"], default="rubi")
     ap.add_argument("--unsolved", action="store_true", help="list the problems not solved")
     ap.add_argument("--make-sample", type=Path, default=None, metavar="DIR")
+    ap.add_argument("--step-checks", action="store_true",
+                    help="measure what checking every step costs (calcml only, in process)")
     args = ap.parse_args()
     if args.make_sample is not None:
         make_sample(args.make_sample)
@@ -343,6 +382,9 @@ def main() -> None:
     else:
         problems = select([json.loads(line) for line in SAMPLE.read_text().splitlines()],
                           args.which, args.n)  # fmt: skip
+    if args.step_checks:
+        print(step_check_cost(problems, args.limit))
+        return
     systems = args.systems.split(",")
     results: dict = {}
     threads = [threading.Thread(target=run_system, args=(s, problems, args.limit, results))

@@ -19,7 +19,7 @@ def run():
 def test_dist_cdf_steps_shows_the_integral(run):
     r = run("dist", "normal", "--mu", "0", "--sigma", "1", "--cdf", "1.96", "--steps")
     assert r.exit_code == 0, r.output
-    assert "∫ from -∞ to 1.96 dt" in r.output and "erf" in r.output
+    assert "∫_{-∞}^{1.96}" in r.output and " dt" in r.output and "erf" in r.output
     assert "0.9750021048517795" in r.output
 
 
@@ -28,7 +28,7 @@ def test_dist_json(run):
     out = json.loads(r.output)
     cdf = out["results"][0]
     assert cdf["value"] == 0.9750021048517795 and cdf["method"] == "closed form"
-    assert "erf" in cdf["exact"] and cdf["steps"]["operation"] == "∫ from -∞ to 1.96 dt"
+    assert "erf" in cdf["exact"] and cdf["steps"]["operation"] == "∫_{-∞}^{1.96} dt"
 
 
 def test_dist_generic_params_pdf_mean_var(run):

@@ -161,7 +161,7 @@ def test_cdf_steps_show_the_integral_and_erf():
     assert r.value == 0.9750021048517795
     assert r.method == "closed form" and r.error_estimate == 0
     text = to_text(r.steps)
-    assert "∫ from -∞ to 1.96 dt" in text and "erf" in text
+    assert "∫_{-∞}^{1.96}" in text and " dt" in text and "erf" in text
     assert to_json(r.steps)["substeps"][0]["rule"] == "antiderivative"
 
 

@@ -27,6 +27,7 @@ from calcml.core.errors import BudgetExceeded, CalcmlError, NoClosedFormError
 from calcml.core.evaluate import Program
 from calcml.core.expr import Expr, Symbol, number
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
+from calcml.symbolic.definite_steps import ftc_step, numeric_step
 from calcml.symbolic.limits import Infinity, NoLimit, _Undefined, as_point, limit
 from calcml.symbolic.quadrature import (
     DivergentIntegral,
@@ -191,7 +192,7 @@ def _accumulation(f: Expr, x: Symbol, a: Any, b: Any, steps: bool, seconds: floa
     result = ends[0] - ends[1]
     if not steps:
         return result
-    step = _ftc_step(f, x, F, a, b, ends[0], ends[1], result, found.step)
+    step = ftc_step(f, x, F, [a, b], [(ends[0], ends[1])], [False, False], result, found.step)
     return IntegralResult(f, x, a, b, None, result, "symbolic", 0.0, True, step, F,
                           "accumulation function: its derivative is the integrand")  # fmt: skip
 
@@ -292,8 +293,7 @@ def _definite(f: Expr, x: Symbol, a: Any, b: Any, seconds: float) -> IntegralRes
                 check.value - value) > max(1e3 * check.error_estimate, 1e-8 * abs(value)):
             return _numeric(f, x, a, b, f"the symbolic value {value:.12g} disagreed with "
                                         "quadrature, so the numeric one is given")  # fmt: skip
-    subs = [found.step] + ([_split_step(f, x, edges)] if cuts else [])
-    step = _ftc_step(f, x, F, a, b, parts[-1][0], parts[0][1], exact, *subs)
+    step = ftc_step(f, x, F, edges, parts, singular, exact, found.step)
     note = "fundamental theorem" + (f", split at {', '.join(map(str, cuts))}" if cuts else "")
     return IntegralResult(f, x, a, b, value, exact, "symbolic", 0.0, True, step, F, note)
 
@@ -382,9 +382,7 @@ def _numeric(f: Expr, x: Symbol, a: Any, b: Any, why: str) -> IntegralResult:
     if not r.reliable:
         raise UnreliableIntegral(f"{why + '; ' if why else ''}numeric quadrature is {r.note}; "
                                  "calcml will not give a number it cannot vouch for")  # fmt: skip
-    step = Step("numeric quadrature", f, number(r.value), (), f"∫ d{x.name}",
-                (("from", _show(a)), ("to", _show(b)),
-                 ("error estimate", f"{r.error_estimate:.1e}"), ("how", r.note)))  # fmt: skip
+    step = numeric_step(f, x, a, b, r.value, r.error_estimate, r.note)
     return IntegralResult(f, x, a, b, r.value, None, "numeric", r.error_estimate, True, step,
                           None, f"{why + ': ' if why else ''}{r.note}")  # fmt: skip
 
@@ -399,16 +397,3 @@ def _show(p: Any) -> Any:
     if isinstance(p, Expr):
         return p
     return p.text() if isinstance(p, Infinity) else str(p)
-
-
-def _ftc_step(f: Expr, x: Symbol, F: Expr, a: Any, b: Any, Fb: Expr, Fa: Expr,
-              result: Expr, *subs: Step) -> Step:  # fmt: skip
-    return Step("fundamental theorem", f, result, tuple(subs), f"∫ from {_show(a)} to "
-                f"{_show(b)} d{x.name}", (("F", F), ("a", _show(a)), ("b", _show(b)),
-                                          ("F(b)", Fb), ("F(a)", Fa)))  # fmt: skip
-
-
-def _split_step(f: Expr, x: Symbol, edges: list[Any]) -> Step:
-    where = ", ".join(str(e) for e in edges[1:-1])
-    return Step("split at discontinuities", f, f, (), f"∫ d{x.name}",
-                (("points", where), ("why", "F is not continuous there; one-sided limits")))

@@ -286,7 +286,10 @@ class _Differentiator:
             return self._make(rule, node, result)
         u = symbol(self.free_names[min(self.names.get(node, 0), len(self.free_names) - 1)])
         f_u = rebuild(u)
-        outer_step = Step(rule, f_u, _replace(outer, inner, u), (), f"d/d{u.name}")
+        outer_u = _replace(outer, inner, u)
+        if outer_u.has(self.var):  # canonical form hid the inner expression: derive f(u) afresh
+            outer_u = diff(f_u, u, verify=False)
+        outer_step = Step(rule, f_u, outer_u, (), f"d/d{u.name}")
         details = (("u" if u.name == "u" else u.name, inner),)
         return self._make("chain", node, result, (outer_step, self.step(inner)), details)
 
@@ -423,6 +426,10 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
                                 f"{check.note}")  # fmt: skip
     if not steps:
         return current
+    if tree is not None:  # every step checked; a false one withholds the steps, not the answer
+        from calcml.symbolic.step_check import certify
+
+        tree = certify(tree, Step("derivative", tree.expr, current, (), f"d/d{x.name}"))
     return Derivation(f, x, n, current, tree, check)
 
 

@@ -87,9 +87,10 @@ def show_bound(b: float | Expr) -> str:
 
 
 def integral_op(lo: float | Expr, hi: float | Expr, var: Symbol) -> str:
-    """The operation string of a definite integral step, in the notation of `integrate`'s own
-    steps (one output, one notation): `∫ from -∞ to 1.96 dt`."""
-    return f"∫ from {show_bound(lo)} to {show_bound(hi)} d{var.name}"
+    """The operation string of a definite integral step, as `integrate`'s own definite steps
+    write it (one output, one notation; the steps' renderers read the bounds from it):
+    `∫_{-∞}^{1.96} dt`."""
+    return f"∫_{{{show_bound(lo)}}}^{{{show_bound(hi)}}} d{var.name}"
 
 
 def quad(f: Callable[[float], float], lo: float, hi: float,

@@ -26,8 +26,9 @@ from typing import Any
 from calcml.core.errors import NoClosedFormError, VerificationError
 from calcml.core.expr import Expr, Symbol
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
-from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget
+from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget, op
 from calcml.symbolic.integrate.driver import METHODS, search, verified
+from calcml.symbolic.step_check import certify
 from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import Check, check_derivative
 
@@ -107,7 +108,26 @@ def integrate_indefinite(
     if check.rejected:  # the search verified it by values; a proven error here is calcml's bug
         raise VerificationError(f"its antiderivative of {f} is {found.result}, but differentiated "
                                 f"back: {check.note}")  # fmt: skip
-    return Integral(f, x, found.result, found.step, found.method, check, len(ctx.rejected))
+    tree = certify(found.step, Step("the answer", f, found.result, (), op(x)))
+    return Integral(f, x, found.result, tree, in_words(found.method), check, len(ctx.rejected))
+
+
+#: The methods as a textbook names them (the search's own names are short labels).
+METHOD_WORDS = {
+    "rational": "partial fractions",
+    "rational with parameters": "partial fractions",
+    "table": "the table of integrals",
+    "linearity": "the sum and constant-multiple rules",
+    "quadratic radical": "a quadratic radical (square completed)",
+    "heuristic Risch": "a Risch-style search (a guessed form with unknown coefficients)",
+    "tangent half-angle substitution": "the tangent half-angle substitution",
+    "Gaussian integral": "the Gaussian integral (error function)",
+}
+
+
+def in_words(method: str) -> str:
+    """A method's name as a textbook says it: `"rational"` -> `"partial fractions"`."""
+    return METHOD_WORDS.get(method, method)
 
 
 def conditions(step: Step) -> tuple[str, ...]:

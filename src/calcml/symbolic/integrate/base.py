@@ -65,18 +65,28 @@ class Context:
     dummies: int = 0
     taken: frozenset[str] = frozenset()
     active: dict[str, int] = field(default_factory=dict)
+    given: set[str] = field(default_factory=set)
 
     def integrate(self, expr: Expr, var: Symbol, skip: frozenset[str] = frozenset()):
         """A verified antiderivative of a sub-integral, or None."""
         return self.integrate_fn(expr, var, self, skip)
 
-    def dummy(self) -> Symbol:
-        """A fresh integration variable for a substitution (`u`, `u1`, ...)."""
+    def dummy(self, letters: str = "uvwt") -> Symbol:
+        """A fresh integration variable for a substitution (`u`, `v`, ..., `u2`, ...), never one
+        already given out in this integration; `letters` is the order of preference (`"tuvw"`
+        for t first)."""
+        n = 0
         while True:
-            n, self.dummies = self.dummies, self.dummies + 1
-            name = "uvwt"[n % 4] + (str(n // 4 + 1) if n >= 4 else "")
-            if name not in self.taken:
+            name = letters[n % 4] + (str(n // 4 + 1) if n >= 4 else "")
+            n += 1
+            if name not in self.taken and name not in self.given:
+                self.given.add(name)
+                self.dummies += 1
                 return symbol(name)
+
+    def release(self, dummy: Symbol) -> None:
+        """Give back a dummy that no step used, so that the next substitution is `u` again."""
+        self.given.discard(dummy.name)
 
 
 def op(var: Symbol) -> str:
@@ -84,10 +94,11 @@ def op(var: Symbol) -> str:
 
 
 def make(rule: str, expr: Expr, var: Symbol, result: Expr, subs: tuple[Any, ...] = (),
-         details: tuple[tuple[str, Any], ...] = (), method: str | None = None) -> Antiderivative:
+         details: tuple[tuple[str, Any], ...] = (), method: str | None = None,
+         hint: str = "") -> Antiderivative:  # fmt: skip
     """An `Antiderivative` whose step records `rule` (sub-results may be Antiderivatives)."""
     steps = tuple(s.step if isinstance(s, Antiderivative) else s for s in subs if s is not None)
-    return Antiderivative(result, Step(rule, expr, result, steps, op(var), details),
+    return Antiderivative(result, Step(rule, expr, result, steps, op(var), details, hint=hint),
                           method or rule)  # fmt: skip
 
 

@@ -30,6 +30,7 @@ from calcml.symbolic.integrate.base import (
     Context,
     Method,
     make,
+    op,
 )
 from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
@@ -42,6 +43,7 @@ METHODS: list[tuple[str, Method]] = [
     ("linearity", table.linearity),
     ("power rule", table.power_rule),
     ("table", table.table),
+    ("simple substitution", substitution.simple_substitution),
     ("rational", rational.rational),
     ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
@@ -133,13 +135,18 @@ def verified(f: Expr, big_f: Expr, var: Symbol) -> bool:
     tried; a candidate neither sample can confirm is dropped (the search goes on)."""
     from calcml.symbolic.diff import diff
 
-    derivative = diff(big_f, var, verify=False)
-    if derivative is f:
+    return agree(diff(big_f, var, verify=False), f, var)
+
+
+def agree(a: Expr, b: Expr, var: Symbol) -> bool:
+    """Do `a` and `b` agree at random points (and, where too few are finite, over wider
+    ranges)? The check behind every antiderivative and every rewrite step."""
+    if a is b:
         return True
-    check = check_equal(derivative, f, var, rtol=VERIFY_RTOL)
+    check = check_equal(a, b, var, rtol=VERIFY_RTOL)
     if check.passed or check.rejected:
         return check.passed
-    return _wide_check(derivative, f, var).passed
+    return _wide_check(a, b, var).passed
 
 
 def _wide_check(a: Expr, b: Expr, var: Symbol) -> Check:
@@ -166,6 +173,10 @@ def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
     simpler = simplify(found.result)
     if simpler is found.result or not verified(expr, simpler, var):
         return found
-    tidy = Step("simplify", found.result, simpler)
+    if agree(found.result, simpler, var):
+        tidy = Step("simplify", found.result, simpler)
+    else:  # equal up to a constant: another antiderivative, not the same expression
+        tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
+                    hint="two antiderivatives of f differ by a constant")  # fmt: skip
     return make(found.step.rule, expr, var, simpler, (found.step, tidy),
                 found.step.details, found.method)  # fmt: skip

@@ -49,7 +49,7 @@ def gaussian(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         scale = mul(field.to_expr(lam), EXP(field.to_expr(k)), ratio, HALF)
         terms.append(mul(scale, ERF(mul(root, shifted))))
     square = add(mul(field.to_expr(-alpha), power(shifted, 2)), field.to_expr(k))
-    details = [("completing the square", square), ("rule", "∫ e^(−u²) du = √π/2·erf(u)")]
+    details = [("completing the square", square)]
     if p.degree() > 0:
         details.append(("reduction", f"∫ P·e^q = T·e^q + λ·∫ e^q, T = {_expr(t, var, field)}"))
     return make("Gaussian integral", expr, var, add(*terms), (),

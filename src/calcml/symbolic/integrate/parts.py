@@ -7,10 +7,28 @@ I = A + k·I is solved for I algebraically.
 
 from __future__ import annotations
 
-from calcml.core.expr import ONE, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, power
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
+from dataclasses import dataclass
+
+from calcml.core.expr import (
+    ONE,
+    ZERO,
+    Apply,
+    Expr,
+    Mul,
+    Number,
+    Pow,
+    Symbol,
+    add,
+    mul,
+    number,
+    power,
+    symbol,
+)
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, op, split_constant
+from calcml.symbolic.integrate.explain import constant_multiple
 from calcml.symbolic.polys import poly_coefficients
 from calcml.symbolic.simplify import simplify
+from calcml.symbolic.steps import Step
 
 #: Most rounds of integration by parts in one chain.
 MAX_PARTS_ROUNDS = 6
@@ -65,41 +83,85 @@ def _has_log(e: Expr) -> bool:
 
 def by_parts(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ u dv = u·v − ∫ v du, repeated; cyclic chains solved for the integral."""
-    from calcml.symbolic.diff import diff
-
     c, f = split_constant(expr, var)
-    done, sign, current, subs = [], 1, f, []
+    rounds: list[_Round] = []
+    current = f
     for _ in range(MAX_PARTS_ROUNDS):
         ctx.budget.check()
-        choice = _choose(current, var)
-        if choice is None:
+        found = _round(current, var, ctx)
+        if found is None:
             return None
-        u, dv = choice
-        scale, _ = split_constant(current, var)
-        v_found = ctx.integrate(dv, var)
-        if v_found is None:
-            return None
-        v = mul(scale, v_found.result)
-        du = diff(u, var, verify=False)
-        nxt = simplify(mul(v, du))
-        done.append(mul(sign, u, v))
-        subs.append(make("integration by parts", current, var, add(mul(u, v), mul(-1, nxt)),
-                         (v_found,), (("u", u), ("dv", dv))))  # fmt: skip
-        sign = -sign
-        # now ∫ f = Σ done + sign·∫ nxt
-        ratio = simplify(mul(nxt, power(f, -1)))
+        rounds.append(found)
+        sign = -1 if len(rounds) % 2 else 1  # now ∫ f = Σ ± u·v + sign·∫ nxt
+        ratio = simplify(mul(found.nxt, power(f, -1)))
         if free_of(ratio, var):
             k = mul(sign, ratio)
             if k is ONE:
                 return None
-            result = mul(c, add(*done), power(add(1, mul(-1, k)), -1))
-            return make("integration by parts", expr, var, result, tuple(subs),
-                        (("u", subs[0].step.details[0][1]), ("dv", subs[0].step.details[1][1]),
-                         ("cyclic", k)))  # fmt: skip
-        rest = ctx.integrate(nxt, var, frozenset({"integration by parts"}))
+            done = add(*(mul((-1) ** j, r.u, r.v) for j, r in enumerate(rounds)))
+            answer = mul(done, power(add(1, mul(-1, k)), -1))
+            again = Step("the same integral again", found.nxt, ZERO, (), op(var),
+                         integrals=((ratio, f, var),))  # fmt: skip
+            solved = (("I", f"∫ {f.text()} d{var.name}"), ("cyclic", k),
+                      ("solve", f"I = {add(done, mul(k, symbol('I'))).text()}, "
+                                f"so I = {answer.text()}"))  # fmt: skip
+            return _assemble(expr, var, c, f, rounds, Antiderivative(mul(ratio, answer), again,
+                                                                      "parts"), solved)
+        rest = ctx.integrate(found.nxt, var, frozenset({"integration by parts"}))
         if rest is not None:
-            result = mul(c, add(*done, mul(sign, rest.result)))
-            first = subs[0].step.details
-            return make("integration by parts", expr, var, result, (*subs, rest), first)
-        current = nxt
+            return _assemble(expr, var, c, f, rounds, rest, ())
+        current = found.nxt
     return None
+
+
+@dataclass(frozen=True)
+class _Round:
+    """One use of ∫ u dv = u·v − ∫ v du on ∫ current dx."""
+
+    current: Expr
+    u: Expr
+    dv: Expr
+    du: Expr
+    v: Expr
+    v_step: Step
+    nxt: Expr
+
+
+def _round(current: Expr, var: Symbol, ctx: Context) -> _Round | None:
+    from calcml.symbolic.diff import diff
+
+    choice = _choose(current, var)
+    if choice is None:
+        return None
+    u, dv = choice
+    scale, _ = split_constant(current, var)
+    v_found = ctx.integrate(dv, var)
+    if v_found is None:
+        return None
+    dv = mul(scale, dv)
+    v_step = v_found.step
+    if scale is not ONE:
+        v_step = constant_multiple(scale, v_found.step.expr, var, v_found).step
+    v = mul(scale, v_found.result)
+    du = diff(u, var, verify=False)
+    return _Round(current, u, dv, du, v, v_step, simplify(mul(v, du)))
+
+
+def _assemble(expr: Expr, var: Symbol, c: Expr, f: Expr, rounds: list[_Round],
+              rest: Antiderivative, solved: tuple) -> Antiderivative:  # fmt: skip
+    """The rounds as nested steps, innermost first: each ∫ current dx = u·v − ∫ v du, with
+    v found, the formula, and the remaining integral (the next round, or `rest`)."""
+    inner = rest.step
+    value = rest.result
+    for r in reversed(rounds):
+        value = add(mul(r.u, r.v), mul(-1, value))
+        named = (("u", r.u), ("dv", r.dv), ("du", r.du), ("v", r.v))
+        formula = Step("parts formula", r.current, mul(r.u, r.v), (), op(var), named,
+                       integrals=((number(-1), r.nxt, var),))  # fmt: skip
+        extra = solved if r is rounds[0] else ()
+        inner = Step("integration by parts", r.current, value, (r.v_step, formula, inner),
+                     op(var), (*named, *extra))  # fmt: skip
+    found = Antiderivative(value, inner, "integration by parts")
+    if c is ONE:
+        return found
+    return constant_multiple(c, f, var, found, "integration by parts")

@@ -8,15 +8,33 @@ is (A·x + B)/√Q.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from flint import fmpq_poly
 
-from calcml.core.expr import HALF, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
-from calcml.core.registry import ABS, ASIN, ASINH, LOG
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
+from calcml.core.evaluate import substitute
+from calcml.core.expr import (
+    HALF,
+    ONE,
+    ZERO,
+    Expr,
+    Mul,
+    Number,
+    Pow,
+    Symbol,
+    add,
+    mul,
+    number,
+    power,
+    symbol,
+)
+from calcml.core.registry import ABS, ASIN, ASINH, COS, LOG, SIN
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, op
+from calcml.symbolic.integrate.explain import plain, rewritten
 from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
 from calcml.symbolic.simplify import expand
+from calcml.symbolic.steps import Step
 
 
 def quadratic_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
@@ -25,19 +43,106 @@ def quadratic_radical(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     if shape is None:
         return None
     p, q, k = shape
+    if q[1] == 0 and q[2] < 0 < q[0] and p.degree() == 0 and k >= -1:
+        found = trig_substitution(expr, var, ctx, fraction(p[0]), q, k)
+        if found is not None:
+            return found
     if k >= -1:
         r = p * q ** ((k + 1) // 2)
         found = _over_root(r, q, var)
+        if found is not None:
+            return _explained(expr, var, q, found[0], found[1], k, found[2:])
     elif k == -3 and p.degree() <= 1:
         found = _over_root_cubed(p, q, var)
     else:
         found = None
     if found is None:
         return None
-    result, rule = found
-    t = add(var, number(fraction(q[1]) / (2 * fraction(q[2]))))
-    return make("quadratic radical", expr, var, result, (),
-                (("completing the square", t), ("rule", rule)))  # fmt: skip
+    return _explained(expr, var, q, found[0], found[1], k)
+
+
+def _explained(expr: Expr, var: Symbol, q: fmpq_poly, result: Expr, rule: str,
+               k: int, parts: tuple = ()) -> Antiderivative:  # fmt: skip
+    """∫ R/√Q dx = T·√Q + λ·∫ dx/√Q with T and λ found by undetermined coefficients, then the
+    square of Q completed for ∫ dx/√Q; (A·x + B)/√Q for Q^(−3/2)."""
+    root = power(from_poly(q, var), HALF)
+    square = _square(q, var)
+    if k == -3:
+        return plain("undetermined coefficients", expr, var, result, (("form", "(A·x + B)/√Q"),),
+                     "∫ (p·x + r)/Q^(3/2) dx = (A·x + B)/√Q, A and B from matching coefficients",
+                     "quadratic radical")  # fmt: skip
+    base = _inverse_root(q, var)
+    if base is None or not parts:
+        return plain("quadratic radical", expr, var, result, (), _RADICAL, "quadratic radical")
+    lam, t_part = parts[1], mul(parts[0], root)
+    subs: list = []
+    if lam is not ZERO and t_part is not ZERO:
+        subs.append(Step("undetermined coefficients", expr, t_part, (), op(var),
+                         (("T·√Q", t_part), ("λ", lam)), integrals=((lam, power(root, -1), var),),
+                         hint=_RADICAL))  # fmt: skip
+    if lam is not ZERO:
+        name = {"arcsine": "arcsine", "inverse sinh": "inverse hyperbolic sine"}.get(base[1],
+                                                                                   base[1])
+        done = Step(f"completing the square ({name})", power(root, -1), base[0],
+                    (square,) if q[1] != 0 else (),
+                    op(var), hint=_INVERSE_ROOT)  # fmt: skip
+        subs.append(done)
+    if len(subs) == 1:
+        return Antiderivative(result, replace(subs[0], expr=expr, result=result),
+                              "quadratic radical")  # fmt: skip
+    return make("quadratic radical", expr, var, result, tuple(subs), (), "quadratic radical",
+                _RADICAL)  # fmt: skip
+
+
+_RADICAL = "∫ R(x)/√Q dx = T(x)·√Q + λ·∫ dx/√Q, with T and λ from matching coefficients"
+_INVERSE_ROOT = ("∫ dx/√(d − a·t²) = asin(√a·t/√d)/√a, ∫ dx/√(a·t² + d) = asinh(√a·t/√d)/√a "
+                 "(t = x + b/(2a), the square completed)")  # fmt: skip
+
+
+def _square(q: fmpq_poly, var: Symbol) -> Step:
+    """a·x² + b·x + c = a·(x + b/(2a))² + (c − b²/(4a)), written out."""
+    a, b, c = fraction(q[2]), fraction(q[1]), fraction(q[0])
+    square = add(mul(a, power(add(var, number(b / (2 * a))), 2)), number(c - b * b / (4 * a)))
+    return Step("completing the square", from_poly(q, var), square, hint=_SQUARE)
+
+
+_SQUARE = "a·x² + b·x + c = a·(x + b/(2a))² + (c − b²/(4a))"
+
+
+def trig_substitution(expr: Expr, var: Symbol, ctx: Context, p0: Fraction, q: fmpq_poly,
+                      k: int) -> Antiderivative | None:  # fmt: skip
+    """∫ p0·(c − a·x²)^(k/2) dx with x = s·sin θ, s = √(c/a): √(c − a·x²) = √c·cos θ and
+    dx = s·cos θ dθ; the θ integral is done, and the right triangle (opposite x, hypotenuse s)
+    puts x back: sin θ = x/s, cos θ = √(c − a·x²)/√c."""
+    a, c = -fraction(q[2]), fraction(q[0])
+    s, sc = sqrt_rational(c / a), sqrt_rational(c)
+    theta = symbol("θ")
+    g = mul(p0, power(mul(sc, COS(theta)), k), s, COS(theta))
+    inner = ctx.integrate(g, theta)
+    if inner is None:
+        return None
+    root = power(from_poly(q, var), HALF)
+    sin_t, cos_t = mul(var, power(s, -1)), mul(root, power(sc, -1))
+    back = substitute(inner.result, {SIN(mul(2, theta)): mul(2, sin_t, cos_t),
+                                     COS(mul(2, theta)): add(1, mul(-2, power(sin_t, 2))),
+                                     SIN(theta): sin_t, COS(theta): cos_t,
+                                     theta: ASIN(sin_t)})  # fmt: skip
+    if not free_of(back, theta):
+        return None
+    theta_of_x = ASIN(sin_t)
+    x_of_theta = mul(s, SIN(theta))
+    named = (("x", x_of_theta), ("dx", mul(s, COS(theta))), ("θ", theta_of_x))
+    rewrite = Step("rewrite in θ", expr, ZERO, (), op(var), named,
+                   integrals=((ONE, g, theta),), relation=(theta, theta_of_x))  # fmt: skip
+    adjacent = mul(root, power(sqrt_rational(a), -1))
+    words = (f"sin θ = {sin_t.text()}: a right triangle with opposite side {var.name} and "
+             f"hypotenuse {s.text()}, so its adjacent side is {adjacent.text()} and "
+             f"cos θ = {cos_t.text()}")  # fmt: skip
+    undo = Step("back-substitution", inner.result, back, (), "", (("triangle", words),),
+                relation=(theta, theta_of_x))  # fmt: skip
+    step = Step("trigonometric substitution", expr, back, (rewrite, inner.step, undo), op(var),
+                named, relation=(theta, theta_of_x))  # fmt: skip
+    return Antiderivative(back, step, "trigonometric substitution")
 
 
 def split_half_power(expr: Expr, var: Symbol) -> tuple[Pow, Expr] | None:
@@ -164,8 +269,9 @@ def _inverse_x_root(q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
     return mul(power(sc, -1), ASIN(inner)), "arcsine"
 
 
-def _over_root(r: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
-    """∫ R/√Q = T·√Q + λ·∫ dx/√Q, solving R = T'·Q + T·Q'/2 + λ from the top degree down."""
+def _over_root(r: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str, Expr, Expr] | None:
+    """∫ R/√Q = T·√Q + λ·∫ dx/√Q, solving R = T'·Q + T·Q'/2 + λ from the top degree down;
+    (the answer, the rule for ∫ dx/√Q, T, λ)."""
     a = q[2]
     dq = q.derivative()
     n = r.degree()
@@ -183,7 +289,8 @@ def _over_root(r: fmpq_poly, q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | No
     base = _inverse_root(q, var) if lam != 0 else (number(0), "")
     if base is None:
         return None
-    return add(mul(from_poly(t, var), root), mul(number(fraction(lam)), base[0])), base[1]
+    big_t, lam_ = from_poly(t, var), number(fraction(lam))
+    return add(mul(big_t, root), mul(lam_, base[0])), base[1], big_t, lam_
 
 
 def _inverse_root(q: fmpq_poly, var: Symbol) -> tuple[Expr, str] | None:
@@ -235,5 +342,5 @@ def combined_radicals(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return make("combine radicals", expr, var, inner.result, (inner,),
-                (("rule", "√A·√B = √(A·B) for A, B ≥ 0"), ("u", new)), inner.method)  # fmt: skip
+    return rewritten("combine radicals", expr, var, new, inner, hint="√A·√B = √(A·B) for A, B ≥ 0",
+                     method=inner.method)  # fmt: skip

@@ -9,13 +9,17 @@ irreducible quartic otherwise splits into real quadratics over Q(θ) (quartic.py
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flint import fmpq, fmpq_poly
 
-from calcml.core.expr import Expr, Symbol, add, mul, number, power
+from calcml.core.expr import ZERO, Expr, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, ATAN, LOG
-from calcml.symbolic.integrate.base import Antiderivative, Context, make
+from calcml.symbolic.integrate.base import Antiderivative, Context, make, op, split_constant
+from calcml.symbolic.integrate.explain import plain
 from calcml.symbolic.integrate.quartic import real_quartic
 from calcml.symbolic.polys import fraction, from_poly, from_rational, sqrt_rational, to_rational
+from calcml.symbolic.steps import Step
 
 Piece = tuple[fmpq_poly, fmpq_poly, int]  # c / f^k
 
@@ -27,23 +31,83 @@ def rational(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         return None
     p, q = pq
     quotient, remainder = divmod(p, q)
-    terms = [from_poly(quotient.integral(), var)]
+    poly = from_poly(quotient, var)
     if remainder.is_zero():
-        return make("polynomial", expr, var, add(*terms), (), (), "rational")
+        return plain("polynomial", expr, var, from_poly(quotient.integral(), var), (),
+                     _POLY_HINT, "rational")  # fmt: skip
     pieces = partial_fractions(remainder, q)
-    subs = []
+    done: list[Antiderivative] = []
     for f, cs in _grouped(pieces):
         ctx.budget.check()
         found = _piece(cs, f, var)
         if found is None:
             return None
-        terms.append(found[0])
-        piece = add(*(from_rational(c, f**k, var) for k, c in cs.items()))
-        subs.append(make(found[1], piece, var, found[0], (), found[2]))
-    decomposition = add(from_poly(quotient, var),
-                        *(from_rational(c, f**k, var) for c, f, k in pieces))  # fmt: skip
-    return make("partial fractions", expr, var, add(*terms), tuple(subs),
-                (("decomposition", decomposition),), "rational")  # fmt: skip
+        piece = add(*(_fraction(c, f, k, var) for k, c in cs.items()))
+        result, rule, details, subs = found
+        done.append(make(rule, piece, var, result, subs, details, hint=_HINTS.get(rule, "")))
+    if quotient.is_zero() and len(done) == 1:
+        return Antiderivative(done[0].result, replace(done[0].step, expr=expr), "rational")
+    if not quotient.is_zero():
+        done.insert(0, plain("polynomial", poly, var, from_poly(quotient.integral(), var), (),
+                             _POLY_HINT))  # fmt: skip
+    return _decomposed(expr, var, poly, pieces, done)
+
+
+_POLY_HINT = "∫ Σ aₖ·xᵏ dx = Σ aₖ·xᵏ⁺¹/(k + 1)"
+_HINTS = {
+    "logarithm": "∫ A/(x − r) dx = A·ln|x − r|",
+    "power rule": "∫ A/(x − r)ᵏ dx = A·(x − r)¹⁻ᵏ/(1 − k)",
+}
+
+
+def _decomposed(expr: Expr, var: Symbol, poly: Expr, pieces: list[Piece],
+                done: list[Antiderivative]) -> Antiderivative:  # fmt: skip
+    """P/Q = the form with its coefficients solved, split by the sum rule, each term
+    integrated."""
+    form, named = _form(pieces, var)
+    if poly is not ZERO:
+        form = f"{poly.text()} + {form}"
+    decomposition = add(poly, *(_fraction(c, f, k, var) for c, f, k in pieces))
+    rewrite = Step("partial fractions", expr, decomposition, (), "",
+                   (("form", form), *named))  # fmt: skip
+    terms = tuple((*split_constant(d.step.expr, var), var) for d in done)
+    split = Step("split the integral", expr, ZERO, (), op(var), integrals=terms,
+                 hint="∫ (f + g) dx = ∫ f dx + ∫ g dx")  # fmt: skip
+    result = add(*(d.result for d in done))
+    return make("partial fractions", expr, var, result, (rewrite, split, *done),
+                (("form", form), ("decomposition", decomposition)), "rational")  # fmt: skip
+
+
+def _form(pieces: list[Piece], var: Symbol) -> tuple[str, tuple[tuple[str, Expr], ...]]:
+    """The shape of the decomposition with unknown numerators, `A/(x − 1) + (B·x + C)/(x² + 1)`,
+    and the solved values of A, B, C..."""
+    letters = iter(_letters())
+    terms, named = [], []
+    for c, f, k in pieces:
+        coefficients = []
+        for j in range(f.degree() - 1, -1, -1):
+            name = next(letters)
+            named.append((name, number(fraction(c[j]))))
+            power_ = "" if j == 0 else f"·{var.name}" + ("" if j == 1 else f"^{j}")
+            coefficients.append(name + power_)
+        top = " + ".join(coefficients)
+        top = f"({top})" if len(coefficients) > 1 else top
+        bottom = power(from_poly(f, var), k)
+        shown = bottom.text()
+        terms.append(f"{top}/{shown if bottom.__class__.__name__ == 'Pow' else f'({shown})'}")
+    return " + ".join(terms), tuple(named)
+
+
+def _fraction(c: fmpq_poly, f: fmpq_poly, k: int, var: Symbol) -> Expr:
+    """c/f^k with f^k kept as a power, as the decomposition is written."""
+    return mul(from_poly(c, var), power(from_poly(f, var), -k))
+
+
+def _letters():
+    n = 0
+    while True:
+        yield "ABCDEFGHJKLMNPQRSTUVWXYZ"[n % 24] + (str(n // 24 + 1) if n >= 24 else "")
+        n += 1
 
 
 def partial_fractions(r: fmpq_poly, q: fmpq_poly) -> list[Piece]:
@@ -79,15 +143,15 @@ def _grouped(pieces: list[Piece]) -> list[tuple[fmpq_poly, dict[int, fmpq_poly]]
 
 
 def _piece(cs: dict[int, fmpq_poly], f: fmpq_poly,
-           var: Symbol) -> tuple[Expr, str, tuple] | None:  # fmt: skip
-    """∫ Σ c_k/f^k dx, the name of the rule used and its details."""
+           var: Symbol) -> tuple[Expr, str, tuple, tuple] | None:  # fmt: skip
+    """∫ Σ c_k/f^k dx, the name of the rule used, its details and its sub-steps."""
     k = max(cs)
     c = cs[k]
     if f.degree() == 1:
         root = from_poly(f, var)
         if k == 1:
-            return mul(number(fraction(c[0])), LOG(ABS(root))), "logarithm", ()
-        return mul(number(fraction(c[0]) / (1 - k)), power(root, 1 - k)), "power rule", ()
+            return mul(number(fraction(c[0])), LOG(ABS(root))), "logarithm", (), ()
+        return mul(number(fraction(c[0]) / (1 - k)), power(root, 1 - k)), "power rule", (), ()
     rational_part: list[Expr] = []
     while k > 1:
         c, part = _hermite_step(c, f, k)
@@ -95,23 +159,35 @@ def _piece(cs: dict[int, fmpq_poly], f: fmpq_poly,
         k -= 1
         c = c + cs.get(k, fmpq_poly([0]))
     details: tuple = ()
+    subs: tuple = ()
+    if rational_part:
+        details = (("rational part", add(*rational_part)),)
     if c.is_zero():
-        return add(*rational_part), "Hermite reduction", details
+        return add(*rational_part), "Hermite reduction", details, ()
     if f.degree() == 2:
         logs = _quadratic(c, f, var)
         rule = "completing the square"
+        subs = (_square(f, var),) if f[1] != 0 else ()
     else:
         logs = _rothstein_trager(c, f, var)
         rule = "Rothstein–Trager"
         if logs is None and f.degree() == 4:
             found = real_quartic(c, f, var)
             logs, rule = (None, rule) if found is None else (found[0], "real quadratic factors")
-            details = () if found is None else (("factors", found[1]),)
+            details += () if found is None else (("factors", found[1]),)
     if logs is None:
         return None
     if rational_part:
         rule = "Hermite reduction"
-    return add(*rational_part, logs), rule, details
+    return add(*rational_part, logs), rule, details, subs
+
+
+def _square(f: fmpq_poly, var: Symbol) -> Step:
+    """x² + p·x + q = (x + p/2)² + (q − p²/4), the square written out."""
+    p, q = fraction(f[1]), fraction(f[0])
+    square = add(power(add(var, number(p / 2)), 2), number(q - p * p / 4))
+    return Step("completing the square", from_poly(f, var), square,
+                hint="x² + p·x + q = (x + p/2)² + (q − p²/4)")
 
 
 def _hermite_step(c: fmpq_poly, f: fmpq_poly, k: int) -> tuple[fmpq_poly, fmpq_poly]:

@@ -24,6 +24,7 @@ from calcml.core.registry import ABS, LOG
 from calcml.symbolic.integrate.algebra import Frac
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
 from calcml.symbolic.polys import fraction
+from calcml.symbolic.steps import INTEGRAL_FORMULAS
 
 #: Bounds that keep the linear system small: building blocks, total degree of U, unknowns.
 MAX_BLOCKS = 6
@@ -63,7 +64,8 @@ def poor_mans_risch(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | N
                        ("V", tower.to_expr(v)),
                        ("p", ", ".join(str(tower.to_expr(p)) for p in logs) or "none"),
                        ("linear system", f"{size[0]} equations in {size[1]} unknowns"))  # fmt: skip
-            return make("heuristic Risch", expr, var, result, (), details)
+            return make("heuristic Risch", expr, var, result, (),
+                        details, "heuristic Risch", INTEGRAL_FORMULAS["heuristic Risch"])
     return None
 
 

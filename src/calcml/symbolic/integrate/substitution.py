@@ -18,6 +18,7 @@ from calcml.core.expr import (
     Add,
     Apply,
     Expr,
+    Mul,
     Number,
     Pow,
     Symbol,
@@ -32,9 +33,9 @@ from calcml.symbolic.integrate.base import (
     Context,
     free_of,
     linear_coefficients,
-    make,
     split_constant,
 )
+from calcml.symbolic.integrate.explain import substituted
 
 #: Most candidate u's derivative-divides tries for one integrand.
 MAX_CANDIDATES = 12
@@ -51,14 +52,53 @@ def derivative_divides(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative 
             continue
         big_u = ctx.dummy()
         g = _in_terms_of(mul(expr, power(du, -1)), u, big_u, var)
-        if g is None or free_of(g, big_u):
-            continue
-        inner = ctx.integrate(g, big_u)
+        inner = None if g is None or free_of(g, big_u) else ctx.integrate(g, big_u)
         if inner is None:
+            ctx.release(big_u)
             continue
-        result = substitute(inner.result, {big_u: u})
-        return make("substitution", expr, var, result, (inner,), (("u", u), ("du", du)))
+        return substituted("substitution", expr, var, big_u, u, du, g, inner)
     return None
+
+
+def simple_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ g(u(x))·u′(x) dx = ∫ g(u) du where g(u) is c·uⁿ or c·f(u) from the table: the
+    substitution a teacher sees at once (∫ x/(x² + 1) dx, ∫ x·√(1 − x²) dx), tried before the
+    general methods so that their steps read as the textbook's."""
+    from calcml.symbolic.diff import diff
+
+    if not isinstance(expr, Mul):
+        return None
+    for u in _quotient_bases(expr, var):
+        du = diff(u, var, verify=False)
+        big_u = ctx.dummy()
+        g = substitute(mul(expr, power(du, -1)), {u: big_u})
+        if free_of(g, var) and _table_shaped(g, big_u):
+            inner = ctx.integrate(g, big_u)
+            if inner is not None:
+                return substituted("substitution", expr, var, big_u, u, du, g, inner)
+        ctx.release(big_u)  # not used: the next substitution is u again
+    return None
+
+
+def _quotient_bases(expr: Mul, var: Symbol) -> list[Expr]:
+    """The sums under a reciprocal or a root (x² + 1 in x/(x² + 1) or x·√(1 − x²)): where the
+    rational and radical methods, tried before substitution, would otherwise answer a plain
+    substitution."""
+    return [f.base for f in expr.args
+            if isinstance(f, Pow) and isinstance(f.base, Add) and not free_of(f.base, var)
+            and isinstance(f.exp, Number) and not _positive_integer(f.exp.value)][:3]  # fmt: skip
+
+
+def _positive_integer(v) -> bool:
+    return v > 0 and Fraction(v).denominator == 1
+
+
+def _table_shaped(g: Expr, u: Symbol) -> bool:
+    """g = c·uⁿ (n a number ≠ 0) or c·f(u) with f in the table."""
+    _, h = split_constant(g, u)
+    if isinstance(h, Pow):
+        return h.base is u and isinstance(h.exp, Number)
+    return isinstance(h, Apply) and h.arg is u and h.prim.antiderivative is not None
 
 
 def _candidates(expr: Expr, var: Symbol) -> list[Expr]:
@@ -149,11 +189,13 @@ def _exp_powers(e: Expr, lin: tuple[Expr, Expr], w: Expr, var: Symbol) -> Expr:
 def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """t = a·x+b when every inner argument is that one linear expression; radicals of it
     become powers of t = (a·x+b)^(1/n), which turns them rational."""
+    from calcml.symbolic.diff import diff
+
     inner = _common_inner(expr, var)
     if inner is None:
         return None
     base, (a, b), n, radicals = inner
-    t = ctx.dummy()
+    t = ctx.dummy("tuvw")
     x_of_t = mul(add(power(t, n), -b), power(a, -1))
     mapping: dict[Expr, Expr] = {r: power(t, mul(r.exp, n)) for r in radicals}
     mapping[var] = x_of_t
@@ -166,8 +208,8 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     if found is None:
         return None
     u = base if n == 1 else power(base, number(Fraction(1, n)))
-    result = substitute(found.result, {t: u})
-    return make("linear substitution", expr, var, result, (found,), (("u", u),))
+    du = diff(u, var, verify=False)
+    return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
 def _common_inner(expr: Expr, var: Symbol):

@@ -15,7 +15,8 @@ from math import comb
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, COS, COSH, COT, CSC, LOG, SEC, SIN, SINH, TAN, TANH
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
+from calcml.symbolic.integrate.explain import plain, rewritten, substituted
 
 #: Highest power the reduction formulas unroll.
 MAX_TRIG_POWER = 40
@@ -60,20 +61,58 @@ def trig_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     if family == "trig" and min(m, n) < 0 == max(m, n) and (m + n) % 2:
         which, k = ("c", n) if m == 0 else ("s", m)
         result = mul(c, _trig_single(which, k, var))
-        return make("trigonometric powers", expr, var, result, (), (("rule", "reduction formula"),))
+        return plain("reduction formula", expr, var, result, (), _REDUCTION["trig<0"],
+                     "trigonometric powers")  # fmt: skip
+    if (m, n) in ((2, 0), (0, 2)):
+        return _squared(expr, var, ctx, c, family, m)
     if m % 2 or n % 2:
         return _odd_power(expr, var, ctx, c, family, m, n)
     if m < 0 and n < 0:
         sign = 1 if family == "trig" else -1  # sin² + cos² = 1, cosh² − sinh² = 1
         split = add(mul(sign, power(s(var), m + 2), power(co(var), n)),
                     mul(power(s(var), m), power(co(var), n + 2)))  # fmt: skip
-        inner = ctx.integrate(split, var)
+        inner = ctx.integrate(mul(c, split), var)
         if inner is None:
             return None
-        return make("trigonometric powers", expr, var, mul(c, inner.result), (inner,),
-                    (("identity", "sin² + cos² = 1" if family == "trig" else "cosh² − sinh² = 1"),))
+        identity = "sin² x + cos² x = 1" if family == "trig" else "cosh² x − sinh² x = 1"
+        return rewritten("trigonometric identity", expr, var, mul(c, split), inner,
+                         (("identity", identity),), identity, "trigonometric powers")
     result = mul(c, _even_powers(family, m, n, var))
-    return make("trigonometric powers", expr, var, result, (), (("rule", "reduction formula"),))
+    return plain("reduction formula", expr, var, result, (), _REDUCTION[family],
+                 "trigonometric powers")  # fmt: skip
+
+
+_REDUCTION = {
+    "trig": "∫ sinⁿ x dx = −sinⁿ⁻¹ x·cos x/n + (n − 1)/n·∫ sinⁿ⁻² x dx, "
+            "∫ cosⁿ x dx = cosⁿ⁻¹ x·sin x/n + (n − 1)/n·∫ cosⁿ⁻² x dx, with sin² x + cos² x = 1",
+    "hyp": "∫ coshⁿ x dx = coshⁿ⁻¹ x·sinh x/n + (n − 1)/n·∫ coshⁿ⁻² x dx, with "
+           "cosh² x − sinh² x = 1",
+    "trig<0": "∫ secⁿ x dx = secⁿ⁻² x·tan x/(n − 1) + (n − 2)/(n − 1)·∫ secⁿ⁻² x dx, "
+              "∫ sec x dx = ln|sec x + tan x|",
+}  # fmt: skip
+
+_HALF_ANGLE = {
+    ("trig", 2): ("sin² x = (1 − cos 2x)/2", -1),
+    ("trig", 0): ("cos² x = (1 + cos 2x)/2", 1),
+    ("hyp", 2): ("sinh² x = (cosh 2x − 1)/2", -1),
+    ("hyp", 0): ("cosh² x = (cosh 2x + 1)/2", 1),
+}
+
+
+def _squared(expr: Expr, var: Symbol, ctx: Context, c: Expr, family: str,
+             m: int) -> Antiderivative | None:  # fmt: skip
+    """sin² x = (1 − cos 2x)/2 and its kin written out as an identity, then integrated."""
+    identity, sign = _HALF_ANGLE[(family, m)]
+    double = (COS if family == "trig" else COSH)(mul(2, var))
+    if family == "hyp":
+        new = mul(c, Fraction(1, 2), add(double, sign))
+    else:
+        new = mul(c, Fraction(1, 2), add(1, mul(sign, double)))
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return rewritten("trigonometric identity", expr, var, new, inner, (("identity", identity),),
+                     identity, "trigonometric powers")  # fmt: skip
 
 
 def _odd_power(expr, var, ctx, c, family, m, n) -> Antiderivative | None:
@@ -95,9 +134,11 @@ def _odd_power(expr, var, ctx, c, family, m, n) -> Antiderivative | None:
     inner = ctx.integrate(g, u)
     if inner is None:
         return None
-    result = mul(c, substitute(inner.result, {u: u_x}))
-    return make("trigonometric powers", expr, var, result, (inner,),
-                (("u", u_x), ("du", du)))  # fmt: skip
+    identity = {("trig", True): "sin² x = 1 − cos² x", ("trig", False): "cos² x = 1 − sin² x",
+                ("hyp", True): "sinh² x = cosh² x − 1", ("hyp", False): "cosh² x = 1 + sinh² x"}
+    return substituted("substitution", expr, var, u, u_x, du, g, inner, scale=c,
+                       details=(("identity", identity[(family, bool(m % 2))]),),
+                       method="trigonometric powers")  # fmt: skip
 
 
 def _even_powers(family: str, m: int, n: int, var: Symbol) -> Expr:
@@ -187,18 +228,20 @@ def trig_products(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | Non
         sum_ = mul(half, add(COS(diff_), mul(-1, COS(total))))
     else:
         sum_ = mul(half, add(COS(diff_), COS(total)))
-    inner = ctx.integrate(sum_, var)
+    inner = ctx.integrate(mul(c, sum_), var)
     if inner is None:
         return None
-    return make("product to sum", expr, var, mul(c, inner.result), (inner,),
-                (("identity", sum_),))  # fmt: skip
+    return rewritten("product to sum", expr, var, mul(c, sum_), inner,
+                     hint="sin A·cos B = (sin(A + B) + sin(A − B))/2, sin A·sin B = "
+                          "(cos(A − B) − cos(A + B))/2, cos A·cos B = (cos(A − B) + cos(A + B))/2",
+                     method="trigonometric products")  # fmt: skip
 
 
 
 def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """Weierstrass: t = tan(x/2) turns a rational function of sin x and cos x rational in t."""
     from calcml.symbolic.integrate.substitution import to_sin_cos
-    from calcml.symbolic.polys import to_rational
+    from calcml.symbolic.polys import from_rational, to_rational
 
     g = to_sin_cos(expr)
     trig = [n for n in g.walk() if isinstance(n, Apply) and not free_of(n, var)]
@@ -208,12 +251,14 @@ def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     one_t2 = power(add(1, power(t, 2)), -1)
     mapping = {SIN(var): mul(2, t, one_t2), COS(var): mul(add(1, mul(-1, power(t, 2))), one_t2)}
     h = mul(substitute(g, mapping), 2, one_t2)
-    if not free_of(h, var) or to_rational(h, t) is None:
+    pq = None if not free_of(h, var) else to_rational(h, t)
+    if pq is None:
         return None
+    h = from_rational(*pq, t)
     found = ctx.integrate(h, t)
     if found is None:
         return None
     u = TAN(mul(Fraction(1, 2), var))
     du = mul(Fraction(1, 2), power(SEC(mul(Fraction(1, 2), var)), 2))
-    return make("tangent half-angle substitution", expr, var, substitute(found.result, {t: u}),
-                (found,), (("u", u), ("du", du)))  # fmt: skip
+    return substituted("tangent half-angle substitution", expr, var, t, u, du, h, found,
+                       details=(("sin x", mapping[SIN(var)]), ("cos x", mapping[COS(var)])))
