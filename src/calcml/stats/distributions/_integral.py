@@ -44,7 +44,8 @@ class DivergentError(NoClosedFormError):
         self.quantity = quantity
         self.value = value
         self.reason = reason
-        kind = "diverges to +∞" if value == INF else "is undefined"
+        kind = {INF: "diverges to +∞", -INF: "diverges to -∞"}.get(value, "is undefined")
+        self.steps: tuple[Step, ...] = ()
         super().__init__(f"the {quantity} {kind}: {reason}")
 
 
