@@ -33,6 +33,7 @@ from calcml.stats.distributions._families import (
     normal,
     uniform,
 )
+from calcml.stats.distributions._crps import crps, crps_ensemble
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
 from calcml.stats.distributions._kl import kl_divergence
@@ -51,6 +52,8 @@ __all__ = [
     "Integral",
     "beta",
     "cauchy",
+    "crps",
+    "crps_ensemble",
     "exponential",
     "gamma",
     "kl_divergence",
