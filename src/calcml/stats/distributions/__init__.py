@@ -24,6 +24,7 @@ nan
 """
 
 from calcml.stats.distributions._base import Distribution, Family
+from calcml.stats.distributions._crps import crps, crps_ensemble
 from calcml.stats.distributions._families import (
     beta,
     exponential,
@@ -33,7 +34,6 @@ from calcml.stats.distributions._families import (
     normal,
     uniform,
 )
-from calcml.stats.distributions._crps import crps, crps_ensemble
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
 from calcml.stats.distributions._kl import kl_divergence

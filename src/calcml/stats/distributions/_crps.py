@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from calcml.core.registry import abs_, erf, exp, softplus, sqrt
+from calcml.core.registry import abs_, erf, exp, softplus
 from calcml.stats.distributions._base import Distribution, Family
 from calcml.stats.distributions._integral import Integral, quad
 
@@ -98,7 +98,7 @@ def crps(dist: Distribution | Family, y: Any, *, steps: bool = False, **params: 
     >>> round(crps(normal(0, 1), 0.0), 12)  # (√2 - 1)/√π
     0.233694977255
     >>> crps(normal, [0.0, 1.0], mu=0.0, sigma=[1.0, 2.0]).round(6)
-    array([0.233695, 0.588512])
+    array([0.233695, 0.662807])
     """
     family = dist if isinstance(dist, Family) else dist.family
     if isinstance(dist, Family):
@@ -217,7 +217,7 @@ def _energy(s: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _step_integral(s: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∫ (F_m(x) − 1{x ≥ y})² dx: F_m is constant (i/m) between sorted members."""
     m = s.shape[-1]
-    pts = np.concatenate([s, y[..., None] * np.ones(s.shape[:-1] + (1,))], axis=-1)
+    pts = np.concatenate([s, y[..., None] * np.ones((*s.shape[:-1], 1))], axis=-1)
     pts = np.sort(pts, axis=-1)
     left, right = pts[..., :-1], pts[..., 1:]
     mid = (left + right) / 2
