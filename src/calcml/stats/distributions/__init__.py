@@ -25,6 +25,13 @@ nan
 
 from calcml.stats.distributions._base import Distribution, Family
 from calcml.stats.distributions._crps import crps, crps_ensemble
+from calcml.stats.distributions._divergences import (
+    cross_entropy,
+    js_divergence,
+    kl_divergence,
+    wasserstein,
+    wasserstein_samples,
+)
 from calcml.stats.distributions._families import (
     beta,
     exponential,
@@ -36,7 +43,6 @@ from calcml.stats.distributions._families import (
 )
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
-from calcml.stats.distributions._kl import kl_divergence
 
 FAMILIES: dict[str, Family] = {
     f.name: f
@@ -52,14 +58,18 @@ __all__ = [
     "Integral",
     "beta",
     "cauchy",
+    "cross_entropy",
     "crps",
     "crps_ensemble",
     "exponential",
     "gamma",
+    "js_divergence",
     "kl_divergence",
     "laplace",
     "logistic",
     "normal",
     "student_t",
     "uniform",
+    "wasserstein",
+    "wasserstein_samples",
 ]

@@ -155,6 +155,22 @@ def integrate_density(d: Distribution, quantity: str, h: Integrand, x: Symbol) -
     return _combine(quantity, h(d.pdf_expr, d.logpdf_expr), x, parts, results)
 
 
+def integrate_expression(quantity: str, f: Expr, x: Symbol, lo: float | Expr,
+                         hi: float | Expr) -> Integral:  # fmt: skip
+    """∫_lo^hi f dx by calcml's integrator, split where an |a·x + b| inside f changes sign."""
+    cuts = sorted(k for k in _kinks(f, x) if _float(lo) < k < _float(hi))
+    edges = [_exact_bound(lo), *(_as_bound(c) for c in cuts), _exact_bound(hi)]
+    parts, results = [], []
+    for a, b in itertools.pairwise(edges):
+        g = _resolve(f, x, _midpoint(_float(a), _float(b)))
+        parts.append(Piece(a, b, g, g))
+        results.append(_integrate_piece(quantity, g, x, a, b))
+    bad = [r for r in results if isinstance(r, _Divergent)]
+    if bad:
+        raise DivergentError(quantity, INF, "; ".join(r.message for r in bad))
+    return _combine(quantity, f, x, parts, results)
+
+
 @dataclass(frozen=True)
 class _Divergent:
     message: str
@@ -273,4 +289,5 @@ def _tail_sign(f: Expr, x: Symbol, q: Piece) -> float:
     return -1.0 if v < 0 else 1.0
 
 
-__all__ = ["BUDGET_SECONDS", "SOURCE", "Piece", "exact_params", "integrate_density", "pieces"]
+__all__ = ["BUDGET_SECONDS", "SOURCE", "Piece", "exact_params", "integrate_density",
+           "integrate_expression", "pieces"]  # fmt: skip
