@@ -43,6 +43,7 @@ from calcml.stats.distributions._families import (
 )
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
+from calcml.stats.distributions._risk import minimize_risk, risk
 
 FAMILIES: dict[str, Family] = {
     f.name: f
@@ -67,7 +68,9 @@ __all__ = [
     "kl_divergence",
     "laplace",
     "logistic",
+    "minimize_risk",
     "normal",
+    "risk",
     "student_t",
     "uniform",
     "wasserstein",
