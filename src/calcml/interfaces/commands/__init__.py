@@ -18,5 +18,7 @@ COMMANDS: dict[str, str] = {
     "train": "learning:train_command",
     "auc": "stats:auc_command",
     "dist": "stats:dist_command",
+    "crps": "scores:crps_command",
+    "kl": "scores:kl_command",
     "tour": "tour:tour_command",
 }

@@ -176,7 +176,8 @@ def _record(d: Distribution, y: float) -> Integral:
     step = Step("numeric quadrature", integrand, number(value), (), integral_op(lo, hi, x),
                 (("split at", y), ("error estimate", f"{err:.2e}"),
                  ("method", "QUADPACK (scipy.integrate.quad)")))  # fmt: skip
-    return Integral("CRPS", value, None, "quadrature", err, step, note)
+    return Integral("CRPS", value, None, "quadrature", err, step,
+                    note or "QUADPACK on ∫ F² dx below y and ∫ (1 - F)² dx above")
 
 
 def crps_ensemble(samples: Any, y: Any, *, form: str = "integral") -> Any:
