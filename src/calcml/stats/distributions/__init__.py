@@ -1,5 +1,7 @@
 """Probability distributions whose pdf is a calcml expression and whose cdf, moments and
-entropy are integrals of it.
+entropy are integrals of it; and the integrals between a forecast and data or another
+distribution: `crps`, `crps_ensemble`, `risk`/`minimize_risk`, `kl_divergence`,
+`cross_entropy`, `js_divergence`, `wasserstein`, `wasserstein_samples`.
 
 Nine families: `normal`, `uniform`, `exponential`, `laplace`, `logistic`, `gamma`, `beta`,
 `student_t` and `cauchy`. Call a family with parameter values (numbers, or symbols/names to keep

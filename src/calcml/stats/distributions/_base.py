@@ -7,7 +7,6 @@ values (numbers or symbols). Every quantity is an integral of the density (see `
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -15,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-from calcml.core.errors import CalcmlError
 from calcml.core.expr import Expr, Number, as_expr, number, symbol
 from calcml.stats.distributions import _moments
 from calcml.stats.distributions._integral import (
@@ -292,14 +290,6 @@ class Distribution:
     def mgf(self, t: float, *, steps: bool = False) -> Any:
         """The moment generating function E[e^(tX)] at t (DivergentError where it is ∞)."""
         return _answer(_moments.mgf(self, t), steps)
-
-    def _landmarks(self) -> tuple[float, ...]:
-        """Points where the mass sits, so quadrature on infinite ranges does not miss it."""
-        try:
-            m = float(self.family.mean(self.params))
-        except (ValueError, ArithmeticError, CalcmlError):
-            m = 0.0
-        return (m,) if math.isfinite(m) else (0.0,)
 
     # --- sampling ----------------------------------------------------------------------------
     def sample(self, n: int, seed: int | np.random.Generator | None = None) -> np.ndarray:

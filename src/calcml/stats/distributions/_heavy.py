@@ -1,7 +1,7 @@
 """The heavy-tailed families, whose higher moments do not exist: Student t and Cauchy.
 
-`moment_order` says from which order the moments diverge (ν for Student t, 1 for Cauchy); the
-integrals of `_base` raise `DivergentError` from that order on.
+`moment_order` says from which order the moments diverge (ν for Student t, 1 for Cauchy): it is
+the tests' oracle; the moments themselves find their divergence from the improper integral.
 """
 
 from __future__ import annotations
