@@ -3,7 +3,9 @@ Gneiting & Raftery's normal formula written with scipy.stats, the energy form, c
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -112,3 +114,21 @@ def test_ensemble_crps_two_forms_agree_and_converge():
     np.testing.assert_allclose(by_integral, by_energy, rtol=1e-10)
     exact = crps(normal(0.5, 2), y)
     np.testing.assert_allclose(by_integral, exact, atol=0.05)
+
+
+REFERENCE = json.loads((Path(__file__).parents[1] / "data" / "crps_reference.json").read_text())
+
+
+@pytest.mark.parametrize("row", REFERENCE["closed_forms"],
+                         ids=[f"{r['family']}-{r['y']}" for r in REFERENCE["closed_forms"]])
+def test_matches_the_scoringrules_package(row):
+    from calcml.stats.distributions import FAMILIES
+
+    got = crps(FAMILIES[row["family"]](**row["params"]), row["y"])
+    assert abs(got - row["crps"]) <= 1e-9 * max(1.0, abs(row["crps"]))
+
+
+def test_ensemble_matches_the_scoringrules_package():
+    e = REFERENCE["ensemble"]
+    got = crps_ensemble(np.array(e["samples"]), np.array(e["y"]))
+    np.testing.assert_allclose(got, e["crps"], rtol=1e-12, atol=1e-14)
