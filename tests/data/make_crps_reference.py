@@ -17,7 +17,9 @@ def main():
 
     def add(family, params, fn):
         for y in YS:
-            rows.append({"family": family, "params": params, "y": y, "crps": float(fn(y))})
+            value = float(fn(y))
+            if np.isfinite(value):  # scoringrules gives nan for y outside beta's [0, 1]
+                rows.append({"family": family, "params": params, "y": y, "crps": value})
 
     add("normal", {"mu": 0.5, "sigma": 2.0}, lambda y: sr.crps_normal(y, 0.5, 2.0))
     add("logistic", {"mu": -1.0, "s": 0.7}, lambda y: sr.crps_logistic(y, -1.0, 0.7))
