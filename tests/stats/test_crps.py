@@ -132,3 +132,11 @@ def test_ensemble_matches_the_scoringrules_package():
     e = REFERENCE["ensemble"]
     got = crps_ensemble(np.array(e["samples"]), np.array(e["y"]))
     np.testing.assert_allclose(got, e["crps"], rtol=1e-12, atol=1e-14)
+
+
+def test_the_integrator_is_the_source_where_it_finds_the_integral():
+    for d, y in ((exponential(1.5), 0.5), (uniform(-1, 2), 0.5), (logistic(-1, 0.7), 0.5),
+                 (gamma(2, 1), 3.0)):  # fmt: skip
+        r = crps(d, y, steps=True)
+        assert r.method == "closed form" and r.note.startswith("calcml's integrator"), d
+        assert r.exact is not None and abs(r.value - crps(d, y)) < 1e-12

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -166,18 +167,68 @@ def _record(d: Distribution, y: float) -> Integral:
     closed = d.closed_cdf
     integrand = ((closed[0] if closed else symbol("F")) - heaviside(x - y)) ** 2
     lo, hi = d.support
+    found = _by_integrator(d, y)
     if d.family.name in CLOSED:
         value = float(_closed(d.family, y, d.values))
         form = CLOSED[d.family.name][1]
+        if found is not None and abs(found.value - value) <= 1e-12 * max(1.0, abs(value)):
+            return _integrated(found, integrand, f"calcml's integrator; equals {form}")
         step = Step("closed form", integrand, number(value), (), integral_op(lo, hi, x),
                     (("formula", form), ("y", y)))  # fmt: skip
         return Integral("CRPS", value, None, "closed form", 0.0, step, form)
+    if found is not None:
+        return _integrated(found, integrand, "calcml's integrator")
     value, err, note = _by_quadrature(d, y)
     step = Step("numeric quadrature", integrand, number(value), (), integral_op(lo, hi, x),
                 (("split at", y), ("error estimate", f"{err:.2e}"),
                  ("method", "QUADPACK (scipy.integrate.quad)")))  # fmt: skip
     return Integral("CRPS", value, None, "quadrature", err, step,
                     note or "QUADPACK on ∫ F² dx below y and ∫ (1 - F)² dx above")
+
+
+def _by_integrator(d: Distribution, y: float) -> Integral | None:
+    """∫_lo^y F² dx + ∫_y^hi (1 − F)² dx by calcml's integrator, when both are closed forms."""
+    from calcml.core.expr import number, symbol
+    from calcml.stats.distributions._derive import exact_params, integrate_expression
+
+    exact = exact_params(d)
+    closed = exact.closed_cdf
+    if closed is None:
+        return None
+    x, big_f = symbol("x"), closed[0]
+    lo, hi = exact.family.support(exact.params)
+    yy = number(Fraction(repr(float(y))))
+    try:
+        parts = []
+        if y > d.support[0]:
+            parts.append(integrate_expression("CRPS below y", big_f**2, x, lo, min(yy, hi)
+                                              if d.support[1] < y else yy))  # fmt: skip
+        if y < d.support[1]:
+            parts.append(integrate_expression("CRPS above y", (1 - big_f) ** 2, x,
+                                              yy if y > d.support[0] else lo, hi))  # fmt: skip
+    except Exception:  # the integrator's failure leaves the formula or quadrature
+        return None
+    if not parts or any(p.exact is None for p in parts):
+        return None
+    outside = max(d.support[0] - y, 0.0) + max(y - d.support[1], 0.0)
+    exact_sum = sum((p.exact for p in parts), number(0)) + number(Fraction(repr(outside)))
+    return Integral("CRPS", float(exact_sum), exact_sum, "closed form", 0.0,
+                    parts[0].steps if len(parts) == 1 else _pair(parts), "")
+
+
+def _pair(parts: list[Integral]) -> Any:
+    from calcml.symbolic.steps import Step
+
+    return Step("sum", parts[0].steps.expr, parts[0].exact + parts[1].exact,
+                tuple(p.steps for p in parts), "∫ below y + ∫ above y")
+
+
+def _integrated(found: Integral, integrand: Any, source: str) -> Integral:
+    from calcml.symbolic.steps import Step
+
+    step = Step("definite integral", integrand, found.exact, (found.steps,), "∫ dx",
+                (("source", source),))  # fmt: skip
+    return Integral("CRPS", found.value, found.exact, "closed form", 0.0, step, source)
 
 
 def crps_ensemble(samples: Any, y: Any, *, form: str = "integral") -> Any:
