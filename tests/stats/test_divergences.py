@@ -27,7 +27,7 @@ PAIRS = [
     ((normal(0, 1), stats.norm(0, 1)), (normal(1, 2), stats.norm(1, 2))),
     ((normal(0, 1), stats.norm(0, 1)), (laplace(0, 1), stats.laplace(0, 1))),
     ((laplace(0, 1), stats.laplace(0, 1)), (normal(0.5, 2), stats.norm(0.5, 2))),
-    ((exponential(1), stats.expon()), (gamma(2, 1), stats.gamma(2))),
+    ((gamma(2, 1), stats.gamma(2)), (exponential(2), stats.expon(scale=0.5))),
     ((beta(2, 3), stats.beta(2, 3)), (uniform(0, 1), stats.uniform(0, 1))),
 ]
 IDS = [f"{a[0].family.name}-{b[0].family.name}" for a, b in PAIRS]
