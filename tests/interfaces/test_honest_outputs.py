@@ -96,9 +96,10 @@ def test_tour_labels_use_the_printers_notation() -> None:
     assert "√π·erf(1)/2 ≈ 0.746824132812427" in out
 
 
-def test_table_closed_forms_do_not_claim_a_quadrature_check() -> None:
+def test_moments_name_the_integrator_as_their_source() -> None:
     out = run("dist", "exponential", "--lam", "2", "--mean", "--steps").output
-    assert "checked against quadrature" not in out and "not integrated in this run" in out
+    assert "checked against quadrature" not in out and "source = calcml's integrator" in out
+    assert "table of closed forms" not in out
 
 
 def test_area_and_loss_plots_are_reachable(tmp_path) -> None:

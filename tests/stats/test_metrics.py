@@ -231,7 +231,7 @@ BAD_INPUTS = [
     (roc_auc_score, ([0, 1, 2], [0.1, 0.2, 0.3]), {}, "more than two distinct labels"),
     (roc_curve, (["a", "b", "c"], [0.1, 0.2, 0.3]), {"pos_label": "a"}, "more than two"),
     (roc_auc_score, ([], []), {}, "empty"),
-    (roc_auc_score, ([0, 1], [[0.1], [0.2]]), {}, "must be 1-D"),
+    (roc_auc_score, ([0, 1], [[[0.1]], [[0.2]]]), {}, "must be 1-D"),  # (n, 1) is accepted
     (roc_auc_score, ([0, 1], ["a", "b"]), {}, "must be numeric"),
     (roc_auc_score, ([0.0, np.nan], [0.1, 0.2]), {}, "y_true contains NaN"),
     (roc_auc_score, ([0, 1], [0.1, 0.2]), {"sample_weight": [1, -1]}, "non-negative"),

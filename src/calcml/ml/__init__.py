@@ -24,10 +24,12 @@ _EXPORTS = {
     "LinearRegression": "models", "Ridge": "models", "Lasso": "models",
     "LogisticRegression": "models", "MLPClassifier": "models", "MLPRegressor": "models",
     "load_dataset": "data", "train_test_split": "data", "StandardScaler": "data",
-    "batches": "data",
+    "batches": "data", "SmoothingSpline": "spline",
+    "DistributionalRegressor": "distributional",
 }  # fmt: skip
 _SUBMODULES = {"losses", "penalties", "optim", "schedules", "nn", "models", "data", "plot",
-               "training", "linear", "mlp", "descent"}  # fmt: skip
+               "training", "linear", "mlp", "descent", "spline",
+               "distributional"}  # fmt: skip
 
 __all__ = sorted(_EXPORTS)
 

@@ -1,4 +1,6 @@
-"""Regularization penalties on weights: L1, L2 (squared, half-squared, norm) and elastic net.
+"""Regularization penalties on weights: L1, L2 (squared, half-squared, norm) and elastic net;
+and on functions, integrals of their derivatives: `roughness` (∫ f''²) and `total_variation`
+(∫ |f'|), see `calcml.ml._integral_penalties`.
 
 Each takes a tensor (or array) of weights and returns a scalar tensor; `.backward()` gives the
 penalty's gradient (sign(w) for L1, with 0 at 0 as in PyTorch). Coupled weight decay in SGD and
@@ -20,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.ml._integral_penalties import roughness, total_variation
 from calcml.ml._tensor import absolute, as_tensor, sqrt
 
 
@@ -64,6 +67,9 @@ def soft_threshold(w: np.ndarray, threshold: float) -> np.ndarray:
     """
     return np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0)
 
+
+__all__ = ["elastic_net", "l1", "l2", "l2_half", "l2_norm", "l2_squared", "roughness",
+           "soft_threshold", "total_variation"]  # fmt: skip
 
 PENALTIES = {"l1": l1, "l2": l2, "l2_half": l2_half, "l2_norm": l2_norm,
              "elastic_net": elastic_net}  # fmt: skip

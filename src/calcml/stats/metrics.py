@@ -20,6 +20,8 @@ the positive and negative mass (sample count or total weight) at each. Two ways 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -133,8 +135,15 @@ def auc(x: ArrayLike, y: ArrayLike) -> float:
 
 
 def roc_auc_score(
-    y_true: ArrayLike, y_score: ArrayLike, *, sample_weight: ArrayLike | None = None
-) -> float:
+    y_true: ArrayLike,
+    y_score: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+    max_fpr: float | None = None,
+    multi_class: str = "raise",
+    labels: ArrayLike | None = None,
+    average: str | None = "macro",
+) -> Any:
     """Area under the ROC curve, exact with ties (the Mann-Whitney U statistic).
 
     ``AUC = P(s_pos > s_neg) + 0.5 * P(s_pos == s_neg)`` over all (positive, negative) pairs,
@@ -146,6 +155,9 @@ def roc_auc_score(
         y_true: binary labels, shape (n,); exactly two distinct values.
         y_score: scores, higher meaning more likely positive, shape (n,); finite.
         sample_weight: non-negative weights, shape (n,); zero-weight samples are ignored.
+        max_fpr, multi_class, labels, average: as scikit-learn's (the partial AUC with
+            McClish's standardization; multiclass 'ovr'/'ovo'; multilabel averages), computed
+            in `calcml.stats.ranking`; 2-D inputs and (n, 1) columns go there too.
 
     Returns:
         The area, in [0, 1], as a Python float.
@@ -159,6 +171,11 @@ def roc_auc_score(
         >>> roc_auc_score([0, 1, 0, 1, 0, 1], [0.2, 0.2, 0.2, 0.7, 0.7, 0.1])  # 3.5 / 9
         0.3888888888888889
     """
+    if max_fpr is not None or np.ndim(y_score) == 2 or np.ndim(y_true) == 2:
+        from calcml.stats.ranking import roc_auc  # partial, multiclass, multilabel, (n, 1)
+
+        return roc_auc(y_true, y_score, sample_weight=sample_weight, max_fpr=max_fpr,
+                       multi_class=multi_class, labels=labels, average=average)  # fmt: skip
     labels, score, weight = _check_inputs(y_true, y_score, sample_weight)
     classes = _classes(labels)
     if classes.size < 2:
@@ -227,7 +244,8 @@ def average_precision_score(
     *,
     pos_label: object = 1,
     sample_weight: ArrayLike | None = None,
-) -> float:
+    average: str | None = "macro",
+) -> Any:
     """Average precision, as scikit-learn's ``average_precision_score`` for binary labels.
 
     ``AP = sum_i (R_i - R_{i-1}) * P_i`` over the thresholds in decreasing order: the step
@@ -250,6 +268,11 @@ def average_precision_score(
         >>> average_precision_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])  # (1 + 2/3) / 2
         0.8333333333333333
     """
+    if np.ndim(y_score) == 2 or np.ndim(y_true) == 2:
+        from calcml.stats.ranking import average_precision  # multilabel, multiclass, (n, 1)
+
+        return average_precision(y_true, y_score, pos_label=pos_label,
+                                 sample_weight=sample_weight, average=average)  # fmt: skip
     precision, recall, _ = precision_recall_curve(
         y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
     )

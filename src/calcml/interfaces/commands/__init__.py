@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "serve": "serve:serve_command",
     "auc": "stats:auc_command",
     "dist": "stats:dist_command",
+    "crps": "scores:crps_command",
+    "kl": "scores:kl_command",
     "tour": "tour:tour_command",
     "check": "check:check_command",
 }

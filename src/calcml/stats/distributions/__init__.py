@@ -1,5 +1,7 @@
 """Probability distributions whose pdf is a calcml expression and whose cdf, moments and
-entropy are integrals of it.
+entropy are integrals of it; and the integrals between a forecast and data or another
+distribution: `crps`, `crps_ensemble`, `risk`/`minimize_risk`, `kl_divergence`,
+`cross_entropy`, `js_divergence`, `wasserstein`, `wasserstein_samples`.
 
 Nine families: `normal`, `uniform`, `exponential`, `laplace`, `logistic`, `gamma`, `beta`,
 `student_t` and `cauchy`. Call a family with parameter values (numbers, or symbols/names to keep
@@ -24,6 +26,14 @@ nan
 """
 
 from calcml.stats.distributions._base import Distribution, Family
+from calcml.stats.distributions._crps import crps, crps_ensemble
+from calcml.stats.distributions._divergences import (
+    cross_entropy,
+    js_divergence,
+    kl_divergence,
+    wasserstein,
+    wasserstein_samples,
+)
 from calcml.stats.distributions._families import (
     beta,
     exponential,
@@ -35,7 +45,7 @@ from calcml.stats.distributions._families import (
 )
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
-from calcml.stats.distributions._kl import kl_divergence
+from calcml.stats.distributions._risk import minimize_risk, risk
 
 FAMILIES: dict[str, Family] = {
     f.name: f
@@ -51,12 +61,20 @@ __all__ = [
     "Integral",
     "beta",
     "cauchy",
+    "cross_entropy",
+    "crps",
+    "crps_ensemble",
     "exponential",
     "gamma",
+    "js_divergence",
     "kl_divergence",
     "laplace",
     "logistic",
+    "minimize_risk",
     "normal",
+    "risk",
     "student_t",
     "uniform",
+    "wasserstein",
+    "wasserstein_samples",
 ]

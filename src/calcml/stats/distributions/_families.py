@@ -83,6 +83,7 @@ normal = Family(
     sampler=lambda rng, v, n: rng.normal(v["mu"], v["sigma"], n),
     initial=lambda d: dict(zip(("mu", "sigma"), _lcheck(d), strict=True)),
     defaults=(("mu", 0), ("sigma", 1)),
+    loc_scale=lambda p: (p["mu"], p["sigma"], {"mu": number(0), "sigma": number(1)}),
 )  # fmt: skip
 
 
@@ -106,6 +107,7 @@ uniform = Family(
     sampler=lambda rng, v, n: rng.uniform(v["a"], v["b"], n),
     initial=lambda d: {"a": float(np.min(d)), "b": float(np.max(d))},
     check=lambda v: None if v["b"] > v["a"] else f"need a < b, got a={v['a']}, b={v['b']}",
+    loc_scale=lambda p: (p["a"], p["b"] - p["a"], {"a": number(0), "b": number(1)}),
 )  # fmt: skip
 
 
@@ -127,6 +129,7 @@ exponential = Family(
     raw_moment=lambda p, k: factorial(k) * p["lam"] ** -k,
     sampler=lambda rng, v, n: rng.exponential(1 / v["lam"], n),
     initial=lambda d: {"lam": 1 / float(np.mean(d))},
+    loc_scale=lambda p: (number(0), 1 / p["lam"], {"lam": number(1)}),
 )  # fmt: skip
 
 
@@ -156,6 +159,7 @@ laplace = Family(
     initial=lambda d: {"mu": float(np.median(d)),
                        "b": float(np.mean(np.abs(d - np.median(d)))) or 1.0},
     defaults=(("mu", 0), ("b", 1)),
+    loc_scale=lambda p: (p["mu"], p["b"], {"mu": number(0), "b": number(1)}),
 )  # fmt: skip
 
 
@@ -196,6 +200,7 @@ logistic = Family(
     initial=lambda d: {"mu": float(np.mean(d)),
                        "s": float(np.std(d)) * 3**0.5 / np.pi or 1.0},
     defaults=(("mu", 0), ("s", 1)),
+    loc_scale=lambda p: (p["mu"], p["s"], {"mu": number(0), "s": number(1)}),
 )  # fmt: skip
 
 
@@ -234,6 +239,7 @@ gamma = Family(
     sampler=lambda rng, v, n: rng.gamma(v["k"], v["theta"], n),
     initial=lambda d: {"k": float(np.mean(d) ** 2 / np.var(d)),
                        "theta": float(np.var(d) / np.mean(d))},
+    loc_scale=lambda p: (number(0), p["theta"], {"k": p["k"], "theta": number(1)}),
 )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """The heavy-tailed families, whose higher moments do not exist: Student t and Cauchy.
 
-`moment_order` says from which order the moments diverge (ν for Student t, 1 for Cauchy); the
-integrals of `_base` raise `DivergentError` from that order on.
+`moment_order` says from which order the moments diverge (ν for Student t, 1 for Cauchy): it is
+the tests' oracle; the moments themselves find their divergence from the improper integral.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ student_t = Family(
     moment_order=lambda v: v["nu"], defaults=(("mu", 0), ("sigma", 1)),
     sampler=lambda rng, v, n: v["mu"] + v["sigma"] * rng.standard_t(v["nu"], n),
     initial=_t_initial,
+    loc_scale=lambda p: (p["mu"], p["sigma"], {"nu": p["nu"], "mu": number(0),
+                                               "sigma": number(1)}),
 )  # fmt: skip
 
 
@@ -111,4 +113,5 @@ cauchy = Family(
     initial=lambda d: {"x0": float(np.median(d)),
                        "gamma": float(np.subtract(*np.percentile(d, [75, 25]))) / 2 or 1.0},
     defaults=(("x0", 0), ("gamma", 1)),
+    loc_scale=lambda p: (p["x0"], p["gamma"], {"x0": number(0), "gamma": number(1)}),
 )  # fmt: skip

@@ -1,10 +1,11 @@
 """Integrals of a density: the record they return, the divergent case, and how they are found.
 
 Each quantity of a distribution (cdf, mean, variance, moments, entropy, KL divergence) is a
-definite integral. It is found, in this order:
+definite integral. Moments, entropies, expectations and divergences are found by calcml's own
+integrator (see `_derive`), quadrature where it finds no closed form. The cdf is found, in order:
 
-1. calcml's own integrator (`calcml.symbolic.definite`), when it is installed and finds a closed
-   form that agrees with the table below;
+1. calcml's own integrator (`calcml.symbolic.definite`), when it finds a closed form that agrees
+   with the table below;
 2. the family's table of known closed forms (elementary, or a special function from
    `scipy.special` such as the regularized incomplete gamma `P(k, x)`), each one tested against
    quadrature;
@@ -44,7 +45,8 @@ class DivergentError(NoClosedFormError):
         self.quantity = quantity
         self.value = value
         self.reason = reason
-        kind = "diverges to +∞" if value == INF else "is undefined"
+        kind = {INF: "diverges to +∞", -INF: "diverges to -∞"}.get(value, "is undefined")
+        self.steps: tuple[Step, ...] = ()
         super().__init__(f"the {quantity} {kind}: {reason}")
 
 
