@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -189,14 +190,25 @@ def plan(score: Any, max_group: int) -> list[Bounds]:
     return list(itertools.pairwise(edges))
 
 
-def passes(labels: Any, score: Any, max_group: int) -> tuple[list[Part], list[Any]]:
-    """The merged part of each group, groups in increasing score order, and the sorted labels
-    seen over all groups (one or two; more raise ValueError)."""
-    parts = [group_pass(labels, score, bounds) for bounds in plan(score, max_group)]
-    seen = sorted({label for part in parts for label in part})
-    if len(seen) > 2:
-        combine(*parts)  # raises the error of too many labels
-    return parts, seen
+def passes(labels: Any, score: Any, max_group: int) -> Iterator[Part]:
+    """The merged part of each group, groups in increasing score order, one pass each: a
+    caller that drops each part before asking for the next holds one group at a time."""
+    seen: set[Any] = set()
+    for bounds in plan(score, max_group):
+        part = group_pass(labels, score, bounds)
+        seen.update(part)
+        if len(seen) > 2:
+            combine(*({label: (np.empty(0), None)} for label in seen))  # raises: too many
+        yield part
+
+
+def _two_labels(counts: dict[Any, int]) -> tuple[Any, Any]:
+    """The (lower, greater) label; ValueError unless there are two."""
+    if len(counts) < 2:
+        raise ValueError(f"only one class present in y_true ({next(iter(counts))!r}); "
+                         "AUC is undefined")  # fmt: skip
+    low, high = sorted(counts)
+    return low, high
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,21 +247,23 @@ def roc_auc_score(y_true: Any, y_score: Any, *, max_group: int = MAX_GROUP) -> f
         The area as a Python float, equal to the in-memory ``roc_auc_score``.
     """
     labels, score = align(y_true, y_score)
-    parts, seen = passes(labels, score, max_group)
-    if len(seen) < 2:
-        raise ValueError(f"only one class present in y_true ({seen[0]!r}); AUC is undefined")
-    neg_label, pos_label = seen
-    twice, pos_total, neg_total = 0, 0, 0
-    for part in parts:
-        pos = part.get(pos_label, (np.empty(0), None))
-        neg = part.get(neg_label, (np.empty(0), None))
-        n_pos, n_neg = _size(pos), _size(neg)
-        if n_pos and n_neg:
-            twice += twice_u(pos, neg)
-        twice += 2 * n_pos * neg_total  # every negative of a lower group is below
-        pos_total, neg_total = pos_total + n_pos, neg_total + n_neg
-    return twice / (2 * pos_total * neg_total)
-
+    twice: dict[Any, int] = {}  # 2U with each label taken as the positive one
+    counts: dict[Any, int] = {}
+    below = 0  # scores in the groups done, all lower than this group's
+    for part in passes(labels, score, max_group):
+        sizes = {label: _size(ms) for label, ms in part.items()}
+        within = dict.fromkeys(part, 0)
+        if len(part) == 2:
+            low, high = sorted(part)
+            within[high] = twice_u(part[high], part[low])
+            within[low] = 2 * sizes[low] * sizes[high] - within[high]  # each pair scores 2
+        for label, size in sizes.items():
+            others_below = below - counts.get(label, 0)
+            twice[label] = twice.get(label, 0) + within[label] + 2 * size * others_below
+            counts[label] = counts.get(label, 0) + size
+        below += sum(sizes.values())
+    neg_label, pos_label = _two_labels(counts)
+    return twice[pos_label] / (2 * counts[pos_label] * counts[neg_label])
 
 
 def _group_tally(pos: Multiset, neg: Multiset) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -276,7 +290,8 @@ def tally(y_true: Any, y_score: Any, pos_label: object, *, max_group: int = MAX_
     from calcml.stats.metrics import _positives
 
     labels, score = align(y_true, y_score)
-    parts, seen = passes(labels, score, max_group)
+    parts = list(passes(labels, score, max_group))
+    seen = sorted({label for part in parts for label in part})
     is_pos = _positives(np.array(seen), pos_label).tolist()
     empty = (np.empty(0, score.dtype), None)
     pos_keys = [k for k, p in zip(seen, is_pos, strict=True) if p]
