@@ -53,8 +53,9 @@ def chunk_sums(X: Any, y: Any, func: Any, *args: Any, client: Any = None) -> tup
     from dask import delayed
 
     apply, add = delayed(func, pure=True), delayed(_add, pure=True)
-    parts = [apply(xb, yb, *args)
-             for xb, yb in zip(X.to_delayed()[:, 0], y.to_delayed(), strict=True)]  # fmt: skip
+    # unoptimized graphs keep the task names, so chunks that X and y share are made once
+    rows = X.to_delayed(optimize_graph=False)[:, 0], y.to_delayed(optimize_graph=False)
+    parts = [apply(xb, yb, *args) for xb, yb in zip(*rows, strict=True)]
     while len(parts) > 1:
         parts = [add(*parts[i : i + _SPLIT_EVERY]) for i in range(0, len(parts), _SPLIT_EVERY)]
     return compute(parts[0], client=client)[0]

@@ -31,7 +31,7 @@ from calcml.core.arrays import compute, is_dask
 MAX_GROUP = 1 << 27  # scores held at once by default: about 2 GiB of float64 with merge room
 _SAMPLE_BLOCKS = 32  # chunks sampled to place the group boundaries
 _SAMPLE_PER_BLOCK = 4096
-_SPLIT_EVERY = 8  # fan-in of the combine tree
+_SPLIT_EVERY = 16  # fan-in of the combine tree (each level sorts every score once more)
 _SEARCH_BLOCK = 1 << 22  # positives searched at a time (bounds the index arrays)
 
 #: Sorted values, and the count of each (then the values are distinct) or None (each once).
@@ -74,10 +74,10 @@ def _compressed(values: np.ndarray) -> Multiset:
     """A sorted array as a multiset: with counts when at most half its values are distinct."""
     if values.size < 2:
         return values, None
-    new = np.flatnonzero(values[1:] != values[:-1]) + 1
-    if 2 * (new.size + 1) > values.size:
+    changes = values[1:] != values[:-1]  # one byte a value: distinct scores pass with no index
+    if 2 * (np.count_nonzero(changes) + 1) > values.size:
         return values, None
-    starts = np.concatenate(([0], new))
+    starts = np.concatenate(([0], np.flatnonzero(changes) + 1))
     return values[starts], np.diff(np.append(starts, values.size)).astype(np.int64)
 
 
@@ -87,7 +87,7 @@ def _merge(sets: list[Multiset]) -> Multiset:
         return sets[0]
     values = np.concatenate([v for v, _ in sets])
     if all(c is None for _, c in sets):
-        values.sort(kind="stable")
+        values.sort()  # in place: no merge buffer
         return _compressed(values)
     counts = np.concatenate([np.ones(v.size, np.int64) if c is None else c for v, c in sets])
     order = np.argsort(values, kind="stable")
@@ -157,8 +157,9 @@ def group_pass(labels: Any, score: Any, bounds: Bounds) -> Part:
     from dask import delayed
 
     part = delayed(chunk_part, pure=True)
-    leaves = [part(lab, sc, bounds)
-              for lab, sc in zip(labels.to_delayed(), score.to_delayed(), strict=True)]  # fmt: skip
+    # unoptimized graphs keep the task names, so chunks that both arrays read are made once
+    blocks = labels.to_delayed(optimize_graph=False), score.to_delayed(optimize_graph=False)
+    leaves = [part(lab, sc, bounds) for lab, sc in zip(*blocks, strict=True)]
     return compute(_tree(leaves))[0]
 
 
@@ -225,7 +226,9 @@ def twice_u(pos: Multiset, neg: Multiset) -> int:
     for start in range(0, pos_values.size, _SEARCH_BLOCK):
         chunk = pos_values[start : start + _SEARCH_BLOCK]
         left = np.searchsorted(neg_values, chunk, "left")
-        right = np.searchsorted(neg_values, chunk, "right")
+        right = left.copy()  # searched again only where a negative equals the positive
+        tied = np.flatnonzero(neg_values[np.minimum(left, neg_values.size - 1)] == chunk)
+        right[tied] = np.searchsorted(neg_values, chunk[tied], "right")
         if below is not None:
             left, right = below[left], below[right]
         pair = left + right
