@@ -5,7 +5,7 @@ divided once. It is a map-reduce in Dask's chunk / combine / aggregate shape:
 
 * chunk: each class's scores, sorted, as a *multiset* (distinct values with counts when ties
   are many, plain sorted values otherwise);
-* combine: merge multisets of the same label (sorted runs, so the merge sort is linear-ish);
+* combine: merge the multisets of each label (concatenate, sort in place, count ties);
 * aggregate: ``2U = sum over positives of (#negatives below + #negatives at or below)`` by
   binary search, in Python integers.
 
@@ -13,8 +13,9 @@ An exact count must see every distinct score at once, so one pass over ``n`` con
 holds ``n`` of them. Past ``max_group`` scores the score range is cut, at quantiles of a sample
 of the chunks, into groups of about ``max_group`` scores each, and each group is one pass over
 the data: pairs in different groups are ordered by the groups themselves, so only counts cross
-groups. Memory stays near ``16 * max_group`` bytes whatever ``n`` is; the price is one pass
-per group (chunks are recomputed, or re-read, each pass).
+groups. Peak memory follows ``max_group``, not ``n`` (2.5 GiB measured at the default, float64
+scores, with a LocalCluster in the same process); the price is one pass per group (chunks are
+recomputed, or re-read, each pass).
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ import numpy as np
 
 from calcml.core.arrays import compute, is_dask
 
-MAX_GROUP = 1 << 27  # scores held at once by default: about 2 GiB of float64 with merge room
+MAX_GROUP = 1 << 27  # scores held at once by default: 1 GiB of float64, 2.5 GiB at the peak
 _SAMPLE_BLOCKS = 32  # chunks sampled to place the group boundaries
 _SAMPLE_PER_BLOCK = 4096
 _SPLIT_EVERY = 16  # fan-in of the combine tree (each level sorts every score once more)
 _SEARCH_BLOCK = 1 << 22  # positives searched at a time (bounds the index arrays)
 
-#: Sorted values, and the count of each (then the values are distinct) or None (each once).
+#: Sorted values, and the count of each (then the values are distinct) or None (each entry
+#: counts once, and values may repeat).
 Multiset = tuple[np.ndarray, np.ndarray | None]
 #: One label's multiset of scores per label seen.
 Part = dict[Any, Multiset]
