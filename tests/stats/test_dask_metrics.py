@@ -139,3 +139,8 @@ def test_errors_match_in_memory(y, s, message):
 def test_sample_weight_is_refused_for_dask():
     with pytest.raises(ValueError, match="sample_weight is not supported with dask"):
         roc_auc_score(da.from_array(np.array([0, 1])), [0.1, 0.2], sample_weight=[1.0, 2.0])
+
+
+def test_in_memory_labels_of_another_length_are_refused():
+    with pytest.raises(ValueError, match="different lengths"):
+        roc_auc_score(np.array([0, 1, 1]), da.from_array(np.arange(4.0), chunks=2))

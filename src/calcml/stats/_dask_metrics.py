@@ -47,9 +47,16 @@ def align(y_true: Any, y_score: Any) -> tuple[Any, Any]:
     """Labels and scores as 1-D Dask arrays of equal length with the same chunks."""
     import dask.array as da
 
-    chunks = next(a for a in (y_score, y_true) if is_dask(a)).chunks
-    labels, score = (a if is_dask(a) else da.from_array(np.asarray(a), chunks=chunks)
-                     for a in (y_true, y_score))  # fmt: skip
+    model = next(a for a in (y_score, y_true) if is_dask(a))
+
+    def lazy(a: Any) -> Any:  # an in-memory array takes the Dask one's chunks when it can
+        if is_dask(a):
+            return a
+        a = np.asarray(a)
+        alike = a.shape == model.shape and model.ndim == 1
+        return da.from_array(a, chunks=model.chunks if alike else "auto")
+
+    labels, score = lazy(y_true), lazy(y_score)
     for name, a in (("y_true", labels), ("y_score", score)):
         if a.ndim != 1:
             raise ValueError(f"{name} must be 1-D, got shape {a.shape}")
