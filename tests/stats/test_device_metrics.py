@@ -70,3 +70,15 @@ def test_cupy_auc_and_curve_equal_in_memory(levels):
     assert metrics.roc_auc_score(y_gpu, s_gpu) == metrics.roc_auc_score(y, s)
     for got, want in zip(metrics.roc_curve(y_gpu, s_gpu), metrics.roc_curve(y, s), strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+
+@pytest.mark.parametrize("kind", ["bool", "pm1_float", "uint8"])
+def test_array_api_path_label_kinds(kind):
+    y, s = data(3, 2000, 20)
+    labels = {"bool": y == 1, "pm1_float": 2.0 * y - 1, "uint8": (y * 7).astype(np.uint8)}[kind]
+    assert _device_metrics.roc_auc_score(labels, s) == metrics.roc_auc_score(labels, s)
+    positive = labels.max()
+    got = _device_metrics.tally(labels, s, positive)
+    for a, b in zip(got, metrics._tally(s, labels == positive, None), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -1,7 +1,7 @@
 """ROC AUC and the ROC tally of arrays on a device (CuPy on a GPU), sorted where they live.
 
 Written against the array API standard through ``array-api-compat``, so the same code runs on
-CuPy and, for testing on machines without a GPU, on NumPy. One stable sort of the scores on the
+CuPy and, for testing on machines without a GPU, on NumPy. One sort of the scores on the
 device, then cumulative sums at the ends of the runs of equal scores give each distinct score's
 positive and negative counts: ties are exact and ``2U`` is counted in int64 on the device. Only
 scalars (and, for the curve, the tally) come back to the host.
@@ -44,16 +44,28 @@ def _checked(y_true: Any, y_score: Any) -> tuple[Any, Any, Any, np.ndarray]:
         raise ValueError("y_score contains NaN or infinity")
     if xp.isdtype(labels.dtype, "real floating") and not bool(xp.all(xp.isfinite(labels))):
         raise ValueError("y_true contains NaN or infinity")
-    classes = _to_host(xp.unique_values(labels))
+    classes = _label_values(xp, labels)
     if classes.size > 2:
         raise ValueError("y_true has more than two distinct labels; only binary labels are "
                          "supported")  # fmt: skip
     return xp, labels, score, np.sort(classes)
 
 
+def _label_values(xp: Any, labels: Any) -> np.ndarray:
+    """The distinct labels on the host; for numbers, min and max and one count (no sort)."""
+    if not xp.isdtype(labels.dtype, ("integral", "real floating", "bool")):
+        return _to_host(xp.unique_values(labels))
+    low, high = xp.min(labels), xp.max(labels)
+    if bool(low == high):
+        return _to_host(xp.reshape(low, (1,)))
+    if int(xp.sum(xp.astype((labels == low) | (labels == high), xp.int64))) == labels.shape[0]:
+        return _to_host(xp.stack((low, high)))
+    return _to_host(xp.unique_values(labels))  # more than two: the message says so
+
+
 def _run_counts(xp: Any, score: Any, positive: Any) -> tuple[Any, Any, Any]:
     """Distinct scores, increasing, with the positive and negative count at each (int64)."""
-    order = xp.argsort(score, stable=True)
+    order = xp.argsort(score, stable=False)  # ties are summed: their order does not matter
     ordered = xp.take(score, order)
     pos = xp.astype(xp.take(positive, order), xp.int64)
     last = xp.concat((ordered[1:] != ordered[:-1], xp.ones(1, dtype=xp.bool)))
