@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from calcml.core.arrays import is_cupy, is_dask
 from calcml.core.expr import (
     Add,
     Apply,
@@ -329,7 +330,8 @@ def compile(
 
     Returns:
         f(*values) -> value (or a list of values), elementwise with NumPy broadcasting; values
-        may be floats, arrays or tensors.
+        may be floats, arrays or tensors, or Dask arrays (the result is a lazy Dask array, made
+        chunk by chunk) or CuPy arrays (computed on the GPU).
 
     >>> import numpy as np, calcml as cm
     >>> f = cm.compile([cm.parse("sin(x)^2"), cm.parse("sin(x)*y")], ["x", "y"])
@@ -356,14 +358,32 @@ def compile(
                 arrays = [np.ascontiguousarray(v, dtype=float) if large else
                           np.asarray(v, dtype=float) for v in values]  # fmt: skip
                 out = program.on_arrays(*arrays, block=shape if large else None)
-            else:  # Python numbers, tensors: the operations as they are
+            else:  # Python numbers, tensors, Dask and CuPy arrays: the operations as they are
                 out = program(*values)
+                engine = _engine(values)
+                if engine is not None:  # stay lazy (Dask) or on the GPU (CuPy)
+                    out = [engine.full(shape, v) if shape and _is_number(v) else v for v in out]
         out = [np.full(shape, v) if shape and np.ndim(v) == 0 and _is_number(v) else v
                for v in out]  # fmt: skip
         return out[0] if single else out
 
     run.variables = tuple(s.name for s in syms)  # type: ignore[attr-defined]
     return run
+
+
+def _engine(values: tuple[Any, ...]) -> Any:
+    """`dask.array` or `cupy` when an input is one of their arrays (they then run each step:
+    Dask builds a lazy graph it fuses chunk by chunk, CuPy runs on the GPU), else None."""
+    for v in values:
+        if is_dask(v):
+            import dask.array
+
+            return dask.array
+        if is_cupy(v):
+            import cupy  # type: ignore[import-not-found]
+
+            return cupy
+    return None
 
 
 def _is_number(v: Any) -> bool:

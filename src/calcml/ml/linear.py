@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.core.arrays import is_dask
 from calcml.ml import losses
 from calcml.ml._threads import one_blas_thread
 from calcml.ml.optim import SGD, Newton
@@ -32,6 +33,11 @@ def r2_score(y: Any, pred: Any) -> float:
     ss_tot = float(((y - y.mean()) ** 2).sum())
     ss_res = float(((y - pred) ** 2).sum())
     return 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
+
+
+def _rows(X: Any) -> Any:
+    """X as a float array; a Dask array stays one (so predictions stay lazy)."""
+    return X.astype(float) if is_dask(X) else np.asarray(X, dtype=float)
 
 
 def accuracy_score(y: Any, pred: Any) -> float:
@@ -71,7 +77,8 @@ class _Regressor:
         return r2_score(y, self.predict(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        return np.asarray(X, dtype=float) @ self.coef_ + self.intercept_
+        """Predictions; lazy (a Dask array) for a Dask X."""
+        return _rows(X) @ self.coef_ + self.intercept_
 
 
 class LinearRegression(_Regressor):
@@ -88,7 +95,13 @@ class LinearRegression(_Regressor):
     def _penalty_matrix(self, n_features: int) -> np.ndarray:
         return np.zeros((n_features, n_features))
 
-    def fit(self, X: Any, y: Any) -> History:
+    def fit(self, X: Any, y: Any, client: Any = None) -> History:
+        """Fit to X (n, d) and y (n,); Dask arrays are fitted chunk by chunk (by the normal
+        equations) on `client`, a `dask.distributed.Client`, or Dask's default scheduler."""
+        if is_dask(X) or is_dask(y):
+            from calcml.ml._dask_fit import fit_linear
+
+            return fit_linear(self, X, y, client)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         x_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
         y_mean = float(y.mean()) if self.fit_intercept else 0.0
@@ -191,7 +204,8 @@ class LogisticRegression:
 
     Solvers: `"gd"` (gradient descent with Nesterov momentum at step 1/L, stopping when every
     gradient component is below `tol`), `"plain_gd"` (no momentum), `"newton"` (Newton's method
-    with the exact Hessian from autodiff; small problems).
+    with the exact Hessian from autodiff; small problems). Dask arrays (binary labels) are
+    always fitted by Newton's method over the chunks, to the same optimum.
     """
 
     def __init__(self, C: float = 1.0, solver: str = "gd", max_iter: int = 100_000,
@@ -209,7 +223,14 @@ class LogisticRegression:
             data_loss = losses.cross_entropy(z, Y)
         return data_loss + (W * W).sum() * (1.0 / (2 * self.C * n))
 
-    def fit(self, X: Any, y: Any) -> History:
+    def fit(self, X: Any, y: Any, client: Any = None) -> History:
+        """Fit to X (n, d) and labels y (n,); binary Dask arrays are fitted chunk by chunk by
+        Newton's method (whatever the solver) on `client`, a `dask.distributed.Client`, or
+        Dask's default scheduler."""
+        if is_dask(X) or is_dask(y):
+            from calcml.ml._dask_fit import fit_logistic
+
+            return fit_logistic(self, X, y, client)
         X = np.asarray(X, dtype=float)
         self.classes_, yi = np.unique(np.asarray(y), return_inverse=True)
         k = len(self.classes_)
@@ -272,7 +293,7 @@ class LogisticRegression:
         return history
 
     def decision_function(self, X: Any) -> np.ndarray:
-        z = np.asarray(X, dtype=float) @ self.coef_.T + self.intercept_
+        z = _rows(X) @ self.coef_.T + self.intercept_
         return z[:, 0] if self.binary_ else z
 
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -8,6 +8,10 @@ rounded float of the exact rational. Unlike scikit-learn, a single class in ``y_
 positive, for precision-recall) raises ``ValueError`` instead of warning and returning NaN, and
 negative sample weights are rejected.
 
+``roc_auc_score`` and ``roc_curve`` also take Dask arrays (exact per-chunk counts merged over the
+chunks, in bounded memory: see ``_dask_metrics``) and CuPy arrays (sorted on the GPU: see
+``_device_metrics``), unweighted, with the same results as in memory.
+
 Every function first reduces the data to a *tally*: the distinct scores in increasing order with
 the positive and negative mass (sample count or total weight) at each. Two ways to build it:
 
@@ -36,6 +40,8 @@ __all__ = [
 _MAX_DECIMALS = 6  # scores rounded to at most this many decimals count as on a grid
 _GRID_SAMPLE = 1024  # scores looked at before a full pass decides the grid
 _MIN_GRID_BINS = 1 << 16  # a grid may always have this many bins, else at most one per sample
+
+_MODULES = {"dask": "dask", "cupy": "device"}  # calcml.stats._<name>_metrics serves each engine
 
 Floats = NDArray[np.float64]
 Tally = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -80,7 +86,16 @@ def roc_curve(
         >>> thresholds
         array([ inf, 0.8 , 0.4 , 0.35, 0.1 ])
     """
-    fps, tps, thresholds = _cumulative_counts(y_true, y_score, pos_label, sample_weight)
+    backend = _backend(y_true, y_score, sample_weight)
+    if backend != "numpy":  # the tally from the chunks or the GPU; the curve in memory
+        import importlib
+
+        module = importlib.import_module(f"calcml.stats._{_MODULES[backend]}_metrics")
+        values, pos, neg = module.tally(y_true, y_score, pos_label)
+        fps, tps = np.cumsum(neg[::-1]), np.cumsum(pos[::-1])
+        thresholds = values[::-1].astype(np.float64)
+    else:
+        fps, tps, thresholds = _cumulative_counts(y_true, y_score, pos_label, sample_weight)
     if fps[-1] == 0 or tps[-1] == 0:
         raise ValueError("only one class present in y_true; the ROC curve is undefined")
     if drop_intermediate and fps.size > 2:
@@ -171,6 +186,12 @@ def roc_auc_score(
         >>> roc_auc_score([0, 1, 0, 1, 0, 1], [0.2, 0.2, 0.2, 0.7, 0.7, 0.1])  # 3.5 / 9
         0.3888888888888889
     """
+    backend = _backend(y_true, y_score, sample_weight)
+    if backend != "numpy":
+        import importlib
+
+        module = importlib.import_module(f"calcml.stats._{_MODULES[backend]}_metrics")
+        return module.roc_auc_score(y_true, y_score)
     if max_fpr is not None or np.ndim(y_score) == 2 or np.ndim(y_true) == 2:
         from calcml.stats.ranking import roc_auc  # partial, multiclass, multilabel, (n, 1)
 
@@ -281,6 +302,16 @@ def average_precision_score(
 
 # ---------------------------------------------------------------------------------------------
 # Input checks
+
+
+def _backend(y_true: object, y_score: object, sample_weight: object) -> str:
+    """"dask" or "cupy" when either array is one (the cheap class test keeps NumPy's path
+    fast), else "numpy". Weighted sums are not exact in chunks, so weights stay in memory."""
+    kinds = {type(a).__module__.partition(".")[0] for a in (y_true, y_score)}
+    found = "dask" if "dask" in kinds else "cupy" if "cupy" in kinds else "numpy"
+    if found != "numpy" and sample_weight is not None:
+        raise ValueError(f"sample_weight is not supported with {found} arrays; pass NumPy arrays")
+    return found
 
 
 def _as_1d(values: ArrayLike, name: str) -> np.ndarray:
