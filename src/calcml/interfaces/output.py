@@ -96,6 +96,9 @@ def user_errors() -> Iterator[None]:
         fail(f"calcml's own check failed, please report it: {exc}", EXIT_SELF_CHECK)
     except (CalcmlError, ValueError, ArithmeticError) as exc:
         fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, EXIT_BAD_INPUT)
+    except BrokenPipeError:  # the reader stopped early (`calcml ... | head`): not an error
+        sys.stderr.close()
+        os._exit(0)
     except RecursionError:
         fail("expression nested too deeply", EXIT_BAD_INPUT)
     except MemoryError:

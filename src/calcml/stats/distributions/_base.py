@@ -340,7 +340,7 @@ def _op(lo: Bound | str, hi: Bound | str, var: str) -> str:
 
     bottom = lo if isinstance(lo, str) else show_bound(lo)
     top = hi if isinstance(hi, str) else show_bound(hi)
-    return f"∫ from {bottom} to {top} d{var}"  # the notation of `integrate`'s own steps
+    return f"∫_{{{bottom}}}^{{{top}}} d{var}"  # the notation of `integrate`'s own steps
 
 
 def _float(b: Bound) -> float:
