@@ -109,6 +109,20 @@ export function renderSteps(target, tree) {
     setMath(maths, step.mathml);
     if (!step.mathml) maths.textContent = `${step.expr} → ${step.result}`;
     summary.append(rule, " ", maths);
+    // the named quantities (u, du, dv, v, A, B…) and the rule in its general form
+    const named = Object.entries(step.quantities || {});
+    if (named.length) {
+      const where = document.createElement("span");
+      where.className = "quantities";
+      where.textContent = named.map(([k, v]) => `${k} = ${v}`).join(", ");
+      summary.append(" ", where);
+    }
+    if (step.hint) {
+      const hint = document.createElement("span");
+      hint.className = "hint";
+      hint.textContent = step.hint;
+      summary.append(" ", hint);
+    }
     details.appendChild(summary);
     parent.appendChild(details);
     const subs = step.substeps || [];
