@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
-from calcml.interfaces.commands.stats import _build, _exact, _friendly_options
+from calcml.interfaces.commands.stats import build_distribution, friendly_options
 from calcml.interfaces.output import EXIT_BAD_INPUT, console, emit_json, fail, guarded
+from calcml.interfaces.reports.probability import exact_number
 
 
 @click.command("crps")
 @click.argument("family")
-@_friendly_options
+@friendly_options
 @click.option("--param", "-p", "extra", multiple=True, metavar="NAME=VALUE",
               help="Any parameter, as name=value (repeatable).")
 @click.option("--y", "y", type=float, required=True, help="The observation.")
@@ -32,7 +33,7 @@ def crps_command(family: str, extra: tuple[str, ...], y: float, steps: bool, as_
     """
     from calcml.stats.distributions import crps
 
-    d = _build(family, friendly, extra)
+    d = build_distribution(family, friendly, extra)
     r = crps(d, y, steps=True)
     if as_json:
         from calcml.symbolic.steps import to_json
@@ -67,7 +68,7 @@ def parse_distribution(text: str) -> Any:
     for part in filter(None, (p.strip() for p in m.group(2).split(","))):
         name, eq, value = part.rpartition("=")
         try:
-            number = _exact(float(value))
+            number = exact_number(float(value))
         except ValueError:
             fail(f"{part!r} in {text!r} is not a number", EXIT_BAD_INPUT)
         if eq:

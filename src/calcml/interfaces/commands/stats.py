@@ -14,7 +14,7 @@ FRIENDLY = {"mu": "mu", "sigma": "sigma", "lam": "lam", "a": "a", "b": "b", "k":
             "theta": "theta", "nu": "nu", "s": "s", "x0": "x0", "gamma": "gamma"}  # fmt: skip
 
 
-def _friendly_options(fn: Any) -> Any:
+def friendly_options(fn: Any) -> Any:
     for name in reversed(FRIENDLY):
         flags = [f"--{name}"] + (["--lambda", "--rate"] if name == "lam" else [])
         fn = click.option(*flags, name, type=float, default=None,
@@ -24,7 +24,7 @@ def _friendly_options(fn: Any) -> Any:
 
 @click.command("dist")
 @click.argument("family")
-@_friendly_options
+@friendly_options
 @click.option("--param", "-p", "extra", multiple=True, metavar="NAME=VALUE",
               help="Any parameter, as name=value (repeatable).")
 @click.option("--pdf", "pdf_at", type=float, default=None, help="Density at X.")
@@ -53,7 +53,7 @@ def dist_command(family: str, extra: tuple[str, ...], pdf_at: float | None,
       calcml dist t -p nu=3 --var      # var = 3.0
       calcml dist t -p nu=2 --var      # exit 1: the variance diverges to +∞
     """
-    d = _build(family, friendly, extra)
+    d = build_distribution(family, friendly, extra)
     asked = _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment)
     if as_json:
         from calcml.interfaces.reports.probability import dist_json
@@ -62,13 +62,16 @@ def dist_command(family: str, extra: tuple[str, ...], pdf_at: float | None,
         emit_json(payload)
         answers = payload["results"]
     else:
-        answers = [_answer(d, q, arg) for q, arg in asked]
+        from calcml.interfaces.reports.probability import ask
+
+        answers = [ask(d, q, arg) for q, arg in asked]
         _print(d, answers, steps)
     if any(a["divergent"] for a in answers):
         raise SystemExit(1)
 
 
-def _build(family: str, friendly: dict[str, float | None], extra: tuple[str, ...]):
+def build_distribution(family: str, friendly: dict[str, float | None], extra: tuple[str, ...]):
+    from calcml.interfaces.reports.probability import exact_number
     from calcml.stats.distributions import FAMILIES
 
     fam = FAMILIES.get(family.lower())
@@ -82,12 +85,12 @@ def _build(family: str, friendly: dict[str, float | None], extra: tuple[str, ...
         if FRIENDLY[name] not in fam.params:
             fail(f"{fam.name} has no parameter {name!r}; it has {', '.join(fam.params)}",
                  EXIT_BAD_INPUT)  # fmt: skip
-        params[FRIENDLY[name]] = _exact(value)
+        params[FRIENDLY[name]] = exact_number(value)
     for item in extra:
         name, _, value = item.partition("=")
         name = "lam" if name.strip() in ("lambda", "rate") else name.strip()
         try:
-            params[name] = _exact(float(value))
+            params[name] = exact_number(float(value))
         except ValueError:
             fail(f"--param wants NAME=VALUE with a number, got {item!r}", EXIT_BAD_INPUT)
     try:
@@ -96,36 +99,12 @@ def _build(family: str, friendly: dict[str, float | None], extra: tuple[str, ...
         raise ValueError(str(exc)) from None
 
 
-def _exact(value: float) -> int | float:
-    """Whole numbers as integers, so the closed forms stay exact (σ = 1, not 1.0)."""
-    return int(value) if value.is_integer() and abs(value) < 2**53 else value
-
-
 def _questions(pdf_at, cdf_at, sf_at, mean, var, entropy, moment) -> list[tuple[str, Any]]:
     asked = [(q, a) for q, a in (("pdf", pdf_at), ("cdf", cdf_at), ("sf", sf_at),
                                  ("moment", moment)) if a is not None]  # fmt: skip
     asked += [(q, None) for q, flag in (("mean", mean), ("var", var), ("entropy", entropy))
               if flag]  # fmt: skip
     return asked or [("mean", None), ("var", None)]
-
-
-def _answer(d: Any, question: str, arg: Any) -> dict[str, Any]:
-    from calcml.stats.distributions import DivergentError
-
-    label = f"{question}({arg})" if arg is not None else question
-    if question == "pdf":
-        return {"quantity": label, "value": d.pdf(arg), "integral": None, "divergent": False,
-                "logpdf": d.logpdf(arg)}  # fmt: skip
-    call = {"cdf": lambda: d.cdf(arg, steps=True), "sf": lambda: d.sf(arg, steps=True),
-            "mean": lambda: d.mean(steps=True), "var": lambda: d.var(steps=True),
-            "entropy": lambda: d.entropy(steps=True),
-            "moment": lambda: d.moment(arg, steps=True)}[question]  # fmt: skip
-    try:
-        r = call()
-    except DivergentError as err:
-        return {"quantity": label, "value": err.value, "integral": None, "divergent": True,
-                "message": str(err)}  # fmt: skip
-    return {"quantity": label, "value": r.value, "integral": r, "divergent": False}
 
 
 def _print(d: Any, answers: list[dict[str, Any]], steps: bool) -> None:

@@ -43,7 +43,7 @@ def dist_report(params: Params) -> dict[str, Any]:
     if unknown:
         raise ValueError(f"{family.name} has no parameter {unknown[0]!r}; it has "
                          f"{', '.join(family.params)}")  # fmt: skip
-    values = {p: _exact(number(params, p, 0.0)) for p in family.params if params.get(p)}
+    values = {p: exact_number(number(params, p, 0.0)) for p in family.params if params.get(p)}
     try:
         d = family(**values)
     except TypeError as exc:
@@ -71,13 +71,14 @@ def dist_json(d: Any, asked: list[tuple[str, Any]], steps: bool, n: int = 0) -> 
     return out
 
 
-def answer(d: Any, question: str, arg: Any, steps: bool) -> dict[str, Any]:
-    """One quantity: its value, and for integrals how it was found (or why it diverges)."""
+def ask(d: Any, question: str, arg: Any) -> dict[str, Any]:
+    """One quantity of `d` as the CLI and the API both ask it: its value, and for the integrals
+    (cdf, sf, moments, entropy) the `Integral` record (`integral`) or why it diverges."""
     from calcml.stats.distributions import DivergentError
 
     label = f"{question}({arg})" if arg is not None else question
     if question == "pdf":
-        return {"quantity": label, "value": d.pdf(arg), "divergent": False,
+        return {"quantity": label, "value": d.pdf(arg), "integral": None, "divergent": False,
                 "logpdf": d.logpdf(arg)}  # fmt: skip
     call = {"cdf": lambda: d.cdf(arg, steps=True), "sf": lambda: d.sf(arg, steps=True),
             "mean": lambda: d.mean(steps=True), "var": lambda: d.var(steps=True),
@@ -86,16 +87,25 @@ def answer(d: Any, question: str, arg: Any, steps: bool) -> dict[str, Any]:
     try:
         r = call()
     except DivergentError as err:
-        return {"quantity": label, "value": err.value, "divergent": True, "message": str(err)}
-    out = {"quantity": label, "value": r.value, "divergent": False, "method": r.method,
-           "error_estimate": r.error_estimate, "note": r.note,
-           "exact": str(r.exact) if r.exact is not None else None}  # fmt: skip
-    if steps:
-        out["steps"] = steps_json(r.steps)
+        return {"quantity": label, "value": err.value, "integral": None, "divergent": True,
+                "message": str(err)}  # fmt: skip
+    return {"quantity": label, "value": r.value, "integral": r, "divergent": False}
+
+
+def answer(d: Any, question: str, arg: Any, steps: bool) -> dict[str, Any]:
+    """One quantity as JSON: its value, and for integrals how it was found."""
+    out = ask(d, question, arg)
+    r = out.pop("integral")
+    if r is not None:
+        out.update(method=r.method, error_estimate=r.error_estimate, note=r.note,
+                   exact=str(r.exact) if r.exact is not None else None)  # fmt: skip
+        if steps:
+            out["steps"] = steps_json(r.steps)
     return out
 
 
-def _exact(value: float) -> int | float:
+def exact_number(value: float) -> int | float:
+    """Whole numbers as integers, so the closed forms stay exact (σ = 1, not 1.0)."""
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
