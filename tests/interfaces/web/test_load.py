@@ -1,4 +1,4 @@
-"""The real server under a bounded load on loopback (slow: `make test-slow`).
+"""The real server under a bounded load on loopback (10 s; the flood variant is slow).
 
 It drives `bench/bench_serve.py` for a short run and asserts what the issue asks: cheap requests
 answer within 1 s at p99 or get a 503 at once, never a hang; no crash (no 500, the server exits
@@ -13,8 +13,10 @@ from conftest import load_bench
 from calcml.interfaces.reports import REPORTS
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("polite", [True, False], ids=["polite clients", "a flood"])
+@pytest.mark.parametrize("polite", [
+    pytest.param(True, id="polite clients"),
+    pytest.param(False, id="a flood", marks=pytest.mark.slow),  # `make test-slow`
+])  # fmt: skip
 def test_the_server_stays_up_and_fast_for_cheap_work_under_load(polite, capsys):
     if "integrate" not in REPORTS:
         pytest.skip("the slow lane's load is the integrate report, not built here")
