@@ -43,18 +43,23 @@ def check_command(kind: str, expr: str, answer: str, wrt: str | None, as_json: b
 
 
 def _human(out: dict, steps: object) -> None:
+    from calcml.symbolic.parse import parse
     from calcml.symbolic.steps import to_text
 
+    def shown(key: str) -> str:  # the JSON's Python syntax, printed as every human output is
+        return parse(out[key]).text()
+
     x = out["var"]
-    what = f"d/d{x} {out['input']}" if out["kind"] == "derivative" else f"∫ {out['input']} d{x}"
+    what = f"d/d{x} [{shown('input')}]" if out["kind"] == "derivative" \
+        else f"∫ {shown('input')} d{x}"  # fmt: skip
     mark = "✓" if out["correct"] else "✗"
-    console.print(f"{mark} {what}: your answer {out['answer']}", markup=False)
+    console.print(f"{mark} {what}: your answer {shown('answer')}", markup=False)
     console.print(out["message"], markup=False)
     if out.get("constant") is not None and abs(out["constant"]) > 1e-12:
-        console.print(f"(it differs from calcml's {out['expected']} by the constant "
+        console.print(f"(it differs from calcml's {shown('expected')} by the constant "
                       f"{out['constant']:.12g})", markup=False)  # fmt: skip
     if not out["correct"]:
-        console.print(f"calcml's answer: {out['expected']}", markup=False)
+        console.print(f"calcml's answer: {shown('expected')}", markup=False)
         if steps is not None:
             console.print("steps:", markup=False)
             console.print(to_text(steps), markup=False)

@@ -134,9 +134,16 @@ const integral = {
       const ex = riemann.exact;
       $(view, "#i-exact").textContent = fmt(ex.value, 12);
       $(view, "#i-exact").dataset.value = String(ex.value);
-      $(view, "#i-method").textContent = ex.method === "symbolic"
-        ? `exact: ${ex.result} (${ex.note || "fundamental theorem"})`
-        : `${ex.method}, error ≤ ${fmt(ex.error_estimate, 2)}`;
+      const method = $(view, "#i-method");
+      if (ex.method === "symbolic" && ex.mathml) {  // the exact value typeset, as the steps are
+        const maths = document.createElement("span");
+        setMath(maths, ex.mathml);
+        method.replaceChildren("exact: ", maths, ` (${ex.note || "fundamental theorem"})`);
+      } else {
+        method.textContent = ex.method === "symbolic"
+          ? `exact: ${ex.result} (${ex.note || "fundamental theorem"})`
+          : `${ex.method}, error ≤ ${fmt(ex.error_estimate, 2)}`;
+      }
       this.drawF(view);
       this.drawSums(view);
       view.dataset.ready = "1";
