@@ -119,3 +119,11 @@ def test_global_claims_are_qualified_when_the_search_was_numeric() -> None:
     assert f"global maximum (among the candidates found): {math.exp(-1):.12g} at x = 1" in numeric
     exact = run("extrema", "x^3 - 3x", "--on", "-2,3").output  # f(3) = 18 beats f(-1) = 2
     assert "global maximum: 18 at x = 3" in exact and "among" not in exact
+
+
+def test_tour_says_where_the_moments_came_from() -> None:
+    from calcml.stats.distributions import normal
+
+    source = dict(normal(0, 1).mean(steps=True).steps.details)["source"]
+    line = next(s for s in run("tour").output.splitlines() if "mean, variance" in s)
+    assert f"found by {source}" in line and "table" not in line

@@ -116,8 +116,10 @@ def _distributions() -> None:
     d = normal(0, 1)
     _show("standard normal: P(X ≤ 1.96) = ∫ pdf = ", f"{d.cdf(1.96):.12f}")
     mean, var = d.mean(steps=True), d.var(steps=True)
+    # where each came from, as its own steps record it (the integrator, or quadrature)
+    sources = {dict(r.steps.details).get("source", r.method) for r in (mean, var)}
     _show("mean, variance: ", f"{mean.exact.text()}, {var.exact.text()}   (∫ x·pdf dx and "
-          f"∫ (x - μ)²·pdf dx, {mean.method}s from calcml's table)")
+          f"∫ (x - μ)²·pdf dx, found by {' and '.join(sorted(sources))})")
 
 
 SECTIONS = [_derivatives, _integrals, _extrema, _backprop, _learning, _distributions]
