@@ -271,3 +271,25 @@ def test_check_my_answer_and_critical_points(page: Watched) -> None:
     table = p.inner_text("#o-table")
     assert "saddle" in table and "minimum" in table
     assert p.locator("#o-plot circle.crit").count() == 2
+
+
+def test_a_busy_server_is_asked_again_after_its_retry_after(page: Watched) -> None:
+    calls: list[str] = []
+
+    def busy_once(route) -> None:  # type: ignore[no-untyped-def]
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fulfill(status=503, headers={"Retry-After": "1"},
+                          content_type="application/json",
+                          body='{"error": "the cheap lane is full", "lane": "cheap"}')  # fmt: skip
+        else:
+            route.continue_()
+
+    page.page.route("**/api/diff?*", busy_once)
+    page.open("view=derivative&expr=x^3")
+    assert len(calls) == 2  # asked once more, after the second Retry-After named
+    assert page.page.locator("#derivative .error").is_hidden()
+    assert "stale" not in (page.page.get_attribute("#derivative", "class") or "")
+    # the browser logs the one 503 it was given; it is the only problem allowed here
+    assert page.problems and all("503" in msg for msg in page.problems)
+    page.problems.clear()

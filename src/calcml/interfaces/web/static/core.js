@@ -6,6 +6,11 @@ const MATHML = "http://www.w3.org/1998/Math/MathML";
 
 export class ApiError extends Error {}
 
+// A busy server (503) says in Retry-After when to ask again; the page asks again at most this
+// many times, waiting as told (capped), before it shows the 503's message.
+const RETRIES = 2;
+const MAX_WAIT_S = 5;
+
 // GET /api/NAME?params; resolves to the report's JSON, or throws its one-line error.
 export async function api(name, params) {
   const query = new URLSearchParams();
@@ -13,10 +18,15 @@ export async function api(name, params) {
     if (v !== undefined && v !== null && v !== "") query.set(k, String(v));
   }
   let response;
-  try {
-    response = await fetch(`/api/${name}?${query}`, { headers: { Accept: "application/json" } });
-  } catch {
-    throw new ApiError("the calcml server did not answer (is `calcml serve` still running?)");
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(`/api/${name}?${query}`, { headers: { Accept: "application/json" } });
+    } catch {
+      throw new ApiError("the calcml server did not answer (is `calcml serve` still running?)");
+    }
+    if (response.status !== 503 || attempt >= RETRIES) break;
+    const wait = Math.min(MAX_WAIT_S, Number(response.headers.get("Retry-After")) || 1);
+    await new Promise((resolve) => setTimeout(resolve, wait * 1000));
   }
   let body = null;
   try { body = await response.json(); } catch { body = null; }
