@@ -12,6 +12,7 @@ import numpy as np
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
+    bioche,
     gaussian,
     param_radicals,
     parametric,
@@ -48,6 +49,8 @@ METHODS: list[tuple[str, Method]] = [
     ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
+    ("Bioche's rule", bioche.bioche),
+    ("Weierstrass substitution", trig.half_angle),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
@@ -57,7 +60,6 @@ METHODS: list[tuple[str, Method]] = [
     ("substitution", substitution.derivative_divides),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
-    ("tangent half-angle", trig.half_angle),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
