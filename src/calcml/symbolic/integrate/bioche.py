@@ -23,9 +23,10 @@ from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import COS, SEC, SIN, TAN
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
-from calcml.symbolic.integrate.explain import rewritten, substituted, without_atan_tan
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
+from calcml.symbolic.integrate.explain import substituted, without_atan_tan
 from calcml.symbolic.polys import from_rational
+from calcml.symbolic.steps import Step
 
 #: Highest total degree in sin and cos the conversion builds (and highest multiple angle k).
 MAX_DEGREE = 24
@@ -208,9 +209,11 @@ def _cancelled(expr: Expr, var: Symbol, ctx: Context, scale: Expr,
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return rewritten("cancel a common factor", expr, var, new, inner,
-                     hint="P/Q with the common factor of P and Q divided out, after writing "
-                          "sin kx and cos kx in sin x and cos x")  # fmt: skip
+    hint = ("P/Q with the common factor of P and Q divided out, after writing sin kx and cos kx "
+            "in sin x and cos x")  # fmt: skip
+    identity = Step("cancel a common factor", expr, new, (), "", hint=hint)
+    return make("cancel a common factor", expr, var, inner.result, (identity, inner),
+                method="cancel a common factor", hint=hint)  # fmt: skip
 
 
 def _node(node: Expr, var: Symbol, done: dict) -> Frac | None:

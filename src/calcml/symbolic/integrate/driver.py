@@ -108,7 +108,8 @@ def _renamed(hit: tuple[Antiderivative, Symbol] | None, expr: Expr,
     found, old = hit
     result = substitute(found.result, {old: var})
     step = found.step
-    return make(step.rule, expr, var, result, step.substeps, step.details, found.method)
+    return make(step.rule, expr, var, result, step.substeps, step.details, found.method,
+                step.hint)  # fmt: skip
 
 
 def _first_verified(expr: Expr, var: Symbol, ctx: Context,
@@ -181,4 +182,4 @@ def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
         tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
                     hint="two antiderivatives of f differ by a constant")  # fmt: skip
     return make(found.step.rule, expr, var, simpler, (found.step, tidy),
-                found.step.details, found.method)  # fmt: skip
+                found.step.details, found.method, found.step.hint)  # fmt: skip

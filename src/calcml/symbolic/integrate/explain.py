@@ -84,4 +84,4 @@ def without_atan_tan(found: Antiderivative, expr: Expr, var: Symbol) -> Antideri
     tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
                 hint="atan(tan θ) = θ + k·π: two antiderivatives of f differ by a constant")
     return make(found.step.rule, expr, var, simpler, (found.step, tidy), found.step.details,
-                found.method)  # fmt: skip
+                found.method, found.step.hint)  # fmt: skip

@@ -257,7 +257,7 @@ def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     if not any(isinstance(n, Pow) and not free_of(n.base, var) and isinstance(n.exp, Number)
                and n.exp.value < 0 for n in g.walk()):  # fmt: skip
         return None  # a polynomial in sin x and cos x: the power and product rules are shorter
-    t = ctx.dummy()
+    t = ctx.dummy("tuvw")
     one_t2 = power(add(1, power(t, 2)), -1)
     mapping = {SIN(var): mul(2, t, one_t2), COS(var): mul(add(1, mul(-1, power(t, 2))), one_t2)}
     h = mul(substitute(g, mapping), 2, one_t2)
