@@ -1,4 +1,5 @@
-"""Rational functions of sin x and cos x: Bioche's rules and the Weierstrass substitution.
+"""Rational functions of sin x and cos x (Bioche's rules, the Weierstrass substitution) and of
+eˣ, sinh x and cosh x (u = eˣ).
 
 Oracle: the integrand is read and evaluated by SymPy (never by calcml), and compared with central
 differences of calcml's antiderivative at random points where both are finite. The steps must
@@ -21,6 +22,7 @@ from .test_steps_checked import _assert_all_checked
 
 x = symbol("x")
 BIOCHE, WEIERSTRASS, CANCEL = "Bioche's rule", "Weierstrass substitution", "cancel a common factor"
+EXPONENTIAL = "exponential substitution"
 
 #: Textbook integrals of the class, with the method whose step must show.
 CASES = [
@@ -51,6 +53,13 @@ CASES = [
     ("cos(x)/(2 + cos(x))", WEIERSTRASS),
     ("1/(2*sin(x) + 3*cos(x) + 4)", WEIERSTRASS),
     ("cos(2*x)/(sin(x) + cos(x))", CANCEL),
+    ("exp(x)/(1 + cosh(x))", EXPONENTIAL),
+    ("1/(2 + sinh(x))", EXPONENTIAL),
+    ("1/(1 + cosh(x))", EXPONENTIAL),
+    ("1/(3 + 5*cosh(x))", EXPONENTIAL),
+    ("tanh(x)/(1 + cosh(x))", EXPONENTIAL),
+    ("1/(exp(x) + cosh(x))", EXPONENTIAL),
+    ("1/(cosh(x) + sinh(x) + 2)", EXPONENTIAL),
 ]  # fmt: skip
 
 
@@ -82,11 +91,12 @@ def test_trig_rational_solved_checked_and_named(text: str, rule: str) -> None:
     _assert_all_checked(found.steps, text)
     named = [s for s in found.steps.walk() if s.rule == rule]
     assert named, f"{text}: no {rule!r} step in {[s.rule for s in found.steps.walk()]}"
-    if rule in (BIOCHE, WEIERSTRASS):
+    if rule in (BIOCHE, WEIERSTRASS, EXPONENTIAL):
         names = {k for k, _ in named[0].details}
         assert {"u", "du"} <= names, names
-        assert ("t = tan(x/2)" if rule == WEIERSTRASS else "unchanged under x → ") in \
-            formula(named[0])  # fmt: skip
+        words = {WEIERSTRASS: "t = tan(x/2)", BIOCHE: "unchanged under x → ",
+                 EXPONENTIAL: "u = eˣ"}  # fmt: skip
+        assert words[rule] in formula(named[0])
 
 
 def _bioche(text: str):

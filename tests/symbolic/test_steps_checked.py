@@ -28,7 +28,7 @@ RUBI = Path(__file__).parent.parent.parent / "bench" / "data" / "rubi_sample.jso
 x = symbol("x")
 
 SUBSTITUTIONS = {"substitution", "linear substitution", "Weierstrass substitution",
-                 "Bioche's rule"}  # fmt: skip
+                 "Bioche's rule", "exponential substitution"}  # fmt: skip
 PARTS = {"integration by parts", "parts formula"}
 
 
@@ -120,6 +120,7 @@ METHODS = {
     "quadratic radical": "x^2/sqrt(1 - x^2)",
     "Weierstrass substitution": "1/(2 + cos(x))",
     "Bioche's rule": "sin(x)^3/(2 + cos(x))",
+    "exponential substitution": "1/(2 + sinh(x))",
     "reduction formula": "sec(x)^3",
     "sum rule": "3*x^2 + sin(x)",
 }

@@ -14,6 +14,7 @@ from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
     gaussian,
+    hyperbolic,
     param_radicals,
     parametric,
     parts,
@@ -58,6 +59,7 @@ METHODS: list[tuple[str, Method]] = [
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
+    ("exponential substitution", hyperbolic.exponential_substitution),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("heuristic Risch", risch.poor_mans_risch),
