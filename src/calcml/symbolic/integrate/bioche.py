@@ -53,6 +53,8 @@ def bioche(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     if free_of(expr, var):
         return None
     scale, g = split_constant(expr, var)
+    if one_scaled_angle(to_sin_cos(g), var):
+        return None  # sin 3x, cos 3x alone: the linear substitution t = 3x keeps the angle
     frac = to_frac(to_sin_cos(g), var)
     if frac is None:
         return None
@@ -72,6 +74,12 @@ def bioche(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     if best is None:
         ctx.release(u)
     return best
+
+
+def one_scaled_angle(g: Expr, var: Symbol) -> bool:
+    """Are all the angles of sin and cos in g one k·x with k ≠ 1?"""
+    angles = {n.arg for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)}
+    return len(angles) == 1 and next(iter(angles)) is not var
 
 
 def _is_quotient(g: Expr, var: Symbol) -> bool:

@@ -59,9 +59,9 @@ METHODS: list[tuple[str, Method]] = [
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
-    ("exponential substitution", hyperbolic.exponential_substitution),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
+    ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 

@@ -278,9 +278,9 @@ def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
 
 def _multiple_angles(g: Expr, var: Symbol) -> Expr | None:
     """g with sin kx, cos kx written in sin x and cos x; None if g is not rational in them."""
-    from calcml.symbolic.integrate.bioche import in_sin_cos, to_frac
+    from calcml.symbolic.integrate.bioche import in_sin_cos, one_scaled_angle, to_frac
 
-    frac = to_frac(g, var)
+    frac = None if one_scaled_angle(g, var) else to_frac(g, var)
     return None if frac is None else in_sin_cos(frac, var)
 
 
