@@ -97,7 +97,7 @@ def _explained(name: str, expr: Expr, var: Symbol, u: Symbol, h: Expr, inner: An
     hint = (f"Bioche's rule: the integrand ω = f(x) dx is unchanged under {symmetry}, so "
             f"u = {u_x.text()}, du = {du.text()} dx")  # fmt: skip
     found = substituted("Bioche's rule", expr, var, u, u_x, du, h, inner, scale=scale,
-                        details=(("unchanged under", symmetry),), method="Bioche's rule",
+                        details=(("symmetry", symmetry),), method="Bioche's rule",
                         hint=hint)  # fmt: skip
     return without_atan_tan(found, expr, var)
 
