@@ -27,7 +27,8 @@ DATA = Path(__file__).parent.parent / "data"
 RUBI = Path(__file__).parent.parent.parent / "bench" / "data" / "rubi_sample.jsonl"
 x = symbol("x")
 
-SUBSTITUTIONS = {"substitution", "linear substitution", "tangent half-angle substitution"}
+SUBSTITUTIONS = {"substitution", "linear substitution", "Weierstrass substitution",
+                 "Bioche's rule", "exponential substitution"}  # fmt: skip
 PARTS = {"integration by parts", "parts formula"}
 
 
@@ -117,7 +118,9 @@ METHODS = {
     "odd trigonometric power": "sin(x)^3*cos(x)^2",
     "trigonometric substitution": "sqrt(4 - x^2)",
     "quadratic radical": "x^2/sqrt(1 - x^2)",
-    "tangent half-angle substitution": "1/(2 + cos(x))",
+    "Weierstrass substitution": "1/(2 + cos(x))",
+    "Bioche's rule": "sin(x)^3/(2 + cos(x))",
+    "exponential substitution": "1/(2 + sinh(x))",
     "reduction formula": "sec(x)^3",
     "sum rule": "3*x^2 + sin(x)",
 }

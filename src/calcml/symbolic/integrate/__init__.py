@@ -120,7 +120,8 @@ METHOD_WORDS = {
     "linearity": "the sum and constant-multiple rules",
     "quadratic radical": "a quadratic radical (square completed)",
     "heuristic Risch": "a Risch-style search (a guessed form with unknown coefficients)",
-    "tangent half-angle substitution": "the tangent half-angle substitution",
+    "Weierstrass substitution": "the Weierstrass substitution t = tan(x/2)",
+    "Bioche's rule": "Bioche's rule (u = cos x, sin x or tan x by the integrand's symmetry)",
     "Gaussian integral": "the Gaussian integral (error function)",
 }
 

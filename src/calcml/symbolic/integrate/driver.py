@@ -12,7 +12,9 @@ import numpy as np
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
+    bioche,
     gaussian,
+    hyperbolic,
     param_radicals,
     parametric,
     parts,
@@ -48,6 +50,8 @@ METHODS: list[tuple[str, Method]] = [
     ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
+    ("Bioche's rule", bioche.bioche),
+    ("Weierstrass substitution", trig.half_angle),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
@@ -57,7 +61,7 @@ METHODS: list[tuple[str, Method]] = [
     ("substitution", substitution.derivative_divides),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
-    ("tangent half-angle", trig.half_angle),
+    ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
@@ -106,7 +110,8 @@ def _renamed(hit: tuple[Antiderivative, Symbol] | None, expr: Expr,
     found, old = hit
     result = substitute(found.result, {old: var})
     step = found.step
-    return make(step.rule, expr, var, result, step.substeps, step.details, found.method)
+    return make(step.rule, expr, var, result, step.substeps, step.details, found.method,
+                step.hint)  # fmt: skip
 
 
 def _first_verified(expr: Expr, var: Symbol, ctx: Context,
@@ -179,4 +184,4 @@ def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
         tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
                     hint="two antiderivatives of f differ by a constant")  # fmt: skip
     return make(found.step.rule, expr, var, simpler, (found.step, tidy),
-                found.step.details, found.method)  # fmt: skip
+                found.step.details, found.method, found.step.hint)  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import ONE, ZERO, Expr, Symbol, mul
+from calcml.core.expr import ONE, ZERO, Apply, Expr, Symbol, mul
 from calcml.symbolic.integrate.base import Antiderivative, make, op
 from calcml.symbolic.steps import Step
 
@@ -22,8 +22,10 @@ from calcml.symbolic.steps import Step
 def substituted(rule: str, expr: Expr, var: Symbol, u: Symbol, u_of_x: Expr, du: Expr,
                 g: Expr, inner: Antiderivative, *, scale: Expr = ONE,
                 details: tuple[tuple[str, Any], ...] = (), method: str | None = None,
-                result: Expr | None = None) -> Antiderivative:  # fmt: skip
+                result: Expr | None = None, hint: str = "") -> Antiderivative:  # fmt: skip
     """∫ expr dx = scale·∫ g du with u = u_of_x, du = du·dx; integrated; u put back.
+
+    `hint` names the substitution in words when the rule's own formula does not say it.
 
     `result` (when given) is the answer in x in the method's own form; it must equal
     scale·G(u_of_x), which the undo step states and the checker confirms.
@@ -36,7 +38,7 @@ def substituted(rule: str, expr: Expr, var: Symbol, u: Symbol, u_of_x: Expr, du:
     undo = Step("undo the substitution", mul(scale, inner.result), result, (), "",
                 (("u", u_of_x),), relation=(u, u_of_x))  # fmt: skip
     step = Step(rule, expr, result, (rewrite, inner.step, undo), op(var),
-                (*named, *details), relation=(u, u_of_x))  # fmt: skip
+                (*named, *details), relation=(u, u_of_x), hint=hint)  # fmt: skip
     return Antiderivative(result, step, method or rule)
 
 
@@ -65,3 +67,21 @@ def plain(rule: str, expr: Expr, var: Symbol, result: Expr,
     """A method with no textbook form: one step stating what was found, with its hint."""
     step = Step(rule, expr, result, (), op(var), details, hint=hint)
     return Antiderivative(result, step, method or rule)
+
+
+def without_atan_tan(found: Antiderivative, expr: Expr, var: Symbol) -> Antiderivative:
+    """atan(tan θ) written θ, as a last step: the two differ by a multiple of π that is constant
+    on each interval where tan θ is defined, so θ is an antiderivative too, and one defined
+    on a wider range (2·atan(tan(x/2)) jumps at x = π, x does not)."""
+    from calcml.core.registry import ATAN, TAN
+
+    mapping = {n: n.arg.arg for n in found.result.walk()
+               if isinstance(n, Apply) and n.prim is ATAN and isinstance(n.arg, Apply)
+               and n.arg.prim is TAN}  # fmt: skip
+    if not mapping:
+        return found
+    simpler = substitute(found.result, mapping)
+    tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
+                hint="atan(tan θ) = θ + k·π: two antiderivatives of f differ by a constant")
+    return make(found.step.rule, expr, var, simpler, (found.step, tidy), found.step.details,
+                found.method, found.step.hint)  # fmt: skip

@@ -16,7 +16,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, COS, COSH, COT, CSC, LOG, SEC, SIN, SINH, TAN, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
-from calcml.symbolic.integrate.explain import plain, rewritten, substituted
+from calcml.symbolic.integrate.explain import plain, rewritten, substituted, without_atan_tan
 
 #: Highest power the reduction formulas unroll.
 MAX_TRIG_POWER = 40
@@ -239,15 +239,25 @@ def trig_products(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | Non
 
 
 def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
-    """Weierstrass: t = tan(x/2) turns a rational function of sin x and cos x rational in t."""
+    """Weierstrass: t = tan(x/2) turns a rational function of sin x and cos x rational in t.
+
+    Tried right after Bioche's rules (bioche.py), which give shorter answers when they apply,
+    and only for quotients."""
     from calcml.symbolic.integrate.substitution import to_sin_cos
     from calcml.symbolic.polys import from_rational, to_rational
 
     g = to_sin_cos(expr)
     trig = [n for n in g.walk() if isinstance(n, Apply) and not free_of(n, var)]
-    if not trig or any(n.prim not in (SIN, COS) or n.arg is not var for n in trig):
+    if not trig:
         return None
-    t = ctx.dummy()
+    if any(n.prim not in (SIN, COS) or n.arg is not var for n in trig):
+        g = _multiple_angles(g, var)  # sin 2x = 2 sin x cos x, ...
+        if g is None:
+            return None
+    if not any(isinstance(n, Pow) and not free_of(n.base, var) and isinstance(n.exp, Number)
+               and n.exp.value < 0 for n in g.walk()):  # fmt: skip
+        return None  # a polynomial in sin x and cos x: the power and product rules are shorter
+    t = ctx.dummy("tuvw")
     one_t2 = power(add(1, power(t, 2)), -1)
     mapping = {SIN(var): mul(2, t, one_t2), COS(var): mul(add(1, mul(-1, power(t, 2))), one_t2)}
     h = mul(substitute(g, mapping), 2, one_t2)
@@ -260,5 +270,20 @@ def half_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         return None
     u = TAN(mul(Fraction(1, 2), var))
     du = mul(Fraction(1, 2), power(SEC(mul(Fraction(1, 2), var)), 2))
-    return substituted("tangent half-angle substitution", expr, var, t, u, du, h, found,
-                       details=(("sin x", mapping[SIN(var)]), ("cos x", mapping[COS(var)])))
+    done = substituted("Weierstrass substitution", expr, var, t, u, du, h, found,
+                       details=(("sin x", mapping[SIN(var)]), ("cos x", mapping[COS(var)])),
+                       hint=_WEIERSTRASS)  # fmt: skip
+    return without_atan_tan(done, expr, var)
+
+
+def _multiple_angles(g: Expr, var: Symbol) -> Expr | None:
+    """g with sin kx, cos kx written in sin x and cos x; None if g is not rational in them."""
+    from calcml.symbolic.integrate.bioche import in_sin_cos, one_scaled_angle, to_frac
+
+    frac = None if one_scaled_angle(g, var) else to_frac(g, var)
+    return None if frac is None else in_sin_cos(frac, var)
+
+
+_WEIERSTRASS = ("Weierstrass substitution t = tan(x/2), dx = 2 dt/(1 + t²): sin x = 2t/(1 + t²), "
+                "cos x = (1 − t²)/(1 + t²), so any rational function of sin x and cos x becomes "
+                "a rational function of t")  # fmt: skip
