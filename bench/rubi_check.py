@@ -23,8 +23,9 @@ import random
 from typing import Any
 
 RTOL = 1e-7
-# both sides of 0, near it and away from it; the first two mirror the suite's usual (0.1, 0.9)
-INTERVALS = [(0.1, 0.9), (-0.9, -0.1), (1.1, 3.0), (-3.0, -1.1), (3.0, 9.0), (-9.0, -3.0)]
+# both sides of 0, near it and away from it; the first two cover the suite's usual (0.1, 0.9)
+INTERVALS = [(0.05, 0.3), (0.3, 0.9), (-0.3, -0.05), (-0.9, -0.3), (1.1, 3.0), (-3.0, -1.1),
+             (3.0, 9.0), (-9.0, -3.0)]  # fmt: skip
 POINTS_PER_INTERVAL = 3
 NEEDED = 2  # usable points for a verdict of "ok"
 
@@ -93,32 +94,44 @@ def _verdict(rec: dict[str, Any], f: Any, big_f: Any) -> str:
     integrand = sympy.lambdify([x, *params], f, "mpmath")
     rng = random.Random(rec["id"])
     mpmath.mp.dps = 30
-    for real in (True, False):  # complex points only when no real point qualifies
-        usable = 0
-        for point in _points(rng, len(params), real):
-            pair = _evaluate(derivative, integrand, point)
-            if pair is None or (real and not _is_real(pair[1])):
-                continue
-            usable += 1
-            if abs(pair[0] - pair[1]) > RTOL * (1 + abs(pair[1])):
-                return "wrong"
-        if usable >= NEEDED:
-            return "ok"
-        if usable and real:
-            return "unverified"  # real somewhere, yet too rarely to judge: no complex shortcut
-    return "unverified"
+    real = _compare(derivative, integrand, _points(rng, INTERVALS, len(params), True), True)
+    if real[0] == "wrong" or real[1] >= NEEDED:
+        return "wrong" if real[0] == "wrong" else "ok"
+    if real[2]:  # real somewhere, but rarely: more points from the intervals where it was real
+        more = _compare(derivative, integrand, _points(rng, real[2], len(params), True, 8), True)
+        if more[0] == "wrong" or real[1] + more[1] >= NEEDED:
+            return "wrong" if more[0] == "wrong" else "ok"
+        return "unverified"  # no complex shortcut for an integrand that is real somewhere
+    cplx = _compare(derivative, integrand, _points(rng, INTERVALS, len(params), False), False)
+    return cplx[0] if cplx[0] == "wrong" or cplx[1] < NEEDED else "ok"
 
 
-def _points(rng: random.Random, n_params: int, real: bool) -> list[list[Any]]:
+def _compare(derivative: Any, integrand: Any, points: list[tuple[tuple[float, float], list[Any]]],
+             real: bool) -> tuple[str, int, list[tuple[float, float]]]:
+    """("wrong" or "", usable points, intervals that gave one) over the points given."""
+    usable, live = 0, []
+    for interval, point in points:
+        pair = _evaluate(derivative, integrand, point)
+        if pair is None or (real and not _is_real(pair[1])):
+            continue
+        usable += 1
+        live.append(interval)
+        if abs(pair[0] - pair[1]) > RTOL * (1 + abs(pair[1])):
+            return "wrong", usable, live
+    return "", usable, sorted(set(live))
+
+
+def _points(rng: random.Random, intervals: list[tuple[float, float]], n_params: int, real: bool,
+            per: int = POINTS_PER_INTERVAL) -> list[tuple[tuple[float, float], list[Any]]]:
     import mpmath
 
     out = []
-    for lo, hi in INTERVALS:
-        for _ in range(POINTS_PER_INTERVAL):
+    for lo, hi in intervals:
+        for _ in range(per):
             x = mpmath.mpf(rng.uniform(lo, hi))
             if not real:
                 x = mpmath.mpc(x, rng.uniform(0.2, 1.5))
-            out.append([x] + [mpmath.mpf(rng.uniform(0.5, 2)) for _ in range(n_params)])
+            out.append(((lo, hi), [x] + [mpmath.mpf(rng.uniform(0.5, 2)) for _ in range(n_params)]))
     return out
 
 
