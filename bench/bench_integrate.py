@@ -1,15 +1,19 @@
 """calcml against SymPy on a stratified sample of the Rubi integration test suite.
 
-    .venv/bin/python bench/bench_integrate.py [--n 120] [--limit 10] [--set free|params|all]
+    .venv/bin/python bench/bench_integrate.py [--n 150] [--limit 5] [--set free|params|all]
     .venv/bin/python bench/bench_integrate.py --suite textbook [--limit 10] [--unsolved]
     .venv/bin/python bench/bench_integrate.py --step-checks [--set all]   (cost of step checks)
 
 Each system runs in its own worker process (imports paid once, outside the clock) with the same
-per-problem limit; a worker that overruns is killed and restarted. Every answer is checked by
-differentiating it with SymPy and comparing with the integrand at random points in mpmath
-(x in (0.1, 0.9), parameters in (0.5, 2), 30 digits, relative tolerance 1e-7), as the data's
-README prescribes. The table gives, per chapter: solved (verified), wrong, unsolved (including
-errors and unverifiable answers), timed out, and the median time of a solved problem.
+per-problem limit (`--limit SECONDS`); a worker that overruns is killed and restarted. Every
+answer is checked by differentiating it with SymPy and comparing with the integrand in mpmath
+(30 digits, relative tolerance 1e-7) at points drawn from several intervals on both sides of 0,
+only where the integrand is real and finite (complex points only when no real point exists;
+parameters in (0.5, 2)), see `rubi_check.py`. The table gives, per chapter: solved (verified),
+wrong, unsolved (including errors and unverifiable answers), timed out, the median time of a
+solved problem, and the share of solved answers at most twice the size (leaf count) of Rubi's.
+A third worker runs the verifier's controls: Rubi's own answers must pass, and two planted wrong
+answers per problem (Rubi's times 1.001 plus x; Rubi's with its sign flipped) must be rejected.
 
 `--suite textbook` runs the same comparison on the textbook integrals of the test suite
 (`tests/data/textbook_integrals.jsonl`) instead; `--unsolved` lists, per system, the problems it
@@ -17,70 +21,29 @@ did not solve.
 
 The sample lives in `bench/data/rubi_sample.jsonl` (Rubi 4.16 test suite, MIT licence, see
 `bench/data/LICENSE.rubi-test-suite`); `--make-sample DIR` rebuilds it from the JSON Lines
-conversion of the suite (one `*.jsonl.gz` per chapter). Apart from the textbook file, the
-benchmark never reads anything else.
+conversion of the suite (one `*.jsonl.gz` per chapter), see `rubi_sample.py`. Apart from the
+textbook file, the benchmark never reads anything else.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import multiprocessing as mp
-import random
 import re
 import statistics
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-SAMPLE = Path(__file__).parent / "data" / "rubi_sample.jsonl"
+from rubi_check import check, controls, sympy_env
+from rubi_sample import SAMPLE, make_sample
+
 TEXTBOOK = Path(__file__).parent.parent / "tests" / "data" / "textbook_integrals.jsonl"
 CHAPTERS = {1: "algebraic", 2: "exponentials", 3: "logarithms", 4: "trig", 5: "inverse trig",
             6: "hyperbolic"}  # fmt: skip
 NAMES = {**CHAPTERS, 0: "textbook"}  # table rows: the chapters, or the one textbook group
-QUOTA = {"free": 50, "params": 20}  # per chapter in the stored sample
-RTOL = 1e-7
-
-# --- the sample -----------------------------------------------------------------------------
-
-
-def make_sample(source: Path, seed: int = 2024) -> None:
-    """Stratified by chapter, then round-robin over sections: parameter-free and with-params."""
-    rng = random.Random(seed)
-    out: list[dict[str, Any]] = []
-    for path in sorted(source.glob("*.jsonl.gz")):
-        chapter = int(path.name.split("_")[0])
-        if chapter not in CHAPTERS:
-            continue
-        pools: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        with gzip.open(path, "rt") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                text = rec["integrand"] + " " + rec["antiderivative"]
-                if rec["nonelementary"] or re.search(r"\bI\b", text):
-                    continue  # complex numbers and special functions are out of scope
-                kind = "params" if rec["params"] else "free"
-                pools[(kind, rec["section"])].append(rec)
-        for kind, quota in QUOTA.items():
-            sections = sorted(s for k, s in pools if k == kind)
-            rng.shuffle(sections)
-            for pool in (pools[(kind, s)] for s in sections):
-                rng.shuffle(pool)
-            picked: list[dict] = []
-            while len(picked) < quota and any(pools[(kind, s)] for s in sections):
-                for s in sections:
-                    if pools[(kind, s)] and len(picked) < quota:
-                        picked.append(pools[(kind, s)].pop())
-            out.extend({**{k: r[k] for k in ("id", "integrand", "var", "antiderivative", "section",
-                                             "params", "steps")},
-                        "chapter": chapter, "set": kind} for r in picked)  # fmt: skip
-    SAMPLE.parent.mkdir(parents=True, exist_ok=True)
-    SAMPLE.write_text("".join(json.dumps(r) + "\n" for r in out))
-    print(f"wrote {len(out)} problems to {SAMPLE}")
-
 
 # --- Rubi syntax for calcml's parser --------------------------------------------------------------
 
@@ -114,18 +77,10 @@ def _rewrite_calls(text: str, name: str) -> str:
 # --- workers --------------------------------------------------------------------------------------
 
 
-def _sympy_env(rec: dict[str, Any]) -> dict[str, Any]:
-    import sympy
-
-    env: dict[str, Any] = {p: sympy.Symbol(p, positive=True) for p in rec["params"]}
-    env.update({rec["var"]: sympy.Symbol(rec["var"]), "E": sympy.E, "I": sympy.I, "pi": sympy.pi})
-    return env
-
-
 def _calcml_locals(rec: dict[str, Any]) -> dict[str, Any]:
     import sympy
 
-    env = _sympy_env(rec)
+    env = sympy_env(rec)
     env.update({"e_": env.get("e", sympy.Symbol("e", positive=True)), "abs": sympy.Abs,
                 "sign": sympy.sign, "heaviside": lambda t: sympy.Heaviside(t, 0),
                 "sigmoid": lambda t: 1 / (1 + sympy.exp(-t)),
@@ -151,7 +106,7 @@ def _solve(system: str, rec: dict[str, Any], limit: float) -> tuple[str, Any]:
             return "error", f"{type(exc).__name__}: {exc}"[:200]
     import sympy
 
-    env = _sympy_env(rec)
+    env = sympy_env(rec)
     try:
         f = sympy.parse_expr(rec["integrand"], local_dict=env)
         answer = sympy.integrate(f, env[rec["var"]])
@@ -160,46 +115,10 @@ def _solve(system: str, rec: dict[str, Any], limit: float) -> tuple[str, Any]:
     return ("unsolved", None) if answer.has(sympy.Integral) else ("solved", answer)
 
 
-def _check(system: str, rec: dict[str, Any], answer: Any) -> str:
-    """"ok", "wrong", or "unverified" (no point where both sides are finite)."""
-    import mpmath
-    import sympy
-
-    env = _sympy_env(rec)
-    f = sympy.parse_expr(rec["integrand"], local_dict=env)
-    big_f = answer if system == "sympy" else sympy.parse_expr(answer,
-                                                              local_dict=_calcml_locals(rec))
-    x = env[rec["var"]]
-    params = [env[p] for p in rec["params"]]
-    free = big_f.free_symbols - {x, *params}
-    if free:
-        return "wrong"
-    # at real points |u| = sqrt(u^2) and sign(u) = u/sqrt(u^2): forms the mpmath printer reads
-    real_forms = {sympy.Abs: lambda u: sympy.sqrt(u**2), sympy.sign: lambda u: u / sympy.sqrt(u**2)}
-    for old_f, new_f in real_forms.items():
-        big_f, f = big_f.replace(old_f, new_f), f.replace(old_f, new_f)
-    derivative = sympy.lambdify([x, *params], sympy.diff(big_f, x), "mpmath")
-    integrand = sympy.lambdify([x, *params], f, "mpmath")
-    rng = random.Random(rec["id"])
-    usable = 0
-    mpmath.mp.dps = 30
-    for _ in range(8):
-        point = [mpmath.mpf(rng.uniform(0.1, 0.9))]
-        point += [mpmath.mpf(rng.uniform(0.5, 2)) for _ in params]
-        try:
-            d, v = complex(derivative(*point)), complex(integrand(*point))
-        except (ValueError, ZeroDivisionError, TypeError, OverflowError, ArithmeticError):
-            continue
-        if not all(map(_finite, (d, v))):
-            continue
-        usable += 1
-        if abs(d - v) > RTOL * (1 + abs(v)):
-            return "wrong"
-    return "ok" if usable >= 2 else "unverified"
-
-
-def _finite(z: complex) -> bool:
-    return z == z and abs(z) != float("inf")
+def _check(system: str, rec: dict[str, Any], answer: Any) -> tuple[str, float]:
+    """(verdict, size ratio): see rubi_check; calcml's text answers are read with its names."""
+    env = _calcml_locals(rec) if system == "calcml" else None
+    return check(rec, answer, env)
 
 
 def _worker(system: str, conn: Any) -> None:
@@ -215,11 +134,16 @@ def _worker(system: str, conn: Any) -> None:
             status, answer = _solve(system, rec, limit)
             conn.send((status, answer if isinstance(answer, str) or answer is None else "",
                        time.perf_counter() - start))  # fmt: skip
-        else:
+        elif kind == "check":
             try:
                 conn.send(_check(system, rec, answer))
             except Exception:  # an answer the checker cannot read is not a verified answer
-                conn.send("unverified")
+                conn.send(("unverified", float("nan")))
+        else:  # the verifier's controls: Rubi's answer, and two planted wrong answers
+            try:
+                conn.send(controls(rec))
+            except Exception:
+                conn.send(("unverified", 0))
 
 
 class Worker:
@@ -264,12 +188,33 @@ def run_system(system: str, problems: list[dict], limit: float, results: dict) -
         raw = status if status != "error" else f"error: {detail}"
         if status == "solved" and seconds > limit:
             status = "timeout"
+        ratio = float("nan")
         if status == "solved":
-            verdict = worker.call(("check", rec, None), 60.0) or "unverified"
+            verdict, ratio = worker.call(("check", rec, None), 60.0) or ("unverified", ratio)
             status = {"ok": "solved", "wrong": "wrong"}.get(verdict, "unsolved")
             raw = verdict
-        results[(system, rec["id"])] = ("unsolved" if status == "error" else status, seconds, raw)
+        results[(system, rec["id"])] = ("unsolved" if status == "error" else status, seconds, raw,
+                                        ratio)  # fmt: skip
     worker.close()
+
+
+def run_controls(problems: list[dict], results: dict) -> None:
+    """The verifier on Rubi's answers (should pass) and on planted wrong ones (must fail)."""
+    worker = Worker("control")
+    for rec in problems:
+        if rec.get("antiderivative"):
+            results[("control", rec["id"])] = worker.call(("control", rec, 0), 120.0) or (
+                "timeout", 0)
+    worker.close()
+
+
+def control_summary(results: dict) -> str:
+    rows = [v for k, v in results.items() if k[0] == "control"]
+    ok = sum(r[0] == "ok" for r in rows)
+    rejected = sum(r[1] for r in rows)
+    return (f"verifier controls: Rubi's answer verified for {ok}/{len(rows)} problems; "
+            f"planted wrong answers (reference*1.001 + x, -reference) rejected: "
+            f"{rejected}/{2 * len(rows)}")
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -277,7 +222,7 @@ def run_system(system: str, problems: list[dict], limit: float, results: dict) -
 
 def table(problems: list[dict], results: dict, systems: list[str]) -> str:
     head = f"{'chapter':<16}{'n':>4} | " + " | ".join(
-        f"{s + ': solved wrong unsolv t/out median':<37}" for s in systems)  # fmt: skip
+        f"{s + ': solved wrong unsolv t/out median <=2x':<42}" for s in systems)  # fmt: skip
     lines = [head, "-" * len(head)]
     groups = [(f"{c} {NAMES[c]}", [p for p in problems if p["chapter"] == c]) for c in NAMES]
     groups.append(("total", problems))
@@ -291,17 +236,21 @@ def table(problems: list[dict], results: dict, systems: list[str]) -> str:
                                                                  "timeout")}  # fmt: skip
             times = [r[1] for r in rows if r[0] == "solved"]
             median = f"{statistics.median(times):.3f}s" if times else "-"
+            ratios = [r[3] for r in rows if r[0] == "solved" and len(r) > 3 and r[3] == r[3]]
+            small = f"{100 * sum(q <= 2 for q in ratios) / len(ratios):.0f}%" if ratios else "-"
             cells.append(f"{'':<7}{count['solved']:>6} {count['wrong']:>5} {count['unsolved']:>7} "
-                         f"{count['timeout']:>5} {median:>7}")  # fmt: skip
-        lines.append(f"{name:<16}{len(group):>4} | " + " | ".join(f"{c:<37}" for c in cells))
+                         f"{count['timeout']:>5} {median:>7} {small:>4}")  # fmt: skip
+        lines.append(f"{name:<16}{len(group):>4} | " + " | ".join(f"{c:<42}" for c in cells))
     return "\n".join(lines)
 
 
-def select(problems: list[dict], which: str, n: int) -> list[dict]:
+def select(problems: list[dict], which: str, n: int | None) -> list[dict]:
+    """The first n // 6 of each chapter (the file is round-robin over sections, so the head of a
+    chapter is stratified too); n=None takes the whole set."""
     sets = ["free", "params"] if which == "all" else [which]
     out = []
     for s in sets:
-        per = max(1, n // len(CHAPTERS))
+        per = max(1, n // len(CHAPTERS)) if n else None
         for c in CHAPTERS:
             out.extend([p for p in problems if p["set"] == s and p["chapter"] == c][:per])
     return out
@@ -363,13 +312,16 @@ def step_check_cost(problems: list[dict], limit: float) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=300, help="problems per set (split over chapters)")
+    ap.add_argument("--n", type=int, default=None,
+                    help="problems per set, split over chapters (default: the whole sample)")
     ap.add_argument("--limit", type=float, default=10.0, help="seconds per problem")
     ap.add_argument("--set", dest="which", choices=["free", "params", "all"], default="free")
     ap.add_argument("--systems", default="calcml,sympy")
     ap.add_argument("--out", type=Path, default=None, help="write per-problem results (JSONL)")
     ap.add_argument("--suite", choices=["rubi", "textbook"], default="rubi")
     ap.add_argument("--unsolved", action="store_true", help="list the problems not solved")
+    ap.add_argument("--no-controls", action="store_true",
+                    help="skip the verifier's controls (Rubi's answers, planted wrong answers)")
     ap.add_argument("--make-sample", type=Path, default=None, metavar="DIR")
     ap.add_argument("--step-checks", action="store_true",
                     help="measure what checking every step costs (calcml only, in process)")
@@ -389,6 +341,8 @@ def main() -> None:
     results: dict = {}
     threads = [threading.Thread(target=run_system, args=(s, problems, args.limit, results))
                for s in systems]  # fmt: skip
+    if args.suite == "rubi" and not args.no_controls:
+        threads.append(threading.Thread(target=run_controls, args=(problems, results)))
     start = time.perf_counter()
     for th in threads:
         th.start()
@@ -398,6 +352,9 @@ def main() -> None:
     print(f"{len(problems)} problems ({which}), limit {args.limit:g} s, "
           f"{time.perf_counter() - start:.0f} s wall\n")  # fmt: skip
     print(table(problems, results, systems))
+    print("(<=2x: share of solved answers whose leaf count is at most twice Rubi's answer's)")
+    if any(k[0] == "control" for k in results):
+        print(control_summary(results))
     if args.unsolved:
         print(unsolved(problems, results, systems))
     if args.out is not None:
