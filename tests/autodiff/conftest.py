@@ -70,14 +70,37 @@ def check_second(f, xs, rng, h=1e-5, rtol=1e-4, atol=1e-6):  # type: ignore[no-u
         np.testing.assert_allclose(a, (u - d) / (2 * h), rtol=rtol, atol=atol)
 
 
+def check_full_hessian(f, x, seed, h=1e-5, rtol=1e-4, atol=1e-5):  # type: ignore[no-untyped-def]
+    """The whole Hessian of f contracted with random weights (`cm.hessian_of`, which pulls a
+    batch of cotangents through the graph rules) against central differences of the gradient,
+    one input entry at a time."""
+    import calcml as cm
+
+    w = np.random.default_rng(seed).standard_normal(np.shape(f(Tensor(x)).data))
+
+    def s(a):  # type: ignore[no-untyped-def]
+        return (f(a) * w).sum()
+
+    hess, grad = cm.hessian_of(s)(x), cm.grad(s)
+    cols = []
+    for i in range(x.size):
+        e = np.zeros(x.size)
+        e[i] = h
+        e = e.reshape(x.shape)
+        cols.append((grad(x + e) - grad(x - e)) / (2 * h))
+    numeric = np.moveaxis(np.array(cols), 0, -1).reshape(hess.shape)
+    np.testing.assert_allclose(hess, numeric, rtol=rtol, atol=atol)
+
+
 class _Checks:
     first = staticmethod(check_first)
     second = staticmethod(check_second)
+    hessian = staticmethod(check_full_hessian)
 
 
 @pytest.fixture
 def fd() -> _Checks:
-    """The finite-difference checks above (`fd.first`, `fd.second`)."""
+    """The finite-difference checks above (`fd.first`, `fd.second`, `fd.hessian`)."""
     return _Checks()
 
 
