@@ -244,14 +244,15 @@ def table(problems: list[dict], results: dict, systems: list[str]) -> str:
     return "\n".join(lines)
 
 
-def select(problems: list[dict], which: str, n: int | None) -> list[dict]:
+def select(problems: list[dict], which: str, n: int | None,
+           chapters: list[int] | None = None) -> list[dict]:
     """The first n // 6 of each chapter (the file is round-robin over sections, so the head of a
-    chapter is stratified too); n=None takes the whole set."""
+    chapter is stratified too); n=None takes the whole set; `chapters` keeps only those."""
     sets = ["free", "params"] if which == "all" else [which]
     out = []
     for s in sets:
         per = max(1, n // len(CHAPTERS)) if n else None
-        for c in CHAPTERS:
+        for c in chapters or CHAPTERS:
             out.extend([p for p in problems if p["set"] == s and p["chapter"] == c][:per])
     return out
 
@@ -315,6 +316,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=None,
                     help="problems per set, split over chapters (default: the whole sample)")
     ap.add_argument("--limit", type=float, default=10.0, help="seconds per problem")
+    ap.add_argument("--chapter", type=int, action="append", choices=CHAPTERS,
+                    help="only this chapter (repeatable): 1 algebraic, 2 exponential, "
+                         "3 logarithmic, 4 trigonometric, 5 inverse trigonometric, 6 hyperbolic")
     ap.add_argument("--set", dest="which", choices=["free", "params", "all"], default="free")
     ap.add_argument("--systems", default="calcml,sympy")
     ap.add_argument("--out", type=Path, default=None, help="write per-problem results (JSONL)")
@@ -333,7 +337,7 @@ def main() -> None:
         problems = textbook()
     else:
         problems = select([json.loads(line) for line in SAMPLE.read_text().splitlines()],
-                          args.which, args.n)  # fmt: skip
+                          args.which, args.n, args.chapter)  # fmt: skip
     if args.step_checks:
         print(step_check_cost(problems, args.limit))
         return
