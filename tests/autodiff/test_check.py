@@ -7,7 +7,7 @@ import pytest
 
 import calcml as cm
 from calcml.autodiff import GradientCheckError, Tensor, check_grads
-from calcml.autodiff.graph import _unary
+from calcml.autodiff.graph import unary
 from calcml.autodiff.tensor import Op
 
 
@@ -19,7 +19,7 @@ def bad_sin(x: Tensor) -> Tensor:
         d[2] += 0.1
         return d
 
-    return _unary(np.sin(x.data), x, (x.data,), Op("bad_sin", (local,), pointwise=True))
+    return unary(np.sin(x.data), x, (x.data,), Op("bad_sin", (local,), pointwise=True))
 
 
 def test_a_wrong_derivative_is_found_and_located() -> None:

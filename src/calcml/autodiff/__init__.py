@@ -9,10 +9,32 @@ the first NaN, and `explain` shows the chain rule step by step.
 >>> from calcml.autodiff import grad
 >>> round(grad(lambda x: cm.sin(x) * x)(0.5), 6)
 0.918217
+
+Modules, lowest first; each imports only modules to its left (and `calcml.core`):
+
+    tensor → graph → anomaly → ops → elementwise → arithmetic → engine
+    → contract → matrix → decompositions → shapes → norms → nnops → numpy_ops → linalg
+    → functional → check → explain → numpy_api
+
+- tensor: `Tensor`, its graph record `Op`, the creation counter; imports no other module here.
+- graph: the result makers (`const`, `unary`, `binary`, `nary`) and the `no_grad` switch.
+- anomaly: `detect_anomaly`; it hands its forward check to graph when it switches the mode on.
+- ops: structural operations and `unbroadcast`; elementwise/arithmetic: operators, registry
+  functions; engine: `backward`; then the NumPy-named operations, the functional transforms,
+  the checks and `explain`.
+
+Late binding, the one mechanism: a method of `Tensor` that needs a later module (`t + u`,
+`t.sum()`, `t.backward()`, `calcml.sin(t)`) is installed onto `Tensor` by that module when it
+is imported, next to its rules (tensor.py lists which module installs what). This package
+imports all of them below, so every method is in place once `calcml.autodiff` is imported.
 """
 
-# tensor.py is the root of this package's imports: it loads first, then the modules built on it.
-from calcml.autodiff import tensor as _root  # noqa: F401
+# Imported for what they install on Tensor (see above), lowest first.
+from calcml.autodiff import arithmetic as _arithmetic  # noqa: F401
+from calcml.autodiff import engine as _engine  # noqa: F401
+from calcml.autodiff import graph as _graph  # noqa: F401
+from calcml.autodiff import numpy_ops as _numpy_ops  # noqa: F401
+from calcml.autodiff import ops as _ops  # noqa: F401
 from calcml.autodiff.anomaly import AnomalyError, detect_anomaly
 from calcml.autodiff.check import GradientCheckError, GradientReport, check_grads
 from calcml.autodiff.engine import gradients, unbroadcast

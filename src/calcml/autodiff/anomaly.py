@@ -62,7 +62,7 @@ def detect_anomaly() -> Iterator[None]:
     Tensors made inside the block remember the line of user code that made them, so a NaN that
     appears later, in `backward()`, is reported against that line.
     """
-    before = _graph.set_anomaly(True)
+    before = _graph.set_anomaly(True, check_forward)
     try:
         yield
     finally:

@@ -10,7 +10,7 @@ Conventions at 0 (PyTorch's and autograd's): d(x^0)/dx = 0 everywhere, x = 0 inc
 d(x^y)/dy = 0 at x = 0 (0^y is flat in y for y > 0); d(x^y)/dx at x = y = 0 is 0; sqrt = x^0.5
 has slope +inf at 0 (its one-sided derivative), abs and relu have slope 0 there (registry).
 
-The operators are installed on `Tensor` from one factory (`_operators`), so `t + 1`, `1 + t`,
+The operators are installed on `Tensor` from one factory (`operator_methods`), so `t + 1`, `1 + t`,
 `array + t` and `t + t` all take the same short path.
 
 >>> from calcml.autodiff.tensor import Tensor
@@ -29,11 +29,12 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import elementwise
-from calcml.autodiff import engine as _engine
 from calcml.autodiff import ops as _ops
-from calcml.autodiff.graph import _binary, _operand, _value
-from calcml.autodiff.tensor import _PRIM_OPS, Op, Tensor
+from calcml.autodiff.graph import binary, operand, unary
+from calcml.autodiff.tensor import Op, Tensor, value_of
 from calcml.core.registry import PRIMITIVES, Primitive
+
+_PRIM_OPS: dict[Primitive, Op] = {}  # registry function -> its Op, filled by prim_op
 
 # --- rules ---------------------------------------------------------------------------------------
 
@@ -66,7 +67,7 @@ def _pow_base_varying(a: Any, b: Tensor) -> Any:
     Only the points a = 0, b = 0 are masked (to 0): elsewhere the rule stays b·a^(b-1) so that
     its own derivative in b, a^(b-1)(1 + b ln a), is right at b = 0 too.
     """
-    zero = (_value(b) == 0) & (_value(a) == 0)
+    zero = (value_of(b) == 0) & (value_of(a) == 0)
     if not np.any(zero):
         return b * a ** (b - 1)
     safe = _ops.where(zero, 1.0, a)
@@ -75,7 +76,7 @@ def _pow_base_varying(a: Any, b: Tensor) -> Any:
 
 def _pow_exponent(y: Any, a: Any, b: Any) -> Any:
     # d(a^b)/db = a^b ln a, taken as 0 where a = 0 (PyTorch's convention: 0^b is flat in b).
-    zero = _value(a) == 0
+    zero = value_of(a) == 0
     if a.__class__ is Tensor:
         return y * _ops.where(zero, 1.0, a).log()
     return y * np.log(np.where(zero, 1.0, a))
@@ -88,7 +89,7 @@ def _matmul_a(g: Any, y: Any, a: Any, b: Any) -> Any:
         ga = (g[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
     else:
         ga = g @ (b.T if b.ndim == 2 else b.swapaxes(-1, -2))
-    return _engine.unbroadcast(ga, a.shape, _engine.batch_lead(g, y))
+    return _ops.unbroadcast(ga, a.shape, _ops.batch_lead(g, y))
 
 
 def _matmul_b(g: Any, y: Any, a: Any, b: Any) -> Any:
@@ -100,7 +101,7 @@ def _matmul_b(g: Any, y: Any, a: Any, b: Any) -> Any:
         gb = a[:, None] * g[..., None, :]
     else:
         gb = (a.T if a.ndim == 2 else a.swapaxes(-1, -2)) @ g
-    return _engine.unbroadcast(gb, b.shape, _engine.batch_lead(g, y))
+    return _ops.unbroadcast(gb, b.shape, _ops.batch_lead(g, y))
 
 
 def _cast_back(g: Any, y: Any, x: Any) -> Any:
@@ -122,26 +123,29 @@ CAST = Op("cast", (_cast_back,))
 Method = Callable[[Tensor, Any], Any]
 
 
-def _operators(op: Op, fn: Callable[[Any, Any], Any]) -> tuple[Method, Method]:
-    """`t ∘ other` and `other ∘ t` for one binary operation `fn` with derivative record `op`."""
+def operator_methods(op: Op, fn: Callable[[Any, Any], Any]) -> tuple[Method, Method]:
+    """`t ∘ other` and `other ∘ t` for one binary operation `fn` with derivative record `op`.
+
+    Public so that numpy_ops.py makes `%` with the same factory.
+    """
 
     def forward(self: Tensor, other: Any) -> Any:
         cls = other.__class__
         if cls is Tensor:
             a, b = self.data, other.data
-            return _binary(fn(a, b), self, other, (a, b), op)
-        b = other if cls is float else _operand(other)
+            return binary(fn(a, b), self, other, (a, b), op)
+        b = other if cls is float else operand(other)
         if b is None:
             return NotImplemented
         a = self.data
-        return _binary(fn(a, b), self, None, (a, b), op)
+        return binary(fn(a, b), self, None, (a, b), op)
 
     def reflected(self: Tensor, other: Any) -> Any:
-        a = _operand(other)
+        a = operand(other)
         if a is None:
             return NotImplemented
         b = self.data
-        return _binary(fn(a, b), None, self, (a, b), op)
+        return binary(fn(a, b), None, self, (a, b), op)
 
     return forward, reflected
 
@@ -155,19 +159,38 @@ for _op, _fn, _names in (
     (POW, operator.pow, ("__pow__", "__rpow__")),
     (MATMUL, operator.matmul, ("__matmul__", "__rmatmul__")),
 ):
-    for _name, _method in zip(_names, _operators(_op, _fn), strict=True):
+    for _name, _method in zip(_names, operator_methods(_op, _fn), strict=True):
         _method.__name__ = _method.__qualname__ = _name
         setattr(Tensor, _name, _method)
 
 
+def _astype(self: Tensor, dtype: Any) -> Tensor:
+    """A differentiable cast; the gradient is cast back to this tensor's dtype."""
+    return unary(self.data.astype(dtype), self, (self.data,), CAST)
+
+
+def _neg(self: Tensor) -> Tensor:
+    a = self.data
+    return unary(-a, self, (a,), NEG)
+
+
 # --- the registry's elementwise functions --------------------------------------------------------
+
+
+def _calcml_apply(self: Tensor, prim: Primitive) -> Tensor:
+    """`calcml.sin(t)` and every other registry function land here."""
+    op = _PRIM_OPS.get(prim)
+    if op is None:
+        op = prim_op(prim)
+    x = self.data
+    return unary(op.kernel(x), self, (x,), op)
 
 
 def _sinc_partial(x: Any) -> Any:
     """sinc' on tensors, finite at its removable 0/0 (x = 0): the quotient (cos(πx) − sinc x)/x
     away from 0 and its Taylor series −π²x/3 + π⁴x³/30 near 0, joined by `where` so that
     second derivatives are finite too (the same split as `elementwise._sinc_prime`)."""
-    small = np.abs(_value(x)) < 1e-4
+    small = np.abs(value_of(x)) < 1e-4
     safe = _ops.where(small, 1.0, x)
     quotient = (PRIMITIVES["cos"](np.pi * safe) - PRIMITIVES["sinc"](safe)) / safe
     return _ops.where(small, -(np.pi**2) * x / 3 + np.pi**4 * x**3 / 30, quotient)
@@ -209,6 +232,11 @@ def _function_method(prim: Primitive) -> Callable[[Tensor], Tensor]:
     method.__doc__ = f"`calcml.{prim.name}` of this tensor, elementwise."
     return method
 
+
+# Installed on Tensor here, next to their rules (see the package docstring).
+for _name, _method in (("astype", _astype), ("__neg__", _neg), ("__calcml_apply__", _calcml_apply)):
+    _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
+    setattr(Tensor, _name, _method)
 
 # Every registry function is also a method (`t.exp()`, `t.tanh()`): adding a record adds one.
 for _prim_name, _prim in PRIMITIVES.items():

@@ -27,9 +27,9 @@ import numpy as np
 
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.engine import batch_lead
-from calcml.autodiff.graph import _nary, _value
+from calcml.autodiff.graph import nary
 from calcml.autodiff.ops import as_tensor
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 # --- tensordot and friends -----------------------------------------------------------------------
 
@@ -157,7 +157,7 @@ def _einsum_rule(k: int) -> Any:
                 args.append(x)
         present = set("".join(subs))
         target, seen = [], set()
-        for c, n in zip(ins[k], np.shape(_value(operands[k])), strict=True):
+        for c, n in zip(ins[k], np.shape(value_of(operands[k])), strict=True):
             if c in seen:  # a repeated index: the identity puts the gradient on the diagonal
                 new = next(fresh)
                 subs.append(c + new)
@@ -192,7 +192,7 @@ def einsum(subscripts: str, *operands: Any, optimize: Any = None) -> Tensor:
     """
     if not operands:
         raise ValueError("einsum needs at least one operand")
-    datas = tuple(_value(o) for o in operands)
+    datas = tuple(value_of(o) for o in operands)
     shapes = [np.shape(d) for d in datas]
     ins, out = _parse(subscripts, shapes)
     spec = ",".join(ins) + "->" + out
@@ -202,4 +202,4 @@ def einsum(subscripts: str, *operands: Any, optimize: Any = None) -> Tensor:
     if all(p is None for p in parents):
         parents = (as_tensor(datas[0]), *parents[1:])
     op = Op("einsum", tuple(_einsum_rule(k) for k in range(len(datas))))
-    return _nary(y, parents, (*datas, (ins, out, _sizes(ins, shapes))), op)
+    return nary(y, parents, (*datas, (ins, out, _sizes(ins, shapes))), op)

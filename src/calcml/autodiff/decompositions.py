@@ -34,10 +34,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from calcml.autodiff.graph import _unary, _value
-from calcml.autodiff.matrix import LinAlgError, _solve_any, _square, mT, solve
+from calcml.autodiff.graph import unary
+from calcml.autodiff.matrix import LinAlgError, mT, require_square, solve, solve_any
 from calcml.autodiff.ops import as_tensor
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 
 def _sym(x: Any) -> Any:
@@ -73,7 +73,7 @@ def _eigenvalues_rule(g: Any, y: Any, a: Any, w: Any, v: Any) -> Any:
 
 def _eigenvectors_rule(g: Any, y: Any, a: Any, w: Any, v: Any) -> Any:
     w, v = _eig_factors(a, (w, v))
-    f = _off_diagonal_inverse(w, np.shape(_value(w))[-1])
+    f = _off_diagonal_inverse(w, np.shape(value_of(w))[-1])
     return _sym(v @ (f * (mT(v) @ g)) @ mT(v))
 
 
@@ -88,10 +88,10 @@ def eigh(a: Any, UPLO: str = "L") -> EighResult:
     Tensor([1., 2.])
     """
     x = as_tensor(a)
-    _square(x.data, "eigh")
+    require_square(x.data, "eigh")
     w, v = np.linalg.eigh(x.data, UPLO=UPLO)
     inputs = (x.data, w, v)
-    return EighResult(_unary(w, x, inputs, EIGVALS), _unary(v, x, inputs, EIGVECS))
+    return EighResult(unary(w, x, inputs, EIGVALS), unary(v, x, inputs, EIGVECS))
 
 
 def eigvalsh(a: Any, UPLO: str = "L") -> Tensor:
@@ -115,7 +115,7 @@ class SVDResult(NamedTuple):
 def _svd_vjp(a: Any, u: Any, s: Any, vh: Any, gu: Any, gs: Any, gvh: Any) -> Any:
     """Townsend's formula; each of gu, gs, gvh may be None (a zero cotangent)."""
     v = mT(vh)
-    m, n = np.shape(_value(a))[-2:]
+    m, n = np.shape(value_of(a))[-2:]
     k = min(m, n)
     out = 0.0
     if gs is not None:
@@ -179,13 +179,13 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
     m, n = x.shape[-2:]
     u, s, vh = np.linalg.svd(x.data, full_matrices=False)
     inputs = (x.data, u, s, vh)
-    s_t = _unary(s, x, inputs, SVD_OPS[1])
+    s_t = unary(s, x, inputs, SVD_OPS[1])
     if not compute_uv:
         return s_t
     if full_matrices and m != n:
         u, _, vh = np.linalg.svd(x.data, full_matrices=True)
-        return SVDResult(_unary(u, x, (), _NO_FULL), s_t, _unary(vh, x, (), _NO_FULL))
-    return SVDResult(_unary(u, x, inputs, SVD_OPS[0]), s_t, _unary(vh, x, inputs, SVD_OPS[2]))
+        return SVDResult(unary(u, x, (), _NO_FULL), s_t, unary(vh, x, (), _NO_FULL))
+    return SVDResult(unary(u, x, inputs, SVD_OPS[0]), s_t, unary(vh, x, inputs, SVD_OPS[2]))
 
 
 # --- qr and lstsq --------------------------------------------------------------------------------
@@ -205,11 +205,11 @@ def _qr_rule(which: int) -> Any:
     def rule(g: Any, y: Any, a: Any, q: Any, r: Any) -> Any:
         if a.__class__ is Tensor:
             q, r = qr(a)
-        n = np.shape(_value(r))[-1]
+        n = np.shape(value_of(r))[-1]
         gq, gr = (g, 0.0) if which == 0 else (0.0, g)
         m = -(mT(gq) @ q) if which == 0 else r @ mT(gr)
         b = gq + q @ _copyltu(m, n)
-        return mT(_solve_any(r, mT(b)))
+        return mT(solve_any(r, mT(b)))
 
     return rule
 
@@ -232,7 +232,7 @@ def qr(a: Any, mode: str = "reduced") -> QRResult:
         raise ValueError("qr: gradients need at least as many rows as columns")
     q, r = np.linalg.qr(x.data)
     inputs = (x.data, q, r)
-    return QRResult(_unary(q, x, inputs, QR_OPS[0]), _unary(r, x, inputs, QR_OPS[1]))
+    return QRResult(unary(q, x, inputs, QR_OPS[0]), unary(r, x, inputs, QR_OPS[1]))
 
 
 class LstsqResult(NamedTuple):

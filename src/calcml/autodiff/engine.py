@@ -8,7 +8,7 @@ pushes its parents the first time they receive a gradient. There is no separate 
 and no recursion: a chain of 100,000 operations is a loop of 100,000 steps.
 
 Accumulation. A node's incoming contributions are summed in its `_g` slot; a value used twice
-gets both. Broadcasting is undone in exactly one place, `unbroadcast`.
+gets both. Broadcasting is undone in exactly one place, `unbroadcast` (in ops.py).
 
 NaN from the branch not taken. `where(c, a, b)` sends exact zeros into the branch it did not take,
 but that branch may have an infinite local derivative there (`log` at 0), and 0·∞ is NaN. The
@@ -31,48 +31,13 @@ import numpy as np
 
 from calcml.autodiff import anomaly
 from calcml.autodiff import ops as _ops
-from calcml.autodiff.graph import _value, enable_grad
-from calcml.autodiff.tensor import Tensor
+from calcml.autodiff.graph import enable_grad
+from calcml.autodiff.ops import batch_lead, unbroadcast
+from calcml.autodiff.tensor import Tensor, value_of
+
+__all__ = ["backward", "batch_lead", "chain_rule_step", "gradients", "unbroadcast"]
 
 _BACKWARD_ERRORS = {"invalid": "raise", "divide": "ignore", "over": "ignore", "under": "ignore"}
-
-
-def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
-    """Sum `g` over the axes that broadcasting added or stretched, to give it `shape`.
-
-    The only place where broadcasting is undone. Works on arrays and on tensors.
-
-    Arguments:
-        g: a gradient of the broadcast result's shape.
-        shape: the shape of the operand before broadcasting.
-        lead: how many leading axes of `g` are a batch of cotangents (a batched backward pass,
-            see `gradients`); they are kept.
-
-    Returns:
-        the gradient for the operand, of shape `g.shape[:lead] + shape`.
-
-    >>> unbroadcast(np.ones((4, 2, 3)), (2, 1)).tolist()
-    [[12.0], [12.0]]
-    >>> unbroadcast(np.ones((5, 2, 3)), (3,), lead=1).shape
-    (5, 3)
-    """
-    gshape = g.shape
-    if lead:
-        shape = gshape[:lead] + tuple(shape)
-    if gshape == shape:
-        return g
-    extra = len(gshape) - len(shape)
-    axes = tuple(range(lead, lead + extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if i >= lead and n == 1 and gshape[extra + i] != 1
-    )
-    if axes:
-        g = g.sum(axis=axes)
-    return g.reshape(shape)
-
-
-def batch_lead(g: Any, y: Any) -> int:
-    """How many leading axes of the cotangent `g` are a batch: its rank beyond the output's."""
-    return g.ndim - np.ndim(_value(y))
 
 
 def backward(
@@ -280,7 +245,7 @@ def _rerun(
         if rule is None:
             return unbroadcast(g, p.data.shape, lead)
         d = rule(y, *xs)
-        zero = _value(g) == 0
+        zero = value_of(g) == 0
         gp = _ops.where(zero, 0.0, g * d) if isinstance(g, Tensor) else np.where(zero, 0.0, g * d)
         return unbroadcast(gp, p.data.shape, lead)
 
@@ -309,3 +274,21 @@ class _nothing:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+def _backward_method(
+    self: Tensor, gradient: Any = None, *, retain_graph: bool = False, create_graph: bool = False
+) -> None:
+    """Accumulate d(self)/d(leaf) into `leaf.grad` for every leaf that requires gradients.
+
+    Arguments:
+        gradient: the cotangent, shaped like `self`; may be omitted for one-element tensors.
+        retain_graph: keep the graph so `backward` can run through it again.
+        create_graph: record the backward pass itself, for higher derivatives; `.grad` then
+            holds tensors (and the graph is retained).
+    """
+    backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+
+_backward_method.__name__, _backward_method.__qualname__ = "backward", "Tensor.backward"
+Tensor.backward = _backward_method  # type: ignore[method-assign]  # see the package docstring

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.engine import gradients
-from calcml.autodiff.graph import _unary, enable_grad
+from calcml.autodiff.graph import enable_grad, unary
 from calcml.autodiff.ops import concatenate
 from calcml.autodiff.tensor import Op, Tensor
 
@@ -56,7 +56,7 @@ def _wrap(arg: Any) -> Tensor:
     """A fresh tensor standing for one argument (a node on top of it when it is a tensor)."""
     if isinstance(arg, Tensor):
         if arg.requires_grad:
-            return _unary(arg.data, arg, (arg.data,), ALIAS)
+            return unary(arg.data, arg, (arg.data,), ALIAS)
         return Tensor(arg.data, requires_grad=True)
     return Tensor(arg, requires_grad=True)
 

@@ -13,28 +13,28 @@ recording) and the anomaly flag that `detect_anomaly()` sets.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, next_seq
 
-# Creation order, counting down: the newest tensor has the smallest number, so a min-heap pops
-# it first (engine.py).
-_next_seq = itertools.count(0, -1).__next__
 _new = object.__new__
 _GRAD_ENABLED = True  # switched by no_grad()
 _ANOMALY = False  # switched by anomaly.detect_anomaly()
+_check_forward: Callable[[Tensor, Op | None], None] | None = None  # given with the switch
 
 
 _PLAIN = (float, int, np.ndarray, np.generic)
 
 
-def _operand(x: Any) -> Any:
-    """A non-tensor operand as NumPy sees it, or None when Tensor should not handle it."""
+def operand(x: Any) -> Any:
+    """A non-tensor operand as NumPy sees it, or None when Tensor should not handle it.
+
+    Shared by the operator methods (arithmetic.py, numpy_ops.py) that accept plain operands.
+    """
     if isinstance(x, _PLAIN):
         return x
     if isinstance(x, list | tuple):
@@ -42,15 +42,11 @@ def _operand(x: Any) -> Any:
     return None
 
 
-def _value(x: Any) -> Any:
-    return x.data if x.__class__ is Tensor else x
-
-
 # --- making results ------------------------------------------------------------------------------
 
 
-def _const(y: Any) -> Tensor:
-    """A result outside the graph."""
+def const(y: Any) -> Tensor:
+    """A result outside the graph (public: every op module makes results with these makers)."""
     t = _new(Tensor)
     t.data = y
     t.grad = None
@@ -58,17 +54,17 @@ def _const(y: Any) -> Tensor:
     t._parents = ()
     t._inputs = ()
     t._op = None
-    t._seq = _next_seq()
+    t._seq = next_seq()
     t._g = None
     if _ANOMALY:
-        _anomaly.check_forward(t, None)
+        _check_forward(t, None)
     return t
 
 
 def _node(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
     """A result inside the graph (the caller checked that some parent requires gradients)."""
     if not _GRAD_ENABLED:
-        return _const(y)
+        return const(y)
     t = _new(Tensor)
     t.data = y
     t.grad = None
@@ -76,20 +72,21 @@ def _node(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], o
     t._parents = parents
     t._inputs = inputs
     t._op = op
-    t._seq = _next_seq()
+    t._seq = next_seq()
     t._g = None
     if _ANOMALY:
-        _anomaly.check_forward(t, op)
+        _check_forward(t, op)
     return t
 
 
-# _unary and _binary repeat _node's body: they run once per operation, and a call less is a
+# unary and binary repeat _node's body: they run once per operation, and a call less is a
 # measurable share of an operation on small arrays.
 
 
-def _unary(y: Any, a: Tensor, inputs: tuple[Any, ...], op: Op) -> Tensor:
+def unary(y: Any, a: Tensor, inputs: tuple[Any, ...], op: Op) -> Tensor:
+    """The result of an operation on one tensor `a` (a node if `a` requires gradients)."""
     if not (a.requires_grad and _GRAD_ENABLED):
-        return _const(y)
+        return const(y)
     t = _new(Tensor)
     t.data = y
     t.grad = None
@@ -97,19 +94,20 @@ def _unary(y: Any, a: Tensor, inputs: tuple[Any, ...], op: Op) -> Tensor:
     t._parents = (a,)
     t._inputs = inputs
     t._op = op
-    t._seq = _next_seq()
+    t._seq = next_seq()
     t._g = None
     if _ANOMALY:
-        _anomaly.check_forward(t, op)
+        _check_forward(t, op)
     return t
 
 
-def _binary(y: Any, a: Tensor | None, b: Tensor | None, inputs: tuple[Any, ...], op: Op) -> Tensor:
+def binary(y: Any, a: Tensor | None, b: Tensor | None, inputs: tuple[Any, ...], op: Op) -> Tensor:
+    """The result of an operation on two operands; None stands for a non-tensor operand."""
     if not (
         _GRAD_ENABLED
         and ((a is not None and a.requires_grad) or (b is not None and b.requires_grad))
     ):
-        return _const(y)
+        return const(y)
     t = _new(Tensor)
     t.data = y
     t.grad = None
@@ -117,18 +115,19 @@ def _binary(y: Any, a: Tensor | None, b: Tensor | None, inputs: tuple[Any, ...],
     t._parents = (a, b)
     t._inputs = inputs
     t._op = op
-    t._seq = _next_seq()
+    t._seq = next_seq()
     t._g = None
     if _ANOMALY:
-        _anomaly.check_forward(t, op)
+        _check_forward(t, op)
     return t
 
 
-def _nary(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
+def nary(y: Any, parents: tuple[Tensor | None, ...], inputs: tuple[Any, ...], op: Op) -> Tensor:
+    """The result of an operation on any number of operands (None for non-tensors)."""
     for p in parents:
         if p is not None and p.requires_grad:
             return _node(y, parents, inputs, op)
-    return _const(y)
+    return const(y)
 
 
 @contextmanager
@@ -162,10 +161,16 @@ def enable_grad() -> Iterator[None]:
         _GRAD_ENABLED = before
 
 
-def set_anomaly(on: bool) -> bool:
-    """Switch the forward checks of anomaly mode; returns the previous setting."""
-    global _ANOMALY
+def set_anomaly(on: bool, check: Callable[[Tensor, Op | None], None] | None = None) -> bool:
+    """Switch the forward checks of anomaly mode; returns the previous setting.
+
+    `check(tensor, op)` is run on every new result while the switch is on; anomaly.py passes its
+    `check_forward` (this module sits below anomaly.py and does not import it).
+    """
+    global _ANOMALY, _check_forward
     before = _ANOMALY
+    if check is not None:
+        _check_forward = check
     _ANOMALY = on
     return before
 
@@ -174,4 +179,10 @@ def anomaly_on() -> bool:
     return _ANOMALY
 
 
-from calcml.autodiff import anomaly as _anomaly  # noqa: E402 - anomaly imports this module
+def _detach(self: Tensor) -> Tensor:
+    """The same values (shared memory), cut from the graph: no gradient flows through."""
+    return const(self.data)
+
+
+_detach.__name__, _detach.__qualname__ = "detach", "Tensor.detach"
+Tensor.detach = _detach  # type: ignore[method-assign]  # installed here: see the package docstring

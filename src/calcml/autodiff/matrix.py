@@ -31,9 +31,9 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from calcml.autodiff import engine as _engine
-from calcml.autodiff.graph import _nary, _unary, _value
+from calcml.autodiff.graph import nary, unary
 from calcml.autodiff.ops import as_tensor
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 LinAlgError = np.linalg.LinAlgError
 
@@ -47,13 +47,15 @@ def _inv_any(x: Any) -> Any:
     return inv(x) if x.__class__ is Tensor else np.linalg.inv(x)
 
 
-def _solve_any(a: Any, b: Any) -> Any:
+def solve_any(a: Any, b: Any) -> Any:
+    """`solve` on tensors, `np.linalg.solve` on arrays: for rules here and in decompositions.py."""
     if a.__class__ is Tensor or b.__class__ is Tensor:
         return solve(a, b)
     return np.linalg.solve(a, b)
 
 
-def _square(x: Any, name: str) -> None:
+def require_square(x: Any, name: str) -> None:
+    """Raise `LinAlgError` unless the last two axes are square (shared with decompositions.py)."""
     shape = np.shape(x)
     if len(shape) < 2 or shape[-1] != shape[-2]:
         raise LinAlgError(f"{name}: the last two dimensions must be square, got shape {shape}")
@@ -78,8 +80,8 @@ def inv(a: Any) -> Tensor:
             [0.  , 0.25]])
     """
     x = as_tensor(a)
-    _square(x.data, "inv")
-    return _unary(np.linalg.inv(x.data), x, (x.data,), INV)
+    require_square(x.data, "inv")
+    return unary(np.linalg.inv(x.data), x, (x.data,), INV)
 
 
 def _as_matrix(v: Any, vector: bool) -> Any:
@@ -88,16 +90,16 @@ def _as_matrix(v: Any, vector: bool) -> Any:
 
 def _solve_b(g: Any, y: Any, a: Any, b: Any, vector: bool) -> Any:
     lead = _engine.batch_lead(g, y)
-    gb = _solve_any(mT(a), _as_matrix(g, vector))
+    gb = solve_any(mT(a), _as_matrix(g, vector))
     gb = gb[..., 0] if vector else gb
-    return _engine.unbroadcast(gb, np.shape(_value(b)), lead)
+    return _engine.unbroadcast(gb, np.shape(value_of(b)), lead)
 
 
 def _solve_a(g: Any, y: Any, a: Any, b: Any, vector: bool) -> Any:
     lead = _engine.batch_lead(g, y)
-    gb = _solve_any(mT(a), _as_matrix(g, vector))
+    gb = solve_any(mT(a), _as_matrix(g, vector))
     ga = -(gb @ mT(_as_matrix(y, vector)))
-    return _engine.unbroadcast(ga, np.shape(_value(a)), lead)
+    return _engine.unbroadcast(ga, np.shape(value_of(a)), lead)
 
 
 SOLVE = Op("solve", (_solve_a, _solve_b))
@@ -109,15 +111,15 @@ def solve(a: Any, b: Any) -> Tensor:
     >>> solve(Tensor([[2.0, 0.0], [0.0, 4.0]]), Tensor([2.0, 2.0]))
     Tensor([1. , 0.5])
     """
-    av, bv = _value(a), _value(b)
-    _square(av, "solve")
+    av, bv = value_of(a), value_of(b)
+    require_square(av, "solve")
     vector = np.ndim(bv) == 1
     y = np.linalg.solve(av, bv)
     pa = a if a.__class__ is Tensor else None
     pb = b if b.__class__ is Tensor else None
     if pa is None and pb is None:
         pa = as_tensor(av)
-    return _nary(y, (pa, pb), (av, bv, vector), SOLVE)
+    return nary(y, (pa, pb), (av, bv, vector), SOLVE)
 
 
 # --- determinants --------------------------------------------------------------------------------
@@ -151,8 +153,8 @@ def det(a: Any) -> Tensor:
     -2.0
     """
     x = as_tensor(a)
-    _square(x.data, "det")
-    return _unary(np.asarray(np.linalg.det(x.data)), x, (x.data,), DET)
+    require_square(x.data, "det")
+    return unary(np.asarray(np.linalg.det(x.data)), x, (x.data,), DET)
 
 
 def _logabsdet_rule(g: Any, y: Any, a: Any) -> Any:
@@ -172,9 +174,9 @@ class SlogdetResult(NamedTuple):
 def slogdet(a: Any) -> SlogdetResult:
     """The sign and log |det| of each matrix, as `np.linalg.slogdet` (stable for large n)."""
     x = as_tensor(a)
-    _square(x.data, "slogdet")
+    require_square(x.data, "slogdet")
     sign, logdet = np.linalg.slogdet(x.data)
-    return SlogdetResult(sign, _unary(np.asarray(logdet), x, (x.data,), LOGABSDET))
+    return SlogdetResult(sign, unary(np.asarray(logdet), x, (x.data,), LOGABSDET))
 
 
 # --- Cholesky ------------------------------------------------------------------------------------
@@ -186,7 +188,7 @@ def _phi(x: Any, n: int) -> Any:
 
 
 def _cholesky_rule(g: Any, y: Any, a: Any) -> Any:
-    n = np.shape(_value(a))[-1]
+    n = np.shape(value_of(a))[-1]
     l_inv = _inv_any(y)
     s = mT(l_inv) @ _phi(mT(y) @ g, n) @ l_inv
     return 0.5 * (s + mT(s))
@@ -203,5 +205,5 @@ def cholesky(a: Any) -> Tensor:
             [1., 1.]])
     """
     x = as_tensor(a)
-    _square(x.data, "cholesky")
-    return _unary(np.linalg.cholesky(x.data), x, (x.data,), CHOLESKY)
+    require_square(x.data, "cholesky")
+    return unary(np.linalg.cholesky(x.data), x, (x.data,), CHOLESKY)

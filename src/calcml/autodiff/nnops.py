@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.engine import unbroadcast
-from calcml.autodiff.graph import _binary, _unary, _value
-from calcml.autodiff.ops import _select, as_tensor, batch_axes
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.graph import binary, unary
+from calcml.autodiff.ops import as_tensor, batch_axes, where_any
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 
 def _exp(v: Any) -> Any:
@@ -47,9 +47,9 @@ def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
 
 def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
     yk = y.reshape(kept)
-    empty = np.isneginf(_value(yk))
+    empty = np.isneginf(value_of(yk))
     if np.any(empty):  # a slice of only -inf: exp(x - 0) = 0 there (not exp(-inf + inf) = NaN)
-        yk = _select(empty, 0.0, yk)
+        yk = where_any(empty, 0.0, yk)
     return g.reshape(batch_axes(g, y) + kept) * _exp(x - yk)
 
 
@@ -79,7 +79,7 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     x = as_tensor(x)
     e = np.exp(_shift(x.data, axis))
     y = e / e.sum(axis=axis, keepdims=True)
-    return _unary(y, x, (x.data, _from_end(axis, y.ndim)), SOFTMAX)
+    return unary(y, x, (x.data, _from_end(axis, y.ndim)), SOFTMAX)
 
 
 def log_softmax(x: Any, axis: int = -1) -> Tensor:
@@ -91,7 +91,7 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     x = as_tensor(x)
     z = _shift(x.data, axis)
     y = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
-    return _unary(y, x, (x.data, _from_end(axis, y.ndim)), LOG_SOFTMAX)
+    return unary(y, x, (x.data, _from_end(axis, y.ndim)), LOG_SOFTMAX)
 
 
 def logsumexp(
@@ -118,19 +118,19 @@ def logsumexp(
         s = np.log(np.exp(d - m).sum(axis=axis, keepdims=True)) + m
     kept = s.shape
     y = s if keepdims else np.squeeze(s, axis=axis)
-    return _unary(y, x, (d, kept), LOGSUMEXP)
+    return unary(y, x, (d, kept), LOGSUMEXP)
 
 
 def _weighted_rule(weighted: bool) -> Any:
     def rule(g: Any, y: Any, x: Any, b: Any, kept: Any, sign: Any) -> Any:
         yk = y.reshape(kept)
-        empty = np.isneginf(_value(yk))
+        empty = np.isneginf(value_of(yk))
         if np.any(empty):
-            yk = _select(empty, 0.0, yk)
+            yk = where_any(empty, 0.0, yk)
         share = g.reshape(batch_axes(g, y) + kept) * (sign * _exp(x - yk))
         if weighted:
             share = share * b
-        target = np.shape(_value(x if weighted else b))
+        target = np.shape(value_of(x if weighted else b))
         return unbroadcast(share, target, len(batch_axes(g, y)))
 
     return rule
@@ -142,17 +142,17 @@ LOGSUMEXP_B = Op("logsumexp", (_weighted_rule(True), _weighted_rule(False)))
 def _weighted_logsumexp(x: Any, axis: Any, b: Any, keepdims: bool, return_sign: bool) -> Any:
     from scipy.special import logsumexp as scipy_lse  # SciPy loads on first use
 
-    xv, bv = _value(x), _value(b)
+    xv, bv = value_of(x), value_of(b)
     with np.errstate(divide="ignore"):
         s, sign = scipy_lse(xv, axis=axis, b=bv, keepdims=True, return_sign=True)
     kept = s.shape
     y = s if keepdims else np.squeeze(s, axis=axis)
-    px, pb = _pair(x, b)[:2]
-    out = _binary(y, px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
+    px, pb = operand_pair(x, b)[:2]
+    out = binary(y, px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
     if return_sign:
         return out, sign if keepdims else np.squeeze(sign, axis=axis)
     if np.any(sign < 0):
-        out = _binary(np.where(sign < 0, np.nan, y), px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
+        out = binary(np.where(sign < 0, np.nan, y), px, pb, (xv, bv, kept, sign), LOGSUMEXP_B)
     return out
 
 
@@ -160,7 +160,7 @@ def _weighted_logsumexp(x: Any, axis: Any, b: Any, keepdims: bool, return_sign: 
 
 
 def _clip_rule(y: Any, x: Any, lo: Any, hi: Any) -> Any:
-    xv = _value(x)
+    xv = value_of(x)
     inside = np.ones(np.shape(xv), dtype=bool)
     if lo is not None:
         inside &= xv >= lo
@@ -174,13 +174,13 @@ def _share(win: Any, tie: Any, dtype: Any) -> Any:
 
 
 def _larger_a(y: Any, a: Any, b: Any) -> Any:
-    av, bv = _value(a), _value(b)
-    return _share(av > bv, av == bv, np.result_type(_value(y)))
+    av, bv = value_of(a), value_of(b)
+    return _share(av > bv, av == bv, np.result_type(value_of(y)))
 
 
 def _larger_b(y: Any, a: Any, b: Any) -> Any:
-    av, bv = _value(a), _value(b)
-    return _share(bv > av, av == bv, np.result_type(_value(y)))
+    av, bv = value_of(a), value_of(b)
+    return _share(bv > av, av == bv, np.result_type(value_of(y)))
 
 
 CLIP = Op("clip", (_clip_rule,), pointwise=True)
@@ -195,16 +195,17 @@ def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
     Tensor([-1. ,  0.5,  1. ])
     """
     x = as_tensor(x)
-    lo, hi = _value(lo), _value(hi)
-    return _unary(np.clip(x.data, lo, hi), x, (x.data, lo, hi), CLIP)
+    lo, hi = value_of(lo), value_of(hi)
+    return unary(np.clip(x.data, lo, hi), x, (x.data, lo, hi), CLIP)
 
 
-def _pair(a: Any, b: Any) -> tuple[Tensor | None, Tensor | None, Any, Any]:
+def operand_pair(a: Any, b: Any) -> tuple[Tensor | None, Tensor | None, Any, Any]:
+    """(parent a, parent b, value a, value b) of a binary function; also numpy_ops.py's."""
     pa = a if a.__class__ is Tensor else None
     pb = b if b.__class__ is Tensor else None
     if pa is None and pb is None:
         pa = as_tensor(a)
-    return pa, pb, _value(a), _value(b)
+    return pa, pb, value_of(a), value_of(b)
 
 
 def maximum(a: Any, b: Any) -> Tensor:
@@ -215,11 +216,11 @@ def maximum(a: Any, b: Any) -> Tensor:
     >>> a.grad
     array([0. , 0.5])
     """
-    pa, pb, av, bv = _pair(a, b)
-    return _binary(np.maximum(av, bv), pa, pb, (av, bv), MAXIMUM)
+    pa, pb, av, bv = operand_pair(a, b)
+    return binary(np.maximum(av, bv), pa, pb, (av, bv), MAXIMUM)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum with broadcasting; ties split the gradient evenly."""
-    pa, pb, av, bv = _pair(a, b)
-    return _binary(np.minimum(av, bv), pa, pb, (av, bv), MINIMUM)
+    pa, pb, av, bv = operand_pair(a, b)
+    return binary(np.minimum(av, bv), pa, pb, (av, bv), MINIMUM)

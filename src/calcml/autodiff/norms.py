@@ -22,36 +22,37 @@ import numpy as np
 
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.decompositions import svd
-from calcml.autodiff.graph import _unary, _value
-from calcml.autodiff.ops import _select, as_tensor, batch_axes
+from calcml.autodiff.graph import unary
+from calcml.autodiff.ops import as_tensor, batch_axes, where_any
 from calcml.autodiff.shapes import moveaxis
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 
 def _norm2_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
     yk = y.reshape(kept)
     gk = g.reshape(batch_axes(g, y) + kept)
-    zero = _value(yk) == 0
+    zero = value_of(yk) == 0
     if np.any(zero):  # the subgradient 0 at the origin
-        yk = _select(zero, 1.0, yk)
-        gk = _select(zero, 0.0, gk)
+        yk = where_any(zero, 1.0, yk)
+        gk = where_any(zero, 0.0, gk)
     return x * (gk / yk)
 
 
 NORM2 = Op("norm2", (_norm2_rule,))
 
 
-def _norm2(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+def norm2(x: Tensor, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """The 2-norm over `axes` in one node (public: numpy_ops.py's `std` ends in it)."""
     d = x.data
     s = np.sqrt(np.sum(d * d, axis=axes, keepdims=True))
     kept = s.shape
-    return _unary(s if keepdims else s.reshape(np.squeeze(s, axis=axes).shape), x,
+    return unary(s if keepdims else s.reshape(np.squeeze(s, axis=axes).shape), x,
                   (d, kept), NORM2)  # fmt: skip
 
 
 def _vector(x: Tensor, ord: Any, axis: int, keepdims: bool) -> Tensor:
     if ord is None or ord == 2:
-        return _norm2(x, (axis,), keepdims)
+        return norm2(x, (axis,), keepdims)
     a = abs(x)
     if ord == np.inf:
         return a.max(axis=axis, keepdims=keepdims)
@@ -69,7 +70,7 @@ def _vector(x: Tensor, ord: Any, axis: int, keepdims: bool) -> Tensor:
 def _matrix(x: Tensor, ord: Any, axes: tuple[int, int], keepdims: bool) -> Tensor:
     r, c = axes
     if ord is None or ord == "fro":
-        return _norm2(x, axes, keepdims)
+        return norm2(x, axes, keepdims)
     if ord in (2, -2, "nuc"):
         s = svd(moveaxis(x, (r, c), (-2, -1)), compute_uv=False)
         y = s.sum(axis=-1) if ord == "nuc" else (s.max(axis=-1) if ord == 2 else s.min(axis=-1))
@@ -82,7 +83,7 @@ def _matrix(x: Tensor, ord: Any, axes: tuple[int, int], keepdims: bool) -> Tenso
     else:
         raise ValueError(f"invalid norm order {ord!r} for matrices")
     if keepdims:
-        y = y.reshape(_ops._kept(x.shape, tuple(sorted(axes))))
+        y = y.reshape(_ops.kept_shape(x.shape, tuple(sorted(axes))))
     return y
 
 
@@ -104,7 +105,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     nd = t.ndim
     if axis is None:
         if ord is None:
-            return _norm2(t, tuple(range(nd)), keepdims)
+            return norm2(t, tuple(range(nd)), keepdims)
         if nd not in (1, 2):
             raise ValueError("improper number of dimensions to norm")
         axis = 0 if nd == 1 else (0, 1)

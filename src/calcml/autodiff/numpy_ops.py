@@ -33,27 +33,27 @@ import numpy as np
 from calcml.autodiff import arithmetic as _arith
 from calcml.autodiff import norms as _norms
 from calcml.autodiff import ops as _ops
-from calcml.autodiff.graph import _binary, _unary, _value
-from calcml.autodiff.nnops import _pair
+from calcml.autodiff.graph import binary, unary
+from calcml.autodiff.nnops import operand_pair
 from calcml.autodiff.ops import Axis, as_tensor, concatenate, where
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 # --- mod and friends -----------------------------------------------------------------------------
 
 
 def _minus_floor_ratio(y: Any, a: Any, b: Any) -> Any:
-    return -np.floor(_value(a) / _value(b))  # a constant: its own derivative is 0 a.e.
+    return -np.floor(value_of(a) / value_of(b))  # a constant: its own derivative is 0 a.e.
 
 
 def _minus_trunc_ratio(y: Any, a: Any, b: Any) -> Any:
-    return -np.trunc(_value(a) / _value(b))
+    return -np.trunc(value_of(a) / value_of(b))
 
 
 MOD = Op("mod", (None, _minus_floor_ratio), pointwise=True)
 FMOD = Op("fmod", (None, _minus_trunc_ratio), pointwise=True)
 
 for _name, _method in zip(
-    ("__mod__", "__rmod__"), _arith._operators(MOD, operator.mod), strict=True
+    ("__mod__", "__rmod__"), _arith.operator_methods(MOD, operator.mod), strict=True
 ):
     _method.__name__ = _method.__qualname__ = _name
     setattr(Tensor, _name, _method)
@@ -65,8 +65,8 @@ def mod(x1: Any, x2: Any) -> Tensor:
     >>> mod(Tensor([5.0, -5.0]), 3.0)
     Tensor([2., 1.])
     """
-    pa, pb, av, bv = _pair(x1, x2)
-    return _binary(np.mod(av, bv), pa, pb, (av, bv), MOD)
+    pa, pb, av, bv = operand_pair(x1, x2)
+    return binary(np.mod(av, bv), pa, pb, (av, bv), MOD)
 
 
 remainder = mod
@@ -78,22 +78,22 @@ def fmod(x1: Any, x2: Any) -> Tensor:
     >>> fmod(Tensor([5.0, -5.0]), 3.0)
     Tensor([ 2., -2.])
     """
-    pa, pb, av, bv = _pair(x1, x2)
-    return _binary(np.fmod(av, bv), pa, pb, (av, bv), FMOD)
+    pa, pb, av, bv = operand_pair(x1, x2)
+    return binary(np.fmod(av, bv), pa, pb, (av, bv), FMOD)
 
 
 def _fmax_a(y: Any, a: Any, b: Any) -> Any:
-    av, bv = _value(a), _value(b)
+    av, bv = value_of(a), value_of(b)
     return _share(av > bv, av == bv, np.isnan(bv) & ~np.isnan(av), y)
 
 
 def _fmax_b(y: Any, a: Any, b: Any) -> Any:
-    av, bv = _value(a), _value(b)
+    av, bv = value_of(a), value_of(b)
     return _share(bv > av, av == bv, np.isnan(av) & ~np.isnan(bv), y)
 
 
 def _share(win: Any, tie: Any, alone: Any, y: Any) -> Any:
-    return (win + 0.5 * tie + alone).astype(np.result_type(_value(y)), copy=False)
+    return (win + 0.5 * tie + alone).astype(np.result_type(value_of(y)), copy=False)
 
 
 FMAX = Op("fmax", (_fmax_a, _fmax_b), pointwise=True)
@@ -106,8 +106,8 @@ def fmax(x1: Any, x2: Any) -> Tensor:
     >>> fmax(Tensor([1.0, np.nan]), Tensor([0.0, 2.0]))
     Tensor([1., 2.])
     """
-    pa, pb, av, bv = _pair(x1, x2)
-    return _binary(np.fmax(av, bv), pa, pb, (av, bv), FMAX)
+    pa, pb, av, bv = operand_pair(x1, x2)
+    return binary(np.fmax(av, bv), pa, pb, (av, bv), FMAX)
 
 
 def fmin(x1: Any, x2: Any) -> Tensor:
@@ -116,8 +116,8 @@ def fmin(x1: Any, x2: Any) -> Tensor:
     >>> fmin(Tensor([1.0, np.nan]), Tensor([0.0, 2.0]))
     Tensor([0., 2.])
     """
-    pa, pb, av, bv = _pair(x1, x2)
-    return _binary(np.fmin(av, bv), pa, pb, (av, bv), FMIN)
+    pa, pb, av, bv = operand_pair(x1, x2)
+    return binary(np.fmin(av, bv), pa, pb, (av, bv), FMIN)
 
 
 def select(condlist: Any, choicelist: Any, default: Any = 0.0) -> Tensor:
@@ -208,12 +208,12 @@ _LN2 = math.log(2.0)
 
 def _to_last(x: Tensor, axis: Axis) -> tuple[Tensor, tuple[int, ...], tuple[int, ...]]:
     """`x` with the reduced axes merged into one last axis; also the kept shape and the rest."""
-    axes = _ops._axes(axis, x.ndim)
+    axes = _ops.normalize_axes(axis, x.ndim)
     rest = tuple(i for i in range(x.ndim) if i not in axes)
     shape = x.shape
     moved = _ops.transpose(x, rest + axes) if rest + axes != tuple(range(x.ndim)) else x
     front = tuple(shape[i] for i in rest)
-    return moved.reshape((*front, -1)), _ops._kept(shape, axes), front
+    return moved.reshape((*front, -1)), _ops.kept_shape(shape, axes), front
 
 
 def prod(a: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -242,7 +242,7 @@ def var(a: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     1.6666666666666667
     """
     x = as_tensor(a)
-    axes = _ops._axes(axis, x.ndim)
+    axes = _ops.normalize_axes(axis, x.ndim)
     n = math.prod(x.shape[i] for i in axes)
     d = x - x.mean(axis=axes, keepdims=True)
     return (d * d).sum(axis=axes, keepdims=keepdims) / max(n - ddof, 0)
@@ -259,11 +259,11 @@ def std(a: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     array([0., 0., 0.])
     """
     x = as_tensor(a)
-    axes = _ops._axes(axis, x.ndim)
+    axes = _ops.normalize_axes(axis, x.ndim)
     n = math.prod(x.shape[i] for i in axes)
     d = x - x.mean(axis=axes, keepdims=True)
     scale = 1.0 / math.sqrt(n - ddof) if n > ddof else math.inf
-    return _norms._norm2(d, axes, keepdims) * scale
+    return _norms.norm2(d, axes, keepdims) * scale
 
 
 # --- cumulative ----------------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def cumsum(a: Any, axis: int | None = None) -> Tensor:
         x, axis = x.reshape(-1), 0
     d = x.data
     ax = axis % d.ndim - d.ndim
-    return _unary(np.cumsum(d, axis=ax), x, (d, ax), CUMSUM)
+    return unary(np.cumsum(d, axis=ax), x, (d, ax), CUMSUM)
 
 
 def cumprod(a: Any, axis: int | None = None) -> Tensor:

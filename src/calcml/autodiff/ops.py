@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff import engine as _engine
-from calcml.autodiff.graph import _const, _nary, _unary, _value
-from calcml.autodiff.tensor import Op, Tensor
+from calcml.autodiff.graph import const, nary, unary
+from calcml.autodiff.tensor import Op, Tensor, value_of
 
 Axis = int | tuple[int, ...] | None
 
@@ -28,7 +27,8 @@ def as_tensor(x: Any) -> Tensor:
     return x if x.__class__ is Tensor else Tensor(x)
 
 
-def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """`axis` as a sorted tuple of non-negative axes (shared by the reductions elsewhere)."""
     if axis is None:
         return tuple(range(ndim))
     if isinstance(axis, int):
@@ -36,7 +36,7 @@ def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim if ndim else a for a in axis))
 
 
-def _kept(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     """`shape` with the reduced axes kept as length 1."""
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
@@ -45,9 +45,47 @@ def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return broadcast_to(g, shape) if g.__class__ is Tensor else np.broadcast_to(g, shape)
 
 
+def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
+    """Sum `g` over the axes that broadcasting added or stretched, to give it `shape`.
+
+    The only place where broadcasting is undone. Works on arrays and on tensors.
+
+    Arguments:
+        g: a gradient of the broadcast result's shape.
+        shape: the shape of the operand before broadcasting.
+        lead: how many leading axes of `g` are a batch of cotangents (a batched backward pass,
+            see `gradients`); they are kept.
+
+    Returns:
+        the gradient for the operand, of shape `g.shape[:lead] + shape`.
+
+    >>> unbroadcast(np.ones((4, 2, 3)), (2, 1)).tolist()
+    [[12.0], [12.0]]
+    >>> unbroadcast(np.ones((5, 2, 3)), (3,), lead=1).shape
+    (5, 3)
+    """
+    gshape = g.shape
+    if lead:
+        shape = gshape[:lead] + tuple(shape)
+    if gshape == shape:
+        return g
+    extra = len(gshape) - len(shape)
+    axes = tuple(range(lead, lead + extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if i >= lead and n == 1 and gshape[extra + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes)
+    return g.reshape(shape)
+
+
+def batch_lead(g: Any, y: Any) -> int:
+    """How many leading axes of the cotangent `g` are a batch: its rank beyond the output's."""
+    return g.ndim - np.ndim(value_of(y))
+
+
 def batch_axes(g: Any, y: Any) -> tuple[int, ...]:
     """The batch axes in front of a cotangent (none outside a batched pass; see `engine`)."""
-    return g.shape[: _engine.batch_lead(g, y)]
+    return g.shape[: batch_lead(g, y)]
 
 
 def _batched(index: Any, n: int) -> Any:
@@ -71,8 +109,8 @@ def _mean_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], n: int) -> Any:
 
 
 def _extreme_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], axes: tuple[int, ...]) -> Any:
-    xv = _value(x)
-    mask = xv == np.reshape(_value(y), kept)
+    xv = value_of(x)
+    mask = xv == np.reshape(value_of(y), kept)
     share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
     return g.reshape(batch_axes(g, y) + kept) * share
 
@@ -90,16 +128,16 @@ def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     Tensor([4., 6.])
     """
     d = x.data
-    kept = _kept(d.shape, _axes(axis, d.ndim))
-    return _unary(d.sum(axis=axis, keepdims=keepdims), x, (d, kept), SUM)
+    kept = kept_shape(d.shape, normalize_axes(axis, d.ndim))
+    return unary(d.sum(axis=axis, keepdims=keepdims), x, (d, kept), SUM)
 
 
 def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Mean over `axis` (all axes by default), as `np.mean`."""
     d = x.data
-    axes = _axes(axis, d.ndim)
+    axes = normalize_axes(axis, d.ndim)
     n = int(np.prod([d.shape[a] for a in axes]))
-    return _unary(d.mean(axis=axis, keepdims=keepdims), x, (d, _kept(d.shape, axes), n), MEAN)
+    return unary(d.mean(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), n), MEAN)
 
 
 def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -111,15 +149,15 @@ def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     array([0. , 0.5, 0.5])
     """
     d = x.data
-    axes = _axes(axis, d.ndim)
-    return _unary(d.max(axis=axis, keepdims=keepdims), x, (d, _kept(d.shape, axes), axes), MAX)
+    axes = normalize_axes(axis, d.ndim)
+    return unary(d.max(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MAX)
 
 
 def amin(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Minimum over `axis`; the gradient is shared evenly among tied minima."""
     d = x.data
-    axes = _axes(axis, d.ndim)
-    return _unary(d.min(axis=axis, keepdims=keepdims), x, (d, _kept(d.shape, axes), axes), MIN)
+    axes = normalize_axes(axis, d.ndim)
+    return unary(d.min(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MIN)
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -130,7 +168,7 @@ def _reshape_rule(g: Any, y: Any, x: Any) -> Any:
 
 
 def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> Any:
-    lead = _engine.batch_lead(g, y)
+    lead = batch_lead(g, y)
     if not lead:
         return g.transpose(inverse)
     if inverse is None:
@@ -139,7 +177,7 @@ def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> 
 
 
 def _unbroadcast_rule(g: Any, y: Any, x: Any) -> Any:
-    return _engine.unbroadcast(g, x.shape, _engine.batch_lead(g, y))
+    return unbroadcast(g, x.shape, batch_lead(g, y))
 
 
 RESHAPE = Op("reshape", (_reshape_rule,))
@@ -150,20 +188,20 @@ BROADCAST = Op("broadcast_to", (_unbroadcast_rule,))
 def reshape(x: Tensor, shape: Any) -> Tensor:
     """`x` with a new shape (as `np.reshape`, `-1` allowed)."""
     d = x.data
-    return _unary(d.reshape(shape), x, (d,), RESHAPE)
+    return unary(d.reshape(shape), x, (d,), RESHAPE)
 
 
 def transpose(x: Tensor, axes: Sequence[int] | None = None) -> Tensor:
     """Permute the axes (reverse them by default), as `np.transpose`."""
     d = x.data
     inverse = None if axes is None else tuple(int(i) for i in np.argsort(axes))
-    return _unary(d.transpose(axes), x, (d, inverse), TRANSPOSE)
+    return unary(d.transpose(axes), x, (d, inverse), TRANSPOSE)
 
 
 def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`np.broadcast_to` for tensors; the gradient is summed back (`unbroadcast`)."""
     d = x.data
-    return _unary(np.broadcast_to(d, shape), x, (d,), BROADCAST)
+    return unary(np.broadcast_to(d, shape), x, (d,), BROADCAST)
 
 
 # --- indexing ------------------------------------------------------------------------------------
@@ -199,7 +237,7 @@ def _getitem_rule(g: Any, y: Any, x: Any, index: Any, basic: bool) -> Any:
 
 
 def _scatter_rule(g: Any, y: Any, src: Any, index: Any, shape: Any, basic: bool) -> Any:
-    return g[_batched(index, _engine.batch_lead(g, y))]
+    return g[_batched(index, batch_lead(g, y))]
 
 
 GETITEM = Op("getitem", (_getitem_rule,))
@@ -209,17 +247,17 @@ SCATTER = Op("scatter", (_scatter_rule,))
 def getitem(x: Tensor, index: Any) -> Tensor:
     """`x[index]` with NumPy's basic and fancy indexing; the gradient is scattered back with
     `np.add.at`, so an element selected twice gets both contributions."""
-    index = tuple(_value(i) for i in index) if isinstance(index, tuple) else _value(index)
+    index = tuple(value_of(i) for i in index) if isinstance(index, tuple) else value_of(index)
     if isinstance(index, list):
         index = np.asarray(index)
     d = x.data
-    return _unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
+    return unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
 
 
 def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) -> Tensor:
     """Zeros of `shape` with `g` added at `index` (the transpose of indexing)."""
     d = g.data
-    return _unary(_scatter_array(d, index, shape, basic), g, (d, index, shape, basic), SCATTER)
+    return unary(_scatter_array(d, index, shape, basic), g, (d, index, shape, basic), SCATTER)
 
 
 # --- joining -------------------------------------------------------------------------------------
@@ -227,7 +265,7 @@ def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) 
 
 def _taking(index: tuple[Any, ...]) -> Any:
     def rule(g: Any, y: Any, *inputs: Any) -> Any:
-        return g[_batched(index, _engine.batch_lead(g, y))]
+        return g[_batched(index, batch_lead(g, y))]
 
     return rule
 
@@ -239,7 +277,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     Tensor([1., 2., 3.])
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
-    datas = tuple(_value(t) for t in tensors)
+    datas = tuple(value_of(t) for t in tensors)
     y = np.concatenate(datas, axis=axis)
     ax = axis % y.ndim
     rules, start = [], 0
@@ -247,7 +285,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         stop = start + np.shape(d)[ax]
         rules.append(_taking((slice(None),) * ax + (slice(start, stop),)))
         start = stop
-    return _nary(y, parents, datas, Op("concatenate", tuple(rules)))
+    return nary(y, parents, datas, Op("concatenate", tuple(rules)))
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -257,28 +295,29 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     (2, 2)
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
-    datas = tuple(_value(t) for t in tensors)
+    datas = tuple(value_of(t) for t in tensors)
     y = np.stack(datas, axis=axis)
     ax = axis % y.ndim
     rules = tuple(_taking((slice(None),) * ax + (i,)) for i in range(len(datas)))
-    return _nary(y, parents, datas, Op("stack", rules))
+    return nary(y, parents, datas, Op("stack", rules))
 
 
 # --- where ---------------------------------------------------------------------------------------
 
 
-def _select(c: Any, a: Any, b: Any) -> Any:
+def where_any(c: Any, a: Any, b: Any) -> Any:
+    """`where` on tensors, `np.where` on arrays: for rules that serve both (nnops, norms)."""
     if a.__class__ is Tensor or b.__class__ is Tensor:
         return where(c, a, b)
     return np.where(c, a, b)
 
 
 def _where_a(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
-    return _engine.unbroadcast(_select(c, g, 0.0), np.shape(a), _engine.batch_lead(g, y))
+    return unbroadcast(where_any(c, g, 0.0), np.shape(a), batch_lead(g, y))
 
 
 def _where_b(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
-    return _engine.unbroadcast(_select(c, 0.0, g), np.shape(b), _engine.batch_lead(g, y))
+    return unbroadcast(where_any(c, 0.0, g), np.shape(b), batch_lead(g, y))
 
 
 WHERE = Op("where", (_where_a, _where_b))
@@ -298,13 +337,69 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     >>> x.grad
     array([0. , 0.5])
     """
-    c = np.asarray(_value(cond), dtype=bool)
+    c = np.asarray(value_of(cond), dtype=bool)
     pa = a if a.__class__ is Tensor else None
     pb = b if b.__class__ is Tensor else None
-    av, bv = _value(a), _value(b)
-    return _nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
+    av, bv = value_of(a), value_of(b)
+    return nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
 
 
 def constant(x: Any) -> Tensor:
     """A tensor outside the graph (no gradient flows into it)."""
-    return _const(np.asarray(x))
+    return const(np.asarray(x))
+
+
+# --- Tensor's structural methods, installed here (see the package docstring) --------------------
+
+
+def _sum_method(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return sum(self, axis, keepdims)
+
+
+def _mean_method(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return mean(self, axis, keepdims)
+
+
+def _max_method(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return amax(self, axis, keepdims)
+
+
+def _min_method(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return amin(self, axis, keepdims)
+
+
+def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
+    return reshape(self, shape[0] if len(shape) == 1 else shape)
+
+
+def _transpose_method(self: Tensor, *axes: Any) -> Tensor:
+    return transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+
+def _swapaxes_method(self: Tensor, a: int, b: int) -> Tensor:
+    order = list(range(self.data.ndim))
+    order[a], order[b] = order[b], order[a]
+    return transpose(self, tuple(order))
+
+
+def _T(self: Tensor) -> Tensor:
+    return transpose(self, None)
+
+
+def _getitem_method(self: Tensor, index: Any) -> Tensor:
+    return getitem(self, index)
+
+
+for _name, _method in (
+    ("sum", _sum_method),
+    ("mean", _mean_method),
+    ("max", _max_method),
+    ("min", _min_method),
+    ("reshape", _reshape_method),
+    ("transpose", _transpose_method),
+    ("swapaxes", _swapaxes_method),
+    ("__getitem__", _getitem_method),
+):
+    _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
+    setattr(Tensor, _name, _method)
+Tensor.T = property(_T)  # type: ignore[assignment]

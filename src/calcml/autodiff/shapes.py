@@ -25,7 +25,7 @@ import numpy as np
 
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.engine import batch_lead
-from calcml.autodiff.graph import _unary
+from calcml.autodiff.graph import unary
 from calcml.autodiff.ops import as_tensor, broadcast_to, concatenate, stack
 from calcml.autodiff.tensor import Op, Tensor
 
@@ -230,7 +230,7 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", constant_values: Any
     if mode == "constant":
         y = np.pad(x.data, widths, mode="constant", constant_values=constant_values)
         middle = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape, strict=True))
-        return _unary(y, x, (x.data, middle), PAD)
+        return unary(y, x, (x.data, middle), PAD)
     if mode not in _INDEX_MODES:
         modes = ", ".join(_INDEX_MODES)
         raise ValueError(f"pad mode {mode!r} is not supported (constant, {modes})")

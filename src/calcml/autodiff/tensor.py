@@ -23,6 +23,9 @@ Per-operation cost is kept small on purpose: `__slots__`, results built without 
 checks beyond "does an input require gradients". The switches (`no_grad`, anomaly mode) are
 process-wide, not per thread.
 
+This module imports nothing else from `calcml.autodiff`: the methods that need later modules are
+installed onto `Tensor` by those modules when they are imported (listed in the class body).
+
 >>> import numpy as np, calcml as cm
 >>> x = Tensor([1.0, 2.0], requires_grad=True)
 >>> y = (cm.sin(x) * x).sum()
@@ -33,17 +36,20 @@ True
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from calcml.core.registry import Primitive
+from calcml.core.registry import PRIMITIVES
 
 Array = np.ndarray
 Rule = Callable[..., Any]
 
-_PRIM_OPS: dict[Primitive, Op] = {}  # registry function -> its Op, filled by arithmetic.prim_op
+# Creation order, counting down: the newest tensor has the smallest number, so a min-heap pops
+# it first (engine.py). Public because graph.py's fast constructors number their results too.
+next_seq = itertools.count(0, -1).__next__
 
 
 class Op:
@@ -77,6 +83,15 @@ class Op:
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
+
+
+def value_of(x: Any) -> Any:
+    """The array behind `x`: `x.data` for a tensor, `x` itself otherwise.
+
+    Shared by every rule module: rules run on arrays and on tensors alike and call this where
+    they need the plain value.
+    """
+    return x.data if x.__class__ is Tensor else x
 
 
 def _to_array(data: Any, dtype: Any) -> Any:
@@ -134,7 +149,7 @@ class Tensor:
         self._parents: tuple[Tensor | None, ...] | None = ()
         self._inputs: tuple[Any, ...] | None = ()
         self._op: Op | None = None
-        self._seq = _next_seq()
+        self._seq = next_seq()
         self._g: Any = None
         self._name = name
 
@@ -205,14 +220,6 @@ class Tensor:
         """The value as an ndarray (shares memory with `data`)."""
         return np.asarray(self.data)
 
-    def detach(self) -> Tensor:
-        """The same values (shared memory), cut from the graph: no gradient flows through."""
-        return _const(self.data)
-
-    def astype(self, dtype: Any) -> Tensor:
-        """A differentiable cast; the gradient is cast back to this tensor's dtype."""
-        return _unary(self.data.astype(dtype), self, (self.data,), _arith.CAST)
-
     def float32(self) -> Tensor:
         """`astype(np.float32)`."""
         return self.astype(np.float32)
@@ -221,31 +228,16 @@ class Tensor:
         """`astype(np.float64)`."""
         return self.astype(np.float64)
 
-    def backward(
-        self, gradient: Any = None, *, retain_graph: bool = False, create_graph: bool = False
-    ) -> None:
-        """Accumulate d(self)/d(leaf) into `leaf.grad` for every leaf that requires gradients.
-
-        Arguments:
-            gradient: the cotangent, shaped like `self`; may be omitted for one-element tensors.
-            retain_graph: keep the graph so `backward` can run through it again.
-            create_graph: record the backward pass itself, for higher derivatives; `.grad` then
-                holds tensors (and the graph is retained).
-        """
-        _engine.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
-
-    # Arithmetic operators (+ - * / ** @ and their reflections) are installed by
-    # arithmetic.py, next to their derivative rules.
-
-    def __neg__(self) -> Tensor:
-        a = self.data
-        return _unary(-a, self, (a,), _arith.NEG)
+    # Installed by later modules at import (see the package docstring): `detach` (graph.py);
+    # `astype`, `__neg__`, `__calcml_apply__`, the arithmetic operators and one method per
+    # registry function (arithmetic.py); `sum`, `mean`, `max`, `min`, `reshape`, `transpose`,
+    # `swapaxes`, `T`, `__getitem__` (ops.py); `backward` (engine.py); `__mod__` (numpy_ops.py).
 
     def __pos__(self) -> Tensor:
         return self
 
     def __abs__(self) -> Tensor:
-        return self.__calcml_apply__(_arith.PRIMITIVES["abs"])
+        return self.__calcml_apply__(PRIMITIVES["abs"])
 
     def sqrt(self) -> Tensor:
         """`self ** 0.5`, as `calcml.sqrt` does on tensors."""
@@ -253,62 +245,22 @@ class Tensor:
 
     # Comparisons give boolean arrays (no gradient), for masks and `where`.
     def __lt__(self, other: Any) -> Array:
-        return self.data < _value(other)
+        return self.data < value_of(other)
 
     def __le__(self, other: Any) -> Array:
-        return self.data <= _value(other)
+        return self.data <= value_of(other)
 
     def __gt__(self, other: Any) -> Array:
-        return self.data > _value(other)
+        return self.data > value_of(other)
 
     def __ge__(self, other: Any) -> Array:
-        return self.data >= _value(other)
+        return self.data >= value_of(other)
 
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data == _value(other)
+        return self.data == value_of(other)
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data != _value(other)
-
-    # --- the registry's elementwise functions ---------------------------------------------------
-    def __calcml_apply__(self, prim: Primitive) -> Tensor:
-        """`calcml.sin(t)` and every other registry function land here."""
-        op = _PRIM_OPS.get(prim)
-        if op is None:
-            op = _arith.prim_op(prim)
-        x = self.data
-        return _unary(op.kernel(x), self, (x,), op)
-
-    # --- structural operations (ops.py) --------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.sum(self, axis, keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.mean(self, axis, keepdims)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.amax(self, axis, keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return _ops.amin(self, axis, keepdims)
-
-    def reshape(self, *shape: Any) -> Tensor:
-        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        return _ops.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-
-    def swapaxes(self, a: int, b: int) -> Tensor:
-        order = list(range(self.data.ndim))
-        order[a], order[b] = order[b], order[a]
-        return _ops.transpose(self, tuple(order))
-
-    @property
-    def T(self) -> Tensor:
-        return _ops.transpose(self, None)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return _ops.getitem(self, index)
+        return self.data != value_of(other)
 
 
 def tensor(
@@ -322,11 +274,3 @@ def tensor(
     dtype('float32')
     """
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-# The modules below use Tensor; they are imported last so that each can import this one.
-from calcml.autodiff.graph import _const, _next_seq, _unary, _value  # noqa: E402, I001
-
-from calcml.autodiff import arithmetic as _arith  # noqa: E402
-from calcml.autodiff import engine as _engine  # noqa: E402
-from calcml.autodiff import ops as _ops  # noqa: E402
