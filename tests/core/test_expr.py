@@ -20,7 +20,7 @@ def test_interning_makes_equal_expressions_identical():
 
 
 def test_the_intern_table_forgets_dead_nodes_and_stays_bounded():
-    from calcml.core import expr as core
+    from calcml.core import nodes as core
 
     kept = cm.sin(x) + 17 * y
     for k in range(3 * core._SWEEP_FLOOR):  # each sum is dropped at once

@@ -11,24 +11,33 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-import numpy as np
+from calcml.core import evaluate
+from calcml.core.evaluate import Step, array_product, array_sum, reciprocal, square
+from calcml.core.lazy import LazyModule
 
-from calcml.core.evaluate import _array_product, _array_sum, _reciprocal, _square, _Step
+np: Any = LazyModule("numpy", globals(), "np")  # `calcml.core` loads this module: stay cold
 
-#: Operations that can write into a given array: their NumPy ufunc.
-_UFUNCS: dict[Any, Any] = {
-    operator.add: np.add,
-    operator.mul: np.multiply,
-    operator.pow: np.power,
-    _array_sum: np.add,
-    _array_product: np.multiply,
-}
+#: Operations that can write into a given array: their NumPy ufunc (filled on first use).
+_UFUNCS: dict[Any, Any] = {}
 
 
-def execute_into_block(steps: list[_Step], values: list[Any], outputs: list[int],
+def _ufuncs() -> dict[Any, Any]:
+    if not _UFUNCS:
+        _UFUNCS.update({
+            operator.add: np.add,
+            operator.mul: np.multiply,
+            operator.pow: np.power,
+            array_sum: np.add,
+            array_product: np.multiply,
+        })  # fmt: skip
+    return _UFUNCS
+
+
+def execute_into_block(steps: list[Step], values: list[Any], outputs: list[int],
                        shape: tuple[int, ...]) -> list[Any]:  # fmt: skip
-    """`_execute` on float arrays of `shape`, every output a row of one fresh block, and each
-    intermediate array recycled as the home of a later one once its last reader has run."""
+    """A program's steps run on float arrays of `shape`, every output a row of one fresh block,
+    and each intermediate array recycled as the home of a later one once its last reader has
+    run."""
     views = list(np.empty((len(outputs), *shape)))  # one view per row, made once
     rows = {slot: views[k] for k, slot in enumerate(outputs)}  # a repeated output: one row
     last_use = _last_uses(steps)
@@ -64,7 +73,7 @@ def _reads(first: int, second: Any) -> tuple[int, ...]:
     return (first, second) if second.__class__ is int else (first, *second)
 
 
-def _last_uses(steps: list[_Step]) -> dict[int, int]:
+def _last_uses(steps: list[Step]) -> dict[int, int]:
     """For each slot, the index of the last step that reads it."""
     last: dict[int, int] = {}
     for i, (_op, _out, first, second) in enumerate(steps):
@@ -79,11 +88,11 @@ def _full(value: Any, shape: tuple[int, ...]) -> bool:
 
 def _into(op: Any, args: tuple, second: Any, row: Any) -> Any:
     """The step's value, written into `row`."""
-    if op is _reciprocal:
+    if op is reciprocal:
         return np.divide(1.0, args[0], out=row)
-    if op is _square:
+    if op is square:
         return np.multiply(args[0], args[0], out=row)
-    ufunc = _UFUNCS.get(op) or (op if isinstance(op, np.ufunc) else None)
+    ufunc = _ufuncs().get(op) or (op if isinstance(op, np.ufunc) else None)
     if ufunc is None:  # a registry function with its own code (sigmoid, relu, ...)
         row[...] = op(*args)
         return row
@@ -93,3 +102,6 @@ def _into(op: Any, args: tuple, second: Any, row: Any) -> Any:
     for x in args[2:]:
         ufunc(row, x, out=row)
     return row
+
+
+evaluate.bind_late(execute_into_block=execute_into_block)

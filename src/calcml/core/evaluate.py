@@ -14,6 +14,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from calcml.core import late, nodes
 from calcml.core.arrays import is_cupy, is_dask
 from calcml.core.expr import (
     Add,
@@ -32,8 +33,12 @@ from calcml.core.lazy import LazyModule
 np: Any = LazyModule("numpy", globals(), "np")
 
 #: One step of a program: (operation, output slot, first input, then None | the second input
-#: | the other inputs of an n-ary sum or product).
-_Step = tuple[Callable[..., Any], int, int, Any]
+#: | the other inputs of an n-ary sum or product). Public: `blocks` runs the same steps.
+Step = tuple[Callable[..., Any], int, int, Any]
+
+# --- late-bound slot (see `late`): set by `blocks`, which runs steps into one block ---------
+execute_into_block: Callable[..., list[Any]] = late.unbound("execute_into_block")
+bind_late = late.binder(globals(), ("execute_into_block",))
 
 
 def substitute(expr: Expr, mapping: dict[Any, Any]) -> Expr:
@@ -86,12 +91,12 @@ class Program:
         self.input_slots = list(range(len(self.variables)))
         self.discover = discover
         self.outputs: list[int] = []
-        self.steps: list[_Step] = []
+        self.steps: list[Step] = []
         self.constants: dict[int, float] = {}
         slot: dict[Expr, int] = {v: i for i, v in enumerate(self.variables)}
         self.size = len(self.variables)
-        self._scalar_steps: list[_Step] | None = None
-        self._array_steps: list[_Step] | None = None
+        self._scalar_steps: list[Step] | None = None
+        self._array_steps: list[Step] | None = None
         self._place(list(post_order(exprs, slot)), slot)
         self.outputs = [slot[e] for e in exprs]
 
@@ -147,11 +152,9 @@ class Program:
         with np.errstate(all="ignore"):  # once here, not in each function: callers check
             if block is None:
                 return _execute(self.array_steps(), values, self.outputs)
-            from calcml.core.blocks import execute_into_block
-
             return execute_into_block(self.array_steps(), values, self.outputs, block)
 
-    def array_steps(self) -> list[_Step]:
+    def array_steps(self) -> list[Step]:
         """The steps with each operation replaced by its bare NumPy form (built once): powers
         as `**` (the inputs are float arrays), functions without their own `errstate`."""
         found = self._array_steps
@@ -169,7 +172,7 @@ class Program:
             values[i] = c if lift is None else lift(c)
         return values
 
-    def scalar_steps(self) -> list[_Step]:
+    def scalar_steps(self) -> list[Step]:
         """The steps with each operation replaced by its one-float form (built once)."""
         found = self._scalar_steps
         if found is None:
@@ -182,7 +185,7 @@ class Program:
                    for op, *_ in self.steps)  # fmt: skip
 
 
-def _execute(steps: list[_Step], values: list[Any],
+def _execute(steps: list[Step], values: list[Any],
              outputs: list[int]) -> list[Any]:  # fmt: skip
     """Run the steps over `values` (inputs and constants filled in); the outputs' values."""
     for op, out, first, second in steps:  # the hot loop: unary and binary inline
@@ -195,11 +198,13 @@ def _execute(steps: list[_Step], values: list[Any],
     return [values[i] for i in outputs]
 
 
-def _reciprocal(b: Any, _e: Any) -> Any:
+def reciprocal(b: Any, _e: Any) -> Any:
+    """The operation of `b^-1` (public: `blocks` writes it into a block as `np.divide`)."""
     return 1.0 / b
 
 
-def _square(b: Any, _e: Any) -> Any:
+def square(b: Any, _e: Any) -> Any:
+    """The operation of `b^2` (public: `blocks` writes it into a block as `np.multiply`)."""
     return b * b
 
 
@@ -221,7 +226,7 @@ def _int_power(b: Any, e: int) -> Any:
     return b**e
 
 
-_INT_POWERS = {-1: _reciprocal, 2: _square}
+_INT_POWERS = {-1: reciprocal, 2: square}
 
 
 def _scalar_power(b: float, e: float) -> float:
@@ -258,24 +263,26 @@ def _fold(ufunc: Any, items: Iterator[Any], start: Any) -> Any:
     return total
 
 
-def _array_sum(items: Iterator[Any], start: Any) -> Any:
+def array_sum(items: Iterator[Any], start: Any) -> Any:
+    """An n-ary sum on arrays (public: `blocks` writes it into a block as `np.add`)."""
     return _fold(np.add, items, start)
 
 
-def _array_product(items: Iterator[Any], start: Any) -> Any:
+def array_product(items: Iterator[Any], start: Any) -> Any:
+    """An n-ary product on arrays (public: `blocks` writes it into a block as `np.multiply`)."""
     return _fold(np.multiply, items, start)
 
 
 _ARRAY_OPS: dict[Callable[..., Any], Callable[..., Any]] = {
     _power: operator.pow,
     _int_power: operator.pow,
-    sum: _array_sum,
-    math.prod: _array_product,
+    sum: array_sum,
+    math.prod: array_product,
 }
 
 
-def _converted(steps: list[_Step], form: Callable[[Callable[..., Any]], Callable[..., Any]]
-               ) -> list[_Step]:  # fmt: skip
+def _converted(steps: list[Step], form: Callable[[Callable[..., Any]], Callable[..., Any]]
+               ) -> list[Step]:  # fmt: skip
     """The steps with each operation replaced by `form(operation)`, found once per operation."""
     forms: dict[int, Callable[..., Any]] = {}
     out = []
@@ -401,3 +408,6 @@ def _all_arrays(values: tuple[Any, ...]) -> bool:
         elif not isinstance(v, int | float | np.integer | np.floating):
             return False
     return shaped
+
+
+nodes.bind_late(evaluate_float=evaluate_float, evaluate_point=evaluate_point, substitute=substitute)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import ClassVar
 
+from calcml.core import nodes
 from calcml.core.expr import (
     ONE,
     Add,
@@ -342,3 +343,6 @@ def latex_form(expr: Expr) -> str:
 
 
 __all__ = ["human_form", "latex_form", "python_form"]
+
+
+nodes.bind_late(python_form=python_form, human_form=human_form, latex_form=latex_form)

@@ -36,22 +36,8 @@ from typing import Any
 
 from calcml.core.errors import DomainError
 from calcml.core.expr import ONE, PI, ZERO, Expr, Number, number
-from calcml.core.registry import (
-    Primitive,
-    _at_zero,
-    _np,
-    _scalar,
-    atan,
-    cos,
-    exp,
-    heaviside,
-    lift,
-    log,
-    np,
-    sign,
-    softplus,
-    sqrt,
-)
+from calcml.core.registry_base import Primitive, at_zero, lift, math_scalar, np, numpy_impl, sqrt
+from calcml.core.registry_elementary import atan, cos, exp, heaviside, log, sign, softplus
 
 
 def _scipy(name: str) -> Any:
@@ -74,9 +60,9 @@ def _logit_scalar(x: float) -> float:
 def _record(name: str, impl: Any, partial: Any, rule: str, domain: tuple[float, float],
             scalar: Any, latex: str | None = None, text: str | None = None,
             simplify: Any = None, antiderivative: Any = None) -> Primitive:  # fmt: skip
-    return Primitive(name=name, impl=_np(impl), partial=partial, rule=rule,
+    return Primitive(name=name, impl=numpy_impl(impl), partial=partial, rule=rule,
                      latex=latex or f"\\operatorname{{{name}}}", text=text or name, domain=domain,
-                     simplify=simplify, scalar=_scalar(scalar),
+                     simplify=simplify, scalar=math_scalar(scalar),
                      antiderivative=antiderivative)  # fmt: skip
 
 
@@ -139,7 +125,7 @@ LOG1P = _record("log1p", "log1p", lambda x: 1 / (1 + x), "logarithm", (-0.8, 3),
                 simplify=_log1p_exact,
                 antiderivative=lambda u: (1 + u) * log1p(u) - u)  # fmt: skip
 EXPM1 = _record("expm1", "expm1", lambda x: exp(x), "exponential", (-3, 3), math.expm1,
-                simplify=_at_zero(ZERO), antiderivative=lambda u: expm1(u) - u)  # fmt: skip
+                simplify=at_zero(ZERO), antiderivative=lambda u: expm1(u) - u)  # fmt: skip
 LOG2 = _record("log2", "log2", lambda x: 1 / (x * _ln(x, 2)), "logarithm", (0.2, 5), math.log2,
                latex="\\log_{2}", text="log₂", simplify=_exact_log(2),
                antiderivative=lambda u: u * log2(u) - u / _ln(u, 2))  # fmt: skip
@@ -157,7 +143,7 @@ ERFC = _record("erfc", lambda x: _scipy("erfc")(x),
                math.erfc,
                antiderivative=lambda u: u * erfc(u) - exp(-(u**2)) / lift(u, sqrt(PI)))  # fmt: skip
 SINC = _record("sinc", "sinc", lambda x: (cos(lift(x, PI) * x) - sinc(x)) / x, "sinc",
-               (-2.5, 2.5), _sinc_scalar, simplify=_at_zero(ONE))  # fmt: skip
+               (-2.5, 2.5), _sinc_scalar, simplify=at_zero(ONE))  # fmt: skip
 FLOOR = _record("floor", "floor", _zero, "floor and ceiling", (0.1, 0.9),
                 lambda x: float(math.floor(x)), simplify=_rounded(math.floor))  # fmt: skip
 CEIL = _record("ceil", "ceil", _zero, "floor and ceiling", (0.1, 0.9),

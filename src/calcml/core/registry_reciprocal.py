@@ -25,22 +25,8 @@ import math
 from typing import Any
 
 from calcml.core.expr import ONE
-from calcml.core.registry import (
-    Primitive,
-    _at_zero,
-    _np,
-    _scalar,
-    abs_,
-    acosh,
-    asin,
-    asinh,
-    atan,
-    log,
-    np,
-    sinh,
-    sqrt,
-    tanh,
-)
+from calcml.core.registry_base import Primitive, at_zero, math_scalar, np, numpy_impl, sqrt
+from calcml.core.registry_elementary import abs_, acosh, asin, asinh, atan, log, sinh, tanh
 
 _BIG = 710.0  # cosh and sinh overflow a float past about 710; their reciprocals are then ±0
 
@@ -70,14 +56,14 @@ def _at_reciprocal(fn: str) -> Any:
 def _record(name: str, impl: Any, partial: Any, rule: str, domain: tuple[float, float],
             latex: str, scalar: Any, antiderivative: Any = None,
             simplify: Any = None) -> Primitive:  # fmt: skip
-    return Primitive(name=name, impl=_np(impl), partial=partial, rule=rule, latex=latex, text=name,
-                     domain=domain, antiderivative=antiderivative, simplify=simplify,
-                     scalar=_scalar(scalar))  # fmt: skip
+    return Primitive(name=name, impl=numpy_impl(impl), partial=partial, rule=rule, latex=latex,
+                     text=name, domain=domain, antiderivative=antiderivative, simplify=simplify,
+                     scalar=math_scalar(scalar))  # fmt: skip
 
 
 SECH = _record("sech", lambda x: 1 / np.cosh(x), lambda x: -sech(x) * tanh(x), "hyperbolic",
                (-3, 3), "\\operatorname{sech}", _sech_scalar,
-               antiderivative=lambda u: atan(sinh(u)), simplify=_at_zero(ONE))  # fmt: skip
+               antiderivative=lambda u: atan(sinh(u)), simplify=at_zero(ONE))  # fmt: skip
 CSCH = _record("csch", lambda x: 1 / np.sinh(x), lambda x: -csch(x) * coth(x), "hyperbolic",
                (0.2, 3), "\\operatorname{csch}", _csch_scalar,
                antiderivative=lambda u: log(abs_(tanh(u / 2))))  # fmt: skip

@@ -33,7 +33,8 @@ from typing import Any
 
 from calcml.core.errors import DomainError, LimitError
 from calcml.core.expr import PI, ZERO, Expr, Number, number, power
-from calcml.core.registry import Primitive, _np, _scalar, exp, log, np
+from calcml.core.registry_base import Primitive, math_scalar, np, numpy_impl
+from calcml.core.registry_elementary import exp, log
 
 #: The highest order n of ψₙ calcml makes a record for: records are made on demand, and this
 #: bounds how many one input can ask for (`polygamma(10**9, x)`).
@@ -107,14 +108,14 @@ def _polygamma_impl(n: int) -> Any:
 
 def _record(name: str, impl: Any, partial: Any, rule: str, latex: str, text: str,
             simplify: Any = None, scalar: Any = None) -> Primitive:  # fmt: skip
-    return Primitive(name=name, impl=_np(impl), partial=partial, rule=rule, latex=latex,
+    return Primitive(name=name, impl=numpy_impl(impl), partial=partial, rule=rule, latex=latex,
                      text=text, domain=(0.2, 5), simplify=simplify, scalar=scalar)  # fmt: skip
 
 
 GAMMA = _record("gamma", _gamma_impl, lambda x: gamma(x) * digamma(x), "gamma function",
-                "\\Gamma", "Γ", simplify=_gamma_value, scalar=_scalar(math.gamma))  # fmt: skip
+                "\\Gamma", "Γ", simplify=_gamma_value, scalar=math_scalar(math.gamma))  # fmt: skip
 LGAMMA = _record("lgamma", _lgamma_impl, lambda x: digamma(x), "log-gamma", "\\ln\\Gamma",
-                 "lnΓ", simplify=_lgamma_value, scalar=_scalar(math.lgamma))  # fmt: skip
+                 "lnΓ", simplify=_lgamma_value, scalar=math_scalar(math.lgamma))  # fmt: skip
 DIGAMMA = _record("digamma", _digamma_impl, lambda x: trigamma(x), "polygamma", "\\psi", "ψ",
                   simplify=_digamma_value)  # fmt: skip
 TRIGAMMA = _record("trigamma", _polygamma_impl(1), lambda x: polygamma_record(2)(x), "polygamma",
