@@ -84,7 +84,8 @@ def _lint_imports(source_root: Path) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("lint-imports")
     if not exe.exists():
         pytest.skip("Import Linter is not installed (it comes with the test extra)")
-    env = {"PYTHONPATH": str(source_root), "PATH": str(exe.parent), "LANG": "C.UTF-8"}
+    env = {"PYTHONPATH": str(source_root), "PATH": str(exe.parent), "LANG": "C.UTF-8",
+           "COLUMNS": "250"}  # one line per contract in the report
     command = [str(exe), "--no-cache", "--config", str(ROOT / "pyproject.toml")]
     return subprocess.run(command, cwd=source_root, env=env, capture_output=True, text=True,
                           timeout=120)  # fmt: skip
