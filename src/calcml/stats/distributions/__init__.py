@@ -23,6 +23,11 @@ erf(x*sqrt(2)/2)/2 + 1/2
 ... except DivergentError as err:
 ...     print(err.value)
 nan
+
+Modules, lowest first; each imports only modules to its left: _integral → _base → _derive,
+_families → _moments, _heavy, _crps, _divergences, _risk → this package. `Distribution.mean`
+and its kin call `_moments`, which registers them on `_base` (`set_moments`) when this package
+imports it: one late binding instead of an import running back up.
 """
 
 from calcml.stats.distributions import _moments  # noqa: F401 - registers Distribution.mean & co.
