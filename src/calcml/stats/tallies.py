@@ -45,6 +45,7 @@ def array_engine(y_true: object, y_score: object, sample_weight: object) -> str:
 
 
 def as_1d(values: ArrayLike, name: str) -> np.ndarray:
+    """`values` as a 1-D array, or a ValueError naming `name` (shared with `binary.auc`)."""
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
