@@ -53,16 +53,18 @@ console = _Console()
 
 def emit_json(payload: dict[str, Any]) -> None:
     """Print one JSON object (NaN and infinities written as strings, not invalid tokens)."""
-    click.echo(json.dumps(_clean(payload), ensure_ascii=False))
+    click.echo(json.dumps(jsonable(payload), ensure_ascii=False))
 
 
-def _clean(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """The payload with NaN and infinities as strings, so it is strict JSON; shared by `--json`
+    output and the web workers, which must send the very same cleaning."""
     if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
         return str(value)
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [jsonable(v) for v in value]
     return value
 
 

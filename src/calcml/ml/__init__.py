@@ -4,6 +4,10 @@ Everything is built on calcml's autodiff (`calcml.autodiff.Tensor`) and matches 
 scikit-learn where the mathematics is the same (see `tests/data/README_ml.md`). Submodules load
 on first use, so `import calcml.ml` stays cheap.
 
+Modules, lowest first; each imports only modules to its left: _tensor, _threads, data, datasets,
+optim, plot, schedules, spline → _integral_penalties, descent, losses, nn, training → _dask_fit,
+distributional, penalties, smoothness_demo → linear → mlp → models.
+
 >>> import calcml.ml as ml
 >>> r = ml.minimize("x^2 + y^2", [1.0, 2.0], method="gd", lr=0.25, steps=60)
 >>> [round(v, 6) for v in r.x]

@@ -23,8 +23,8 @@ import numpy as np
 
 from calcml.autodiff import Tensor
 from calcml.core.registry import log, softplus
-from calcml.stats.distributions._crps import crps as crps_score
-from calcml.stats.distributions._families import normal
+from calcml.stats.distributions import crps as crps_score
+from calcml.stats.distributions import normal
 
 Z90 = 1.6448536269514722  # Φ⁻¹(0.95): the central 90% interval is μ ± Z90·σ
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from calcml.core.arrays import compute, is_dask
+from calcml.stats.tallies import binary_classes, positives
 
 MAX_GROUP = 1 << 27  # scores held at once by default: 1 GiB of float64, 2.5 GiB at the peak
 _SAMPLE_BLOCKS = 32  # chunks sampled to place the group boundaries
@@ -112,15 +113,13 @@ def _size(ms: Multiset) -> int:
 
 def chunk_part(labels: np.ndarray, score: np.ndarray, bounds: Bounds) -> Part:
     """The chunk's scores inside `bounds`, one sorted multiset per label (checks the chunk)."""
-    from calcml.stats.metrics import _classes
-
     if labels.size == 0:
         return {}
     if score.dtype.kind == "f" and not np.isfinite(score).all():
         raise ValueError("y_score contains NaN or infinity")
     if labels.dtype.kind == "f" and not np.isfinite(labels).all():
         raise ValueError("y_true contains NaN or infinity")
-    classes = _classes(labels)
+    classes = binary_classes(labels)
     low, high = bounds
     if low is not None or high is not None:
         inside = np.ones(score.size, bool)
@@ -299,12 +298,10 @@ def tally(y_true: Any, y_score: Any, pos_label: object, *, max_group: int = MAX_
     """The whole tally of Dask arrays (distinct scores with positive and negative counts), in
     memory: what a ROC or precision-recall curve is drawn from. Its size is the number of
     distinct scores, as is the curve's."""
-    from calcml.stats.metrics import _positives
-
     labels, score = align(y_true, y_score)
     parts = list(passes(labels, score, max_group))
     seen = sorted({label for part in parts for label in part})
-    is_pos = _positives(np.array(seen), pos_label).tolist()
+    is_pos = positives(np.array(seen), pos_label).tolist()
     empty = (np.empty(0, score.dtype), None)
     pos_keys = [k for k, p in zip(seen, is_pos, strict=True) if p]
     neg_keys = [k for k, p in zip(seen, is_pos, strict=True) if not p]

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from calcml.stats.tallies import positives
+
 
 def _namespace(*arrays: Any) -> Any:
     from array_api_compat import array_namespace
@@ -92,9 +94,7 @@ def roc_auc_score(y_true: Any, y_score: Any) -> float:
 
 def tally(y_true: Any, y_score: Any, pos_label: object) -> tuple[np.ndarray, ...]:
     """The tally of device arrays, on the host: what the ROC curve is drawn from."""
-    from calcml.stats.metrics import _positives
-
     xp, labels, score, classes = _checked(y_true, y_score)
-    is_pos = _positives(classes, pos_label)
+    is_pos = positives(classes, pos_label)
     positive = labels == xp.asarray(classes[is_pos][0]) if is_pos.any() else labels != labels
     return tuple(_to_host(a) for a in _run_counts(xp, score, positive))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from scipy.special import ndtr
 
-from calcml.stats.distributions._integral import quad
+from calcml.stats.distributions import quad
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ import numpy as np
 
 from calcml.core.expr import Expr, Number, Symbol, number, symbol
 from calcml.core.registry import exp
-from calcml.stats.distributions import FAMILIES, Distribution, Family
-from calcml.stats.distributions._base import X
+from calcml.stats.distributions import FAMILIES, Distribution, Family, X
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ multilabel averages, and (n, 1) column inputs.
   pairs (a, b) of [AUC(a | a, b) + AUC(b | a, b)]/2, macro or prevalence-weighted).
 - Multilabel: one binary score per column, averaged (macro, weighted, micro, samples, None).
 
-Each binary score is `metrics.roc_auc_score` (exact Mann–Whitney count) or
-`metrics.average_precision_score`, so values stay exact where the counts are integers.
+Each binary score is `binary.binary_roc_auc` (exact Mann–Whitney count) or
+`binary.binary_average_precision`, so values stay exact where the counts are integers.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from typing import Any
 
 import numpy as np
 
+from calcml.stats.binary import auc, binary_average_precision, binary_roc_auc, roc_curve
+
 
 def _binary_auc(max_fpr: float | None) -> Callable[..., float]:
-    from calcml.stats.metrics import auc, roc_auc_score, roc_curve
-
     def score(y: np.ndarray, s: np.ndarray, sample_weight: Any = None) -> float:
         if np.unique(y).size != 2:
             raise ValueError("only one class present in y_true; ROC AUC is not defined")
         if max_fpr is None or max_fpr == 1:
-            return roc_auc_score(y, s, sample_weight=sample_weight)
+            return binary_roc_auc(y, s, sample_weight)
         fpr, tpr, _ = roc_curve((y == np.max(y)).astype(int), s, pos_label=1,
                                 sample_weight=sample_weight)  # fmt: skip
         stop = int(np.searchsorted(fpr, max_fpr, "right"))
@@ -42,9 +42,7 @@ def _binary_auc(max_fpr: float | None) -> Callable[..., float]:
 
 
 def _binary_ap(y: np.ndarray, s: np.ndarray, sample_weight: Any = None) -> float:
-    from calcml.stats.metrics import average_precision_score
-
-    return average_precision_score(y, s, pos_label=1, sample_weight=sample_weight)
+    return binary_average_precision(y, s, pos_label=1, sample_weight=sample_weight)
 
 
 def roc_auc(y_true: Any, y_score: Any, *, sample_weight: Any = None,
@@ -166,9 +164,7 @@ def average_precision(y_true: Any, y_score: Any, *, pos_label: Any = 1, sample_w
     s = s[:, 0] if s.ndim == 2 and s.shape[1] == 1 else s
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float).ravel()
     if y.ndim == 1 and s.ndim == 1:
-        from calcml.stats.metrics import average_precision_score
-
-        return average_precision_score(y, s, pos_label=pos_label, sample_weight=w)
+        return binary_average_precision(y, s, pos_label=pos_label, sample_weight=w)
     if y.ndim == 1:  # multiclass: one-vs-rest indicator columns
         if pos_label != 1:
             raise ValueError("pos_label must be 1 for a multiclass y_true")

@@ -2,6 +2,9 @@
 
 Importing lazily keeps `calcml diff` fast from a cold start: training code, SciPy and matplotlib
 load only for the commands that need them.
+
+The command modules import one another in one place only: `scores` reuses the option parsing of
+`stats`. Everything else comes from the packages below (output, reports, plots, web).
 """
 
 from __future__ import annotations

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from calcml.interfaces.reports import (
+from calcml.interfaces.reports.base import (
     Params,
     flag,
+    integer,
     jsonable,
     mathml,
     number,
@@ -17,6 +18,35 @@ from calcml.interfaces.reports import (
     steps_json,
     text,
 )
+
+
+@report("diff", "cheap")
+def diff_report(params: Params) -> dict[str, Any]:
+    """d/dx of `expr` (with `wrt`, `order`, `at`, `steps`), as `calcml diff --json` prints it.
+
+    >>> r = diff_report({"expr": "x^3"})
+    >>> r["result"], r["verified"]
+    ('3*x**2', True)
+    """
+    from calcml.symbolic.diff import diff
+    from calcml.symbolic.parse import parse
+
+    expr = params.get("expr", "")
+    order = integer(params, "order", 1, 1, 50)
+    f = parse(expr)
+    d = diff(f, params.get("wrt") or None, order, steps=True)
+    payload: dict[str, Any] = {"input": expr, "parsed": str(f), "var": d.var.name,
+                               "order": order, "result": str(d.result),
+                               "latex": d.result.latex(), "verified": d.verified,
+                               "check": d.check.note,
+                               "mathml": mathml(d.result.latex())}  # fmt: skip
+    at = params.get("at")
+    if at:
+        value = d.result.evaluate(**{d.var.name: parse(at)})
+        payload.update(at=at, value=jsonable(value))
+    if flag(params, "steps"):
+        payload["steps"] = steps_json(d.steps) if d.steps else None
+    return payload
 
 
 @report("integrate", "slow")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calcml.interfaces.reports import Params, mathml, report, steps_json, text
+from calcml.interfaces.reports.base import Params, mathml, report, steps_json, text
 
 #: sample points: irregular, so a wrong answer that agrees at round numbers is still caught
 POINTS = (*(round(-4.6863 + 0.24 * i, 6) for i in range(41)), -25.3, -9.1, 7.7, 31.9)

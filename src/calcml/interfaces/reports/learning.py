@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-from calcml.interfaces.reports import (
+from calcml.interfaces.reports.base import (
     Params,
     finite_or_none,
     integer,

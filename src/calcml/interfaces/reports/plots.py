@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-from calcml.interfaces.reports import (
+from calcml.interfaces.reports.base import (
     MAX_GRID,
     MAX_SAMPLES,
     Params,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calcml.interfaces.reports import (
+from calcml.interfaces.reports.base import (
     Params,
     finite_or_none,
     flag,

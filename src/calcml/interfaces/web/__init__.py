@@ -2,6 +2,7 @@
 endpoint per report in `calcml.interfaces.reports`, computing each answer in a worker process
 with a deadline.
 
-Modules: `settings` (limits and pool sizes), `security` (Host allowlist, headers, cross-origin and
-size checks), `errors` (exception -> HTTP status), `workers` (the two pools), `app` (routes).
+Modules, lowest first; each imports only modules to its left: `settings` (limits and pool
+sizes), `errors` (exception -> HTTP status) → `security` (Host allowlist, headers, cross-origin
+and size checks), `workers` (the two pools) → `app` (routes).
 """

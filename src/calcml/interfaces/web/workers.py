@@ -31,7 +31,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from calcml.interfaces.output import _clean as jsonable  # the very cleaning `--json` applies
+from calcml.interfaces.output import jsonable  # the very cleaning `--json` applies
 from calcml.interfaces.web.errors import busy_error, classify, memory_error, time_error
 from calcml.interfaces.web.settings import LaneSettings, ServerSettings
 

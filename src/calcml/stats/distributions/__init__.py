@@ -23,9 +23,16 @@ erf(x*sqrt(2)/2)/2 + 1/2
 ... except DivergentError as err:
 ...     print(err.value)
 nan
+
+Modules, lowest first; each imports only modules to its left: _integral → _base → _derive,
+_families → _moments, _heavy, _crps, _divergences, _risk → this package. `Distribution.mean`
+and its kin call `_moments`, which registers them on `_base` (`set_moments`) when this package
+imports it: one late binding instead of an import running back up.
 """
 
+from calcml.stats.distributions import _moments  # noqa: F401 - registers Distribution.mean & co.
 from calcml.stats.distributions._base import Distribution, Family
+from calcml.stats.distributions._base import X as X  # the variable of every density (for mle)
 from calcml.stats.distributions._crps import crps, crps_ensemble
 from calcml.stats.distributions._divergences import (
     cross_entropy,
@@ -45,6 +52,7 @@ from calcml.stats.distributions._families import (
 )
 from calcml.stats.distributions._heavy import cauchy, student_t
 from calcml.stats.distributions._integral import DivergentError, Integral
+from calcml.stats.distributions._integral import quad as quad  # QUADPACK, warnings kept (binormal)
 from calcml.stats.distributions._risk import minimize_risk, risk
 
 FAMILIES: dict[str, Family] = {

@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 
 from calcml.core.expr import Expr, Number, as_expr, number, symbol
-from calcml.stats.distributions import _moments
 from calcml.stats.distributions._integral import (
     INF,
     Integral,
@@ -32,6 +31,16 @@ T = symbol("t")
 Params = dict[str, Expr]
 Floats = dict[str, float]
 Bound = float | Expr
+
+#: The moment integrals (mean, variance, moment, entropy, expect, mgf) of `_moments`, which
+#: builds on this module: it registers them here at import with `set_moments` (the package
+#: imports it), so `Distribution`'s methods reach them without an import running back up.
+_MOMENTS: dict[str, Callable[..., Integral]] = {}
+
+
+def set_moments(**integrals: Callable[..., Integral]) -> None:
+    """Register the moment integrals `Distribution.mean` and its kin call (see `_MOMENTS`)."""
+    _MOMENTS.update(integrals)
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,21 +269,21 @@ class Distribution:
         >>> normal("mu", "sigma").mean()
         mu
         """
-        return _answer(_moments.mean(self), steps)
+        return _answer(_MOMENTS["mean"](self), steps)
 
     def var(self, *, steps: bool = False) -> Any:
         """Var X = ∫ (x − E[X])² pdf(x) dx; DivergentError when infinite or undefined."""
-        return _answer(_moments.variance(self), steps)
+        return _answer(_MOMENTS["variance"](self), steps)
 
     def moment(self, k: int, *, steps: bool = False) -> Any:
         """The raw moment E[X^k] = ∫ x^k pdf(x) dx."""
         if not isinstance(k, int) or isinstance(k, bool) or k < 0:
             raise ValueError(f"the order of a moment is a non-negative integer, not {k!r}")
-        return _answer(_moments.moment(self, k), steps)
+        return _answer(_MOMENTS["moment"](self, k), steps)
 
     def entropy(self, *, steps: bool = False) -> Any:
         """Differential entropy −∫ pdf(x) log pdf(x) dx (in nats)."""
-        return _answer(_moments.entropy(self), steps)
+        return _answer(_MOMENTS["entropy"](self), steps)
 
     def expect(self, g: Any, *, steps: bool = False) -> Any:
         """E[g(X)] = ∫ g(x) pdf(x) dx for an expression (or text) g in x.
@@ -285,11 +294,11 @@ class Distribution:
         """
         from calcml.symbolic.inputs import to_expr
 
-        return _answer(_moments.expect(self, to_expr(g)), steps)
+        return _answer(_MOMENTS["expect"](self, to_expr(g)), steps)
 
     def mgf(self, t: float, *, steps: bool = False) -> Any:
         """The moment generating function E[e^(tX)] at t (DivergentError where it is ∞)."""
-        return _answer(_moments.mgf(self, t), steps)
+        return _answer(_MOMENTS["mgf"](self, t), steps)
 
     # --- sampling ----------------------------------------------------------------------------
     def sample(self, n: int, seed: int | np.random.Generator | None = None) -> np.ndarray:

@@ -23,15 +23,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from calcml.core.errors import CalcmlError
 from calcml.core.expr import Apply, Expr, Number, Symbol, number
+from calcml.stats.distributions._base import Distribution
 from calcml.stats.distributions._integral import INF, DivergentError, Integral, integral_op
 from calcml.symbolic.steps import Step
-
-if TYPE_CHECKING:
-    from calcml.stats.distributions._base import Distribution
 
 #: Seconds the antiderivative search may spend on one piece of one integral.
 BUDGET_SECONDS = 2.0
@@ -54,8 +51,6 @@ class Piece:
 
 def exact_params(d: Distribution) -> Distribution:
     """The same distribution with float parameters read as the rationals they spell."""
-    from calcml.stats.distributions._base import Distribution
-
     params = {k: _rational(v) for k, v in d.params.items()}
     return Distribution(d.family, params)
 

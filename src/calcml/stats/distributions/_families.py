@@ -19,9 +19,9 @@ from calcml.stats.distributions._base import INF, Family, Floats, Params
 HALF = number(Fraction(1, 2))
 
 
-def _loc_scale_moment(loc: str, scale: str,
-                      standard: Callable[[Params, int], Expr | None]
-                      ) -> Callable[[Params, int], Expr | None]:  # fmt: skip
+def loc_scale_moment(loc: str, scale: str,
+                     standard: Callable[[Params, int], Expr | None]
+                     ) -> Callable[[Params, int], Expr | None]:  # fmt: skip
     """E[X^k] = Σ_j C(k, j) μ^(k−j) σ^j E[Y^j] for X = μ + σY."""
 
     def raw(p: Params, k: int) -> Expr | None:
@@ -79,7 +79,7 @@ normal = Family(
     cdf_form=lambda x, p: HALF + erf((x - p["mu"]) / (p["sigma"] * sqrt(2))) / 2,
     mean=lambda p: p["mu"], var=lambda p: p["sigma"] ** 2,
     entropy=lambda p: log(2 * PI * E * p["sigma"] ** 2) / 2,
-    raw_moment=_loc_scale_moment("mu", "sigma", _double_factorial_moment),
+    raw_moment=loc_scale_moment("mu", "sigma", _double_factorial_moment),
     sampler=lambda rng, v, n: rng.normal(v["mu"], v["sigma"], n),
     initial=lambda d: dict(zip(("mu", "sigma"), _lcheck(d), strict=True)),
     defaults=(("mu", 0), ("sigma", 1)),
@@ -153,8 +153,8 @@ laplace = Family(
     cdf_form=lambda x, p: HALF + sign(x - p["mu"]) * (1 - exp(-abs_((x - p["mu"]) / p["b"]))) / 2,
     mean=lambda p: p["mu"], var=lambda p: 2 * p["b"] ** 2,
     entropy=lambda p: 1 + log(2 * p["b"]),
-    raw_moment=_loc_scale_moment("mu", "b",
-                                 lambda p, j: number(0 if j % 2 else factorial(j))),
+    raw_moment=loc_scale_moment("mu", "b",
+                                lambda p, j: number(0 if j % 2 else factorial(j))),
     sampler=lambda rng, v, n: rng.laplace(v["mu"], v["b"], n),
     initial=lambda d: {"mu": float(np.median(d)),
                        "b": float(np.mean(np.abs(d - np.median(d)))) or 1.0},
@@ -195,7 +195,7 @@ logistic = Family(
     cdf_form=lambda x, p: sigmoid((x - p["mu"]) / p["s"]),
     mean=lambda p: p["mu"], var=lambda p: PI**2 * p["s"] ** 2 / 3,
     entropy=lambda p: log(p["s"]) + 2,
-    raw_moment=_loc_scale_moment("mu", "s", _logistic_standard),
+    raw_moment=loc_scale_moment("mu", "s", _logistic_standard),
     sampler=lambda rng, v, n: rng.logistic(v["mu"], v["s"], n),
     initial=lambda d: {"mu": float(np.mean(d)),
                        "s": float(np.std(d)) * 3**0.5 / np.pi or 1.0},

@@ -13,7 +13,7 @@ import numpy as np
 from calcml.core.expr import PI, Expr, number
 from calcml.core.registry import atan, digamma, exp, lgamma, log
 from calcml.stats.distributions._base import INF, Family, Floats, Params
-from calcml.stats.distributions._families import HALF, _loc_scale_moment
+from calcml.stats.distributions._families import HALF, loc_scale_moment
 from calcml.stats.distributions._integral import DivergentError
 
 # --- Student t -------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ student_t = Family(
     special="1/2 + sign(z)·I_{z²/(ν+z²)}(1/2, ν/2)/2 with z = (x - μ)/σ, the regularized "
             "incomplete beta function (scipy.special.betainc)",
     mean=lambda p: p["mu"], var=lambda p: p["sigma"] ** 2 * p["nu"] / (p["nu"] - 2),
-    entropy=_t_entropy, raw_moment=_loc_scale_moment("mu", "sigma", _t_standard),
+    entropy=_t_entropy, raw_moment=loc_scale_moment("mu", "sigma", _t_standard),
     moment_order=lambda v: v["nu"], defaults=(("mu", 0), ("sigma", 1)),
     sampler=lambda rng, v, n: v["mu"] + v["sigma"] * rng.standard_t(v["nu"], n),
     initial=_t_initial,

@@ -13,27 +13,19 @@ The family's table of closed forms is never consulted here: it is the tests' ora
 from __future__ import annotations
 
 from math import comb
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from calcml.core.expr import Expr, Number, number, symbol
 from calcml.core.registry import exp, log
+from calcml.stats.distributions._base import Distribution, X, set_moments
 from calcml.stats.distributions._derive import SOURCE, Integrand, exact_params, integrate_density
 from calcml.stats.distributions._integral import DivergentError, Integral, integral_op
 from calcml.symbolic.steps import Step
 
-if TYPE_CHECKING:
-    from calcml.stats.distributions._base import Distribution
-
-
-def _x() -> Any:
-    from calcml.stats.distributions._base import X
-
-    return X
-
 
 def numeric(d: Distribution, quantity: str, h: Integrand) -> Integral:
     """∫ h dx with numeric parameters."""
-    return integrate_density(d, quantity, h, _x())
+    return integrate_density(d, quantity, h, X)
 
 
 def _substitute(d: Distribution) -> bool:
@@ -52,7 +44,7 @@ def mean(d: Distribution) -> Integral:
     """E[X] = ∫ x p(x) dx."""
     if _substitute(d):
         return _by_substitution(d, "mean", lambda s: s.raw(1), lambda loc, sc, m: loc + sc * m[1])
-    return numeric(d, "mean", lambda p, lp: _x() * p)
+    return numeric(d, "mean", lambda p, lp: X * p)
 
 
 def moment(d: Distribution, k: int) -> Integral:
@@ -63,7 +55,7 @@ def moment(d: Distribution, k: int) -> Integral:
                        number(0))  # fmt: skip
 
         return _by_substitution(d, f"moment {k}", lambda s: s.raw(k), combine)
-    return numeric(d, f"moment {k}", lambda p, lp: _x() ** k * p)
+    return numeric(d, f"moment {k}", lambda p, lp: X ** k * p)
 
 
 def variance(d: Distribution) -> Integral:
@@ -79,7 +71,7 @@ def variance(d: Distribution) -> Integral:
         err.steps = exc.steps
         raise err from None
     centre = m.exact if m.exact is not None else number(m.value)
-    return numeric(d, "variance", lambda p, lp: (_x() - centre) ** 2 * p)
+    return numeric(d, "variance", lambda p, lp: (X - centre) ** 2 * p)
 
 
 def entropy(d: Distribution) -> Integral:
@@ -99,7 +91,7 @@ def expect(d: Distribution, g: Expr) -> Integral:
 
 def mgf(d: Distribution, t: float) -> Integral:
     """M(t) = E[e^(tX)], where the integral converges."""
-    return expect(d, exp(number(t) * _x()) if not isinstance(t, Expr) else exp(t * _x()))
+    return expect(d, exp(number(t) * X) if not isinstance(t, Expr) else exp(t * X))
 
 
 # --- symbolic location and scale -----------------------------------------------------------
@@ -141,8 +133,6 @@ class _Standard:
 
 
 def _by_substitution(d: Distribution, quantity: str, integrals: Any, combine: Any) -> Integral:
-    from calcml.stats.distributions._base import Distribution
-
     ls = d.family.loc_scale(d.params) if d.family.loc_scale else None
     if ls is None:
         return _without_substitution(d, quantity)
@@ -157,7 +147,7 @@ def _by_substitution(d: Distribution, quantity: str, integrals: Any, combine: An
     lo, hi = d.family.support(d.params)
     how = "closed form" if std.exact else "quadrature"
     sub = Step("substitution", _direct_integrand(d, quantity), total,
-               tuple(r.steps for r in std.found), integral_op(lo, hi, _x()),
+               tuple(r.steps for r in std.found), integral_op(lo, hi, X),
                (("x", (loc + scale * symbol("y")).text()), ("standard density", repr(d0)),
                 ("source", SOURCE if std.exact else f"{SOURCE}, then quadrature")))  # fmt: skip
     value = None if total.free_symbols else float(total)
@@ -170,7 +160,7 @@ def _by_substitution(d: Distribution, quantity: str, integrals: Any, combine: An
 
 
 def _direct_integrand(d: Distribution, quantity: str) -> Expr:
-    x, p = _x(), d.pdf_expr
+    x, p = X, d.pdf_expr
     if quantity == "entropy":
         return -p * d.logpdf_expr
     k = 1 if quantity == "mean" else 2 if quantity == "variance" else int(quantity.split()[-1])
@@ -197,7 +187,7 @@ def _symbolic_direct(d: Distribution, quantity: str, f: Expr) -> Integral:
 
     lo, hi = d.family.support(d.params)
     try:
-        r = integrate(f, (_x(), lo, hi), steps=True, seconds=2.0)
+        r = integrate(f, (X, lo, hi), steps=True, seconds=2.0)
     except Exception as exc:  # the integrator's own word on why it cannot
         raise ValueError(f"{d!r}: the {quantity} with symbolic parameters: {exc}") from None
     if r.exact is None:
@@ -206,3 +196,6 @@ def _symbolic_direct(d: Distribution, quantity: str, f: Expr) -> Integral:
 
 
 __all__ = ["entropy", "expect", "mean", "mgf", "moment", "variance"]
+
+
+set_moments(mean=mean, variance=variance, moment=moment, entropy=entropy, expect=expect, mgf=mgf)

@@ -7,6 +7,9 @@ functions from constants and symbols, pairs absolute-value bars, reads superscri
 bracket nesting. Only then does a LALR(1) `lark` grammar run (`grammar.lark` for text,
 `latex.lark` for LaTeX), building canonical nodes as it reduces: no parse tree is kept, nothing
 recurses, and the depth of the expression being built is checked as it grows.
+
+Modules, lowest first: names → unicode → unsupported → lexer → latex → build → grammar, then
+this package; each imports only modules to its left.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from calcml.core.errors import LimitError, ParseError
 from calcml.core.expr import Expr
 from calcml.core.limits import MAX_INPUT_LENGTH
 from calcml.symbolic.parse.build import Value as Value
-from calcml.symbolic.parse.grammar import _run
-from calcml.symbolic.parse.latex import _LatexLexer
-from calcml.symbolic.parse.lexer import Token, _TextLexer
+from calcml.symbolic.parse.grammar import parse_tokens
+from calcml.symbolic.parse.latex import LatexLexer
+from calcml.symbolic.parse.lexer import TextLexer, Token
 from calcml.symbolic.parse.names import ALIASES as ALIASES
 from calcml.symbolic.parse.names import FUNCTIONS as FUNCTIONS
 from calcml.symbolic.parse.names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from calcml.symbolic.parse.names import Handler as Handler
-from calcml.symbolic.parse.unicode import _Source
+from calcml.symbolic.parse.unicode import Source
 
 __all__ = ["parse", "parse_definition"]
 
@@ -82,9 +85,9 @@ def _read(text: str, latex: bool | None) -> tuple[tuple[str, tuple[str, ...]] | 
             "(MAX_INPUT_LENGTH)",
             "MAX_INPUT_LENGTH",
         )
-    src = _Source(text)
+    src = Source(text)
     is_latex = bool(re.search(r"[\\{}$]", src.text)) if latex is None else latex
-    lexer = (_LatexLexer if is_latex else _TextLexer)(src)
+    lexer = (LatexLexer if is_latex else TextLexer)(src)
     tokens = lexer.run()
     head, body = _split_definition(tokens, src)
     if head is None and lexer.unknown_head is not None:
@@ -93,11 +96,11 @@ def _read(text: str, latex: bool | None) -> tuple[tuple[str, tuple[str, ...]] | 
         what = "empty input" if head is None else "unexpected end of input"
         raise ParseError(f"{what} at column {src.end}; expected an expression", src.end,
                          "an expression")  # fmt: skip
-    return head, _run(body, is_latex, src)
+    return head, parse_tokens(body, is_latex, src)
 
 
 def _split_definition(
-    tokens: list[Token], src: _Source
+    tokens: list[Token], src: Source
 ) -> tuple[tuple[str, tuple[str, ...]] | None, list[Token]]:
     """`f(x, y) = body` gives (("f", ("x", "y")), body tokens); other text has no head."""
     equals = [i for i, t in enumerate(tokens) if t.type == "DEF_EQ"]

@@ -10,8 +10,8 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import MINUS_ONE, PI, E, Expr, Number, add, apply, mul, number, power, symbol
 from calcml.core.limits import MAX_INTEGER_BITS, MAX_NESTING_DEPTH
 from calcml.core.registry import ABS
-from calcml.symbolic.parse.lexer import Token, _limit_depth
-from calcml.symbolic.parse.names import _INVERSES, FUNCTIONS, _function_key
+from calcml.symbolic.parse.lexer import Token, limit_depth
+from calcml.symbolic.parse.names import FUNCTIONS, INVERSES, function_key
 
 # --- the grammar and the nodes it builds ---------------------------------------------------------
 
@@ -66,7 +66,7 @@ def _factors(v: Any) -> tuple[list[Expr], int]:
 def _nest(e: Expr, depth: int) -> Value:
     """One level deeper; the depth of what is built stays within MAX_NESTING_DEPTH."""
     if depth >= MAX_NESTING_DEPTH:
-        raise _limit_depth(None)
+        raise limit_depth(None)
     return e, depth + 1
 
 
@@ -110,7 +110,7 @@ def _short(v: int | Fraction) -> str:
     return str(v) if _bits(v) <= 64 else f"(a number of about {int(_bits(v) * 0.30103):,} digits)"
 
 
-class _Build:
+class Build:
     """Grammar callbacks: each rule's node, built while lark reduces (no tree, no recursion)."""
 
     def start(self, c: list) -> Expr:
@@ -231,7 +231,7 @@ def _call(func: Token, exponent: Expr | None, args: list[Value]) -> Value:
         else:
             key, args = "log", [*args, (number(int(base)) if base.isdigit() else symbol(base), 0)]
     elif key not in FUNCTIONS:  # ψₙ of an order not yet made (polygamma12)
-        key = _function_key(key) or key
+        key = function_key(key) or key
     low, high, build = FUNCTIONS[key]
     if not low <= len(args) <= high:
         count = str(low) if low == high else f"{low} or {high}"
@@ -240,11 +240,11 @@ def _call(func: Token, exponent: Expr | None, args: list[Value]) -> Value:
                          f"{'s' if high > 1 else ''}, not {len(args)}{symbol_too}",
                          func.column)  # fmt: skip
     if exponent is MINUS_ONE:
-        if key not in _INVERSES:
+        if key not in INVERSES:
             raise ParseError(f"'{key}^-1' at column {func.column}: calcml has no inverse of "
                              f"{key}; write 1/{key}(x) for the reciprocal",
                              func.column)  # fmt: skip
-        build, exponent = FUNCTIONS[_INVERSES[key]][2], None
+        build, exponent = FUNCTIONS[INVERSES[key]][2], None
     value = build([a for a, _ in args])
     if exponent is not None:
         value = _power(value, exponent)

@@ -10,9 +10,9 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from calcml.core.errors import LimitError, ParseError
 from calcml.core.expr import Expr
-from calcml.symbolic.parse.build import _Build
-from calcml.symbolic.parse.lexer import Token, _TokenList
-from calcml.symbolic.parse.unicode import _Source
+from calcml.symbolic.parse.build import Build
+from calcml.symbolic.parse.lexer import Token, TokenList
+from calcml.symbolic.parse.unicode import Source
 
 
 @functools.cache
@@ -21,14 +21,15 @@ def _parser(latex: bool) -> Lark:
     with open(name, encoding="utf-8") as file:  # os.path, not pathlib: a cold start skips it
         grammar = file.read()
     # The LALR tables are cached on disk by lark: a cold start must not rebuild them.
-    return Lark(grammar, parser="lalr", lexer=_TokenList, transformer=_Build(), cache=True)
+    return Lark(grammar, parser="lalr", lexer=TokenList, transformer=Build(), cache=True)
 
 
 _STARTS = {"NUMBER", "NAME", "CONST", "FUNC", "ROOT", "FRAC", "SQRT", "_LPAR", "_LBRACE",
            "_LBRACK", "_BAR_OPEN", "_EVAL_OPEN"}  # fmt: skip
 
 
-def _run(tokens: list[Token], latex: bool, src: _Source) -> Expr:
+def parse_tokens(tokens: list[Token], latex: bool, src: Source) -> Expr:
+    """The expression the grammar builds from `tokens`; the last stage `parse` calls."""
     try:
         return _parser(latex).parse(tokens)  # type: ignore[return-value]
     except UnexpectedToken as err:
@@ -41,7 +42,7 @@ def _run(tokens: list[Token], latex: bool, src: _Source) -> Expr:
         raise LimitError("the expression is nested too deeply", "MAX_NESTING_DEPTH") from None
 
 
-def _syntax_error(err: UnexpectedToken, tokens: list[Token], src: _Source) -> ParseError:
+def _syntax_error(err: UnexpectedToken, tokens: list[Token], src: Source) -> ParseError:
     tok = err.token
     if tok.type == "$END":
         where, col = f"unexpected end of input at column {src.end}", src.end

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from calcml.core.errors import ParseError
-from calcml.symbolic.parse.lexer import _AT, Token, _Lexer, _unexpected_character
+from calcml.symbolic.parse.lexer import AT, LexerBase, Token, unexpected_character
 from calcml.symbolic.parse.names import (
-    _FUNCTION_NAMES,
-    _GREEK_NAMES,
     ALIASES,
-    _function_key,
-    _suggest,
+    FUNCTION_NAMES,
+    GREEK_NAMES,
+    function_key,
+    suggest,
 )
-from calcml.symbolic.parse.unicode import _Source
+from calcml.symbolic.parse.unicode import Source
 from calcml.symbolic.parse.unsupported import unsupported_message
 
 # --- the LaTeX tokenizer -------------------------------------------------------------------------
@@ -48,7 +48,7 @@ _APPLIED_GREEK = re.compile(r"\s*(?:_\s*(?:\{\s*([0-9]{1,3})\s*\}|([0-9])))?"
                             r"(?=\s*(?:\(|\\left\s*\())")
 _LN_GAMMA = re.compile(r"\s*\\Gamma(?=\s*(?:\(|\\left\s*\())")
 _OPERATOR_NAMES = {"H": "heaviside", **ALIASES}
-_GREEK_COMMANDS = {name: name for name in _GREEK_NAMES} | {
+_GREEK_COMMANDS = {name: name for name in GREEK_NAMES} | {
     "varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho",
     "varsigma": "sigma",
 }  # fmt: skip
@@ -79,10 +79,10 @@ _KNOWN_COMMANDS = sorted(
 )  # fmt: skip
 
 
-class _LatexLexer(_Lexer):
+class LatexLexer(LexerBase):
     """Tokens of LaTeX; TeX's one-character arguments (`\\frac12`, `x^2`) are split out here."""
 
-    def __init__(self, src: _Source):
+    def __init__(self, src: Source):
         super().__init__(src)
         self.pending: str | None = None  # an argument is due: "frac1", "frac2", "arg", "sup"
         self.pos = 0
@@ -114,7 +114,7 @@ class _LatexLexer(_Lexer):
             return True
         if kind in ("number", "letters"):
             if due == "sup" and kind == "number" and len(text) > 1 and text[1].isdigit():
-                raise self.error(f"'^{text}' at column {_AT} means ^{{{text[0]}}}{text[1:]} in "
+                raise self.error(f"'^{text}' at column {AT} means ^{{{text[0]}}}{text[1:]} in "
                                  f"LaTeX; write ^{{{text}}}", start - 1)  # fmt: skip
             self.pos = start + 1
             if kind == "number":
@@ -145,7 +145,7 @@ class _LatexLexer(_Lexer):
 
     def _letters(self, text: str, start: int, end: int) -> None:
         if text in _LATEX_FUNCTIONS or text in ("sqrt", "sigmoid", "relu", "abs"):
-            self.emit("FUNC", _function_key(text), start, end)
+            self.emit("FUNC", function_key(text), start, end)
             return
         if text == "pi":
             self.emit("CONST", "pi", start, end)
@@ -153,9 +153,9 @@ class _LatexLexer(_Lexer):
         if _APPLIED.match(self.s, end) and unsupported_message(text) is not None:
             self.refuse_unknown_function(text, start)  # f(x) is no product, zeta(s) no ζ·s
         if len(text) > 1 and self.s[end : end + 1] == "(":
-            hint = _suggest(text, _FUNCTION_NAMES)
+            hint = suggest(text, FUNCTION_NAMES)
             if hint:
-                raise self.error(f"unknown function '{text}' at column {_AT}{hint}", start)
+                raise self.error(f"unknown function '{text}' at column {AT}{hint}", start)
         for i, ch in enumerate(text):
             self.letter(ch, start + i)
 
@@ -180,10 +180,10 @@ class _LatexLexer(_Lexer):
             self.s, start + 1)  # fmt: skip
         last = self.tokens[-1] if self.tokens else None
         if m is None or last is None or last.type not in ("NAME", "FUNC", "CONST"):
-            raise self.error(f"subscript '_' at column {_AT} must follow a name and hold letters "
+            raise self.error(f"subscript '_' at column {AT} must follow a name and hold letters "
                              "or digits", start)  # fmt: skip
         if m.group(3):
-            raise self.error(f"'_{m.group(2)}{m.group(3)}' at column {_AT} means "
+            raise self.error(f"'_{m.group(2)}{m.group(3)}' at column {AT} means "
                              f"_{{{m.group(2)}}}{m.group(3)} in LaTeX; write "
                              f"_{{{m.group(2)}{m.group(3)}}}", start)  # fmt: skip
         sub = m.group(1) or m.group(2)
@@ -210,8 +210,8 @@ class _LatexLexer(_Lexer):
 
     def _other(self, text: str, start: int, end: int) -> None:
         if text == "&":
-            raise self.error(f"unexpected '&' at column {_AT}: alignment is not supported", start)
-        raise _unexpected_character(self, text, start)
+            raise self.error(f"unexpected '&' at column {AT}: alignment is not supported", start)
+        raise unexpected_character(self, text, start)
 
     # --- commands ----------------------------------------------------------------------------
 
@@ -259,26 +259,26 @@ class _LatexLexer(_Lexer):
         self.pos = m.end()
         if name == "Gamma":
             if order is not None:
-                raise self.error(f"'\\Gamma_' at column {_AT}: Γ takes no subscript", start)
+                raise self.error(f"'\\Gamma_' at column {AT}: Γ takes no subscript", start)
             key = "gamma"
         else:
-            key = _function_key(f"psi_{order or 0}")
+            key = function_key(f"psi_{order or 0}")
         self.emit("FUNC", key, start, self.pos)
 
     def unknown_command(self, name: str, start: int) -> ParseError:
         if name in _UNSUPPORTED:
-            return self.error(f"'\\{name}' at column {_AT}: {_UNSUPPORTED[name]}", start)
-        hint = _suggest(name, _KNOWN_COMMANDS)
+            return self.error(f"'\\{name}' at column {AT}: {_UNSUPPORTED[name]}", start)
+        hint = suggest(name, _KNOWN_COMMANDS)
         hint = hint.replace("'", "'\\", 1) if hint else ""
-        return self.error(f"unknown LaTeX command '\\{name}' at column {_AT}{hint}", start)
+        return self.error(f"unknown LaTeX command '\\{name}' at column {AT}{hint}", start)
 
     def function(self, name: str, start: int, end: int) -> None:
-        key = _function_key(name)
+        key = function_key(name)
         self.emit("FUNC", key, start, end)
 
     def fraction(self, start: int, end: int) -> None:
         if _DERIVATIVE.match(self.s, start):
-            raise self.error(f"derivative notation at column {_AT} is not an expression; "
+            raise self.error(f"derivative notation at column {AT} is not an expression; "
                              "use diff()", start)  # fmt: skip
         self.emit("FRAC", "frac", start, end)
         self.pending = "frac1"
@@ -302,7 +302,7 @@ class _LatexLexer(_Lexer):
             return
         m = re.compile(r"\s*(\(|\)|\[|\]|\||\.|\\\{|\\\}|\\[lr]?vert\b|\\\|)").match(self.s, end)
         if m is None:
-            raise self.error(f"'\\{name}' at column {_AT} must be followed by a delimiter",
+            raise self.error(f"'\\{name}' at column {AT} must be followed by a delimiter",
                              start)  # fmt: skip
         self.pos = m.end()
         delim = m.group(1).lstrip("\\")
@@ -315,7 +315,7 @@ class _LatexLexer(_Lexer):
         elif delim in (")", "]", "}"):
             self._bracket(delim if delim != "}" else ")", start, self.pos)
         elif delim == "." or (name == "right" and delim != "|" and "vert" not in delim):
-            raise self.error(f"'\\{name}{delim}' at column {_AT} is not supported", start)
+            raise self.error(f"'\\{name}{delim}' at column {AT} is not supported", start)
         else:
             self.bar_command("lvert" if name == "left" else "rvert", start, self.pos)
 
@@ -326,7 +326,7 @@ class _LatexLexer(_Lexer):
             self.close("_EVAL_CLOSE", start, end)
             m = re.compile(r"\s*_\s*(?=\{)").match(self.s, end)
             if m is None:
-                raise self.error(f"'\\right|' at column {_AT} must be followed by _{{x=a}}", start)
+                raise self.error(f"'\\right|' at column {AT} must be followed by _{{x=a}}", start)
             self.pos = m.end()
         elif name == "rvert":
             self.close("_BAR_CLOSE", start, end)
@@ -337,19 +337,19 @@ class _LatexLexer(_Lexer):
         """`\\mathit{theta}` is a symbol, `\\operatorname{erf}` a function, `\\mathrm{e}` e."""
         m = re.compile(r"\s*\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}").match(self.s, end)
         if m is None:
-            raise self.error(f"'\\{command}' at column {_AT} must be followed by a name in "
+            raise self.error(f"'\\{command}' at column {AT} must be followed by a name in "
                              "braces", start)  # fmt: skip
         self.pos = m.end()
         name = m.group(1)
         self.name_checks(name, m.start(1))
         if command.startswith("operatorname"):
-            key = _function_key(_OPERATOR_NAMES.get(name, name))
+            key = function_key(_OPERATOR_NAMES.get(name, name))
             why = unsupported_message(name)
             if key is None and why is not None:
-                raise self.error(f"'{name}(' at column {_AT}: {why}", start)
+                raise self.error(f"'{name}(' at column {AT}: {why}", start)
             if key is None:
-                raise self.error(f"unknown function '{name}' at column {_AT}"
-                                 f"{_suggest(name, _FUNCTION_NAMES)}", start)  # fmt: skip
+                raise self.error(f"unknown function '{name}' at column {AT}"
+                                 f"{suggest(name, FUNCTION_NAMES)}", start)  # fmt: skip
             self.emit("FUNC", key, start, self.pos)
         elif name == "e" and command != "mathit":
             self.emit("CONST", "E", start, self.pos)
@@ -360,5 +360,5 @@ class _LatexLexer(_Lexer):
         m = re.compile(r"\s*\{\s*([A-Za-z*]+)\s*\}").match(self.s, end)
         if m is None or m.group(1) not in _ENVIRONMENTS:
             shown = m.group(1) if m else ""
-            raise self.error(f"environment '{shown}' at column {_AT} is not supported", start)
+            raise self.error(f"environment '{shown}' at column {AT} is not supported", start)
         self.pos = m.end()

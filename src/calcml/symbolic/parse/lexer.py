@@ -12,19 +12,19 @@ from lark.lexer import Lexer
 from calcml.core.errors import LimitError, ParseError
 from calcml.core.limits import MAX_LITERAL_DIGITS, MAX_NESTING_DEPTH
 from calcml.symbolic.parse.names import (
-    _APPLIED,
-    _CONSTANTS,
-    _FUNCTION_NAMES,
-    _GREEK,
-    _GREEK_NAMES,
-    _INFINITIES,
-    _KEYWORDS,
-    _LOOKALIKES,
+    APPLIED,
+    CONSTANTS,
+    FUNCTION_NAMES,
+    GREEK,
+    GREEK_NAMES,
+    INFINITIES,
+    KEYWORDS,
+    LOOKALIKES,
     MAX_NAME_LENGTH,
-    _function_key,
-    _suggest,
+    function_key,
+    suggest,
 )
-from calcml.symbolic.parse.unicode import _SUBSCRIPTS, _SUPERSCRIPTS, _describe, _Source
+from calcml.symbolic.parse.unicode import SUBSCRIPTS, SUPERSCRIPTS, Source, describe
 from calcml.symbolic.parse.unsupported import unsupported_message
 
 # --- tokens --------------------------------------------------------------------------------------
@@ -34,14 +34,16 @@ _SHOW = {"_RPAR": ")", "_RBRACE": "}", "_RBRACK": "]", "_BAR_CLOSE": "|", "_EVAL
          "_COMMA": ",", "_EQUALS": "="}  # fmt: skip
 
 
-_AT = "\x00"  # stands for the column in messages, filled in by _Lexer.error
+#: Stands for the column in messages, filled in by LexerBase.error; shared with the LaTeX lexer.
+AT = "\x00"
 
 
 _CHAIN_ATOMS = frozenset({"NUMBER", "NAME", "CONST"})
 _SIGNS = frozenset({"_PLUS", "_MINUS", "ROOT"})  # prefix operators
 
 
-def _limit_depth(col: int | None) -> LimitError:
+def limit_depth(col: int | None) -> LimitError:
+    """The nesting-limit error, one wording for the tokenizers' brackets and the builder's depth."""
     where = f" at column {col}" if col else ""
     return LimitError(
         f"nesting deeper than {MAX_NESTING_DEPTH}{where} (MAX_NESTING_DEPTH)", "MAX_NESTING_DEPTH"
@@ -69,14 +71,14 @@ class Token:
         return f"Token({self.type!r}, {self.value!r})"
 
 
-class _Lexer:
+class LexerBase:
     """What the two tokenizers share: the output, the bracket stack and the nesting depth.
 
     The depth counts brackets, and counts the brackets of a function's or command's argument
     twice (the application and the group), so `sin(sin(...))` nests as deep as its meaning.
     """
 
-    def __init__(self, src: _Source):
+    def __init__(self, src: Source):
         self.src = src
         self.s = src.text
         self.tokens: list[Token] = []
@@ -87,9 +89,9 @@ class _Lexer:
         self.unknown_head: ParseError | None = None
 
     def error(self, message: str, pos: int, expected: str | None = None) -> ParseError:
-        """A ParseError whose message has the column of `pos` where it says `_AT`."""
+        """A ParseError whose message has the column of `pos` where it says `AT`."""
         col = self.src.col(pos)
-        return ParseError(message.replace(_AT, str(col)), col, expected)
+        return ParseError(message.replace(AT, str(col)), col, expected)
 
     def emit(self, kind: str, value: Any, start: int, end: int) -> None:
         col = start + 1 if self.src.cols is None else self.src.col(start)
@@ -102,12 +104,12 @@ class _Lexer:
         if kind in _SIGNS:  # `- - - … x` or `√√√x` nests one prefix inside the next
             self.signs = self.signs + 1 if self.prev in _SIGNS else 1
             if self.signs > MAX_NESTING_DEPTH:
-                raise _limit_depth(col)
+                raise limit_depth(col)
         level = len(self.stack)
         if kind == "_CARET":
             count = self.carets.get(level, 0) + 1
             if count > MAX_NESTING_DEPTH:
-                raise _limit_depth(col)
+                raise limit_depth(col)
             self.carets[level] = count
         elif kind not in _CHAIN_ATOMS or self.prev != "_CARET":
             self.carets[level] = 0
@@ -120,18 +122,18 @@ class _Lexer:
              then: str | None = None) -> None:  # fmt: skip
         self.depth += weight
         if self.depth > MAX_NESTING_DEPTH:
-            raise _limit_depth(self.src.col(start))
+            raise limit_depth(self.src.col(start))
         self.stack.append((closer, self.s[start:end], start, weight, then))
         self.emit(kind, self.s[start:end], start, end)
 
     def close(self, kind: str, start: int, end: int) -> str | None:
         shown = self.s[start:end]
         if not self.stack:
-            raise self.error(f"unmatched '{shown}' at column {_AT}; nothing is open", start)
+            raise self.error(f"unmatched '{shown}' at column {AT}; nothing is open", start)
         closer, opener, pos, weight, then = self.stack.pop()
         if closer != kind:
             raise self.error(
-                f"'{shown}' at column {_AT} does not close '{opener}' opened at column "
+                f"'{shown}' at column {AT} does not close '{opener}' opened at column "
                 f"{self.src.col(pos)}; expected '{_SHOW.get(closer, closer)}'",
                 start, repr(_SHOW.get(closer, closer)),
             )  # fmt: skip
@@ -142,7 +144,7 @@ class _Lexer:
     def finish(self) -> list[Token]:
         if self.stack:
             _, opener, pos, _, _ = self.stack[-1]
-            raise self.error(f"unbalanced '{opener}' opened at column {_AT}", pos,
+            raise self.error(f"unbalanced '{opener}' opened at column {AT}", pos,
                              repr(_SHOW.get(self.stack[-1][0])))  # fmt: skip
         return self.tokens
 
@@ -152,7 +154,7 @@ class _Lexer:
         if closing and self.prev in _OPERAND_END:
             self.close("_BAR_CLOSE", start, end)
         elif self.prev == "_BAR_OPEN" and not explicit:
-            raise self.error(f"'||' at column {_AT} reads as a norm; calcml works with real "
+            raise self.error(f"'||' at column {AT} reads as a norm; calcml works with real "
                              "numbers: write |x| or abs(abs(x))", start - 1)  # fmt: skip
         else:
             self.open("_BAR_OPEN", "_BAR_CLOSE", start, end)
@@ -161,7 +163,7 @@ class _Lexer:
         """A numeric literal: exact when it is an integer, a float when it has a point or e."""
         if self.prev in _OPERAND_END:
             last = self.tokens[-1]
-            raise self.error(f"number '{literal}' at column {_AT} follows "
+            raise self.error(f"number '{literal}' at column {AT} follows "
                              f"'{self.s[last.start_pos : last.end_pos]}' with no operator between "
                              "them", start,
                              "an operator")  # fmt: skip
@@ -184,23 +186,23 @@ class _Lexer:
                              f"characters; the limit is {MAX_NAME_LENGTH} (MAX_NAME_LENGTH)",
                              "MAX_NAME_LENGTH")  # fmt: skip
         if name.startswith("_") or "__" in name:
-            raise self.error(f"name '{name}' at column {_AT} is not allowed: names cannot "
+            raise self.error(f"name '{name}' at column {AT} is not allowed: names cannot "
                              "start with '_' or contain '__'", start)  # fmt: skip
-        if name in _KEYWORDS:
-            raise self.error(f"'{name}' at column {_AT} is a Python keyword; calcml reads "
+        if name in KEYWORDS:
+            raise self.error(f"'{name}' at column {AT} is a Python keyword; calcml reads "
                              "expressions, not code", start)  # fmt: skip
-        if name in _INFINITIES:
-            raise self.error(f"'{name}' at column {_AT}: infinity and NaN are not numbers "
+        if name in INFINITIES:
+            raise self.error(f"'{name}' at column {AT}: infinity and NaN are not numbers "
                              "calcml can work with", start)  # fmt: skip
 
     def _greek(self, text: str, start: int, end: int) -> None:
         if text[0] == "π":
             self.emit("CONST", "pi", start, end)
             return
-        name = _GREEK.get(text[0])
+        name = GREEK.get(text[0])
         if name is None:
-            raise self.error(f"character '{text[0]}' at column {_AT} is not allowed; "
-                             f"did you mean '{_LOOKALIKES.get(text[0], '?')}'?", start)  # fmt: skip
+            raise self.error(f"character '{text[0]}' at column {AT} is not allowed; "
+                             f"did you mean '{LOOKALIKES.get(text[0], '?')}'?", start)  # fmt: skip
         if len(text) > 1:
             name += "_" + text[1:].translate(_SUB_ASCII)
         self.name_or_function(name, start, end)
@@ -209,8 +211,8 @@ class _Lexer:
         """A symbol, or a function where the name is one (`gamma(x)`, `Γ(x)`, `ψ₁(x)`); a name
         applied like a function that calcml lacks (`f(x)`, `zeta(s)`) is refused, never read as
         a product."""
-        applied = _APPLIED.match(self.s, end) is not None
-        key = _function_key(name, applied)
+        applied = APPLIED.match(self.s, end) is not None
+        key = function_key(name, applied)
         if key is not None:
             self.emit("FUNC", key, start, end)
             return
@@ -224,10 +226,10 @@ class _Lexer:
         not know is refused only when the bracket touches it (`ab (x)` stays ab·x)."""
         why = unsupported_message(name)
         if why is not None:
-            problem = self.error(f"'{name}(' at column {_AT}: {why}", start)
-        elif adjacent and _is_word(name) and name not in _GREEK_NAMES:
-            problem = self.error(f"unknown function '{name}' at column {_AT}"
-                                 f"{_suggest(name, _FUNCTION_NAMES)}", start)  # fmt: skip
+            problem = self.error(f"'{name}(' at column {AT}: {why}", start)
+        elif adjacent and _is_word(name) and name not in GREEK_NAMES:
+            problem = self.error(f"unknown function '{name}' at column {AT}"
+                                 f"{suggest(name, FUNCTION_NAMES)}", start)  # fmt: skip
         else:
             return
         if self.tokens:
@@ -237,7 +239,7 @@ class _Lexer:
     def _sup(self, text: str, start: int, end: int) -> None:
         value = text.translate(_SUP_ASCII)
         if not re.fullmatch(r"[-+]?[0-9]+", value):
-            raise self.error(f"superscript '{text}' at column {_AT} is not a number", start)
+            raise self.error(f"superscript '{text}' at column {AT} is not a number", start)
         self.emit("SUP", int(value), start, end)
 
 
@@ -256,7 +258,7 @@ def _digit_count(literal: str) -> int:
     return sum(c.isdigit() for c in re.split("[eE]", literal)[0])
 
 
-class _TokenList(Lexer):
+class TokenList(Lexer):
     """Hands lark the tokens our tokenizers already made."""
 
     __future_interface__ = 2
@@ -291,8 +293,8 @@ _TEXT_TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _TEXT_OPS = {"+": "_PLUS", "-": "_MINUS", "*": "_STAR", "/": "_SLASH", ",": "_COMMA"}
-_SUP_ASCII = str.maketrans(_SUPERSCRIPTS, "0123456789-+")
-_SUB_ASCII = str.maketrans(_SUBSCRIPTS, "0123456789")
+_SUP_ASCII = str.maketrans(SUPERSCRIPTS, "0123456789-+")
+_SUB_ASCII = str.maketrans(SUBSCRIPTS, "0123456789")
 _WHY_NOT = {
     "'": "quotes and primes are not allowed", '"': "quotes are not allowed",
     "!": "factorials are not supported", ";": "only one expression is allowed",
@@ -303,14 +305,14 @@ _WHY_NOT = {
 }  # fmt: skip
 
 
-class _TextLexer(_Lexer):
+class TextLexer(LexerBase):
     """Tokens of plain text; names are classified here so the grammar stays LALR(1)."""
 
     def run(self) -> list[Token]:
         s = self.s
         derivative = re.search(r"(?<![A-Za-z0-9_])d[A-Za-z]?\s*/\s*d[A-Za-z]", s)
         if derivative:
-            raise self.error(f"derivative notation at column {_AT} is not an expression; "
+            raise self.error(f"derivative notation at column {AT} is not an expression; "
                              "use diff()", derivative.start())  # fmt: skip
         handlers = {name: getattr(self, "_" + name) for name in _TEXT_TOKEN.groupindex}
         for m in _TEXT_TOKEN.finditer(s):  # the last alternative matches any character
@@ -328,12 +330,12 @@ class _TextLexer(_Lexer):
 
     def _name(self, text: str, start: int, end: int) -> None:
         name = text
-        if text[-1] in _SUBSCRIPTS:
-            stem = text.rstrip(_SUBSCRIPTS)
+        if text[-1] in SUBSCRIPTS:
+            stem = text.rstrip(SUBSCRIPTS)
             name = f"{stem}_{text[len(stem) :].translate(_SUB_ASCII)}"
         self.name_checks(name, start)
-        if name in _CONSTANTS:
-            self.emit("CONST", _CONSTANTS[name], start, end)
+        if name in CONSTANTS:
+            self.emit("CONST", CONSTANTS[name], start, end)
             return
         self.name_or_function(name, start, end)
 
@@ -344,13 +346,13 @@ class _TextLexer(_Lexer):
         self.emit("_CARET", text, start, end)
 
     def _compare(self, text: str, start: int, end: int) -> None:
-        raise self.error(f"'{text}' at column {_AT}: comparisons and assignments are not "
+        raise self.error(f"'{text}' at column {AT}: comparisons and assignments are not "
                          "expressions", start)  # fmt: skip
 
     def _op(self, text: str, start: int, end: int) -> None:
         if text == "=":
             if self.stack:
-                raise self.error(f"unexpected '=' at column {_AT}; expected an expression",
+                raise self.error(f"unexpected '=' at column {AT}; expected an expression",
                                  start)  # fmt: skip
             self.emit("DEF_EQ", text, start, end)
             return
@@ -369,7 +371,7 @@ class _TextLexer(_Lexer):
         self.emit("ROOT", "√∛∜".index(text) + 2, start, end)
 
     def _other(self, text: str, start: int, end: int) -> None:
-        raise _unexpected_character(self, text, start)
+        raise unexpected_character(self, text, start)
 
 
 def _is_word(name: str) -> bool:
@@ -377,13 +379,14 @@ def _is_word(name: str) -> bool:
     return sum(c.isalpha() for c in name) >= 2
 
 
-def _unexpected_character(lexer: _Lexer, ch: str, start: int) -> ParseError:
+def unexpected_character(lexer: LexerBase, ch: str, start: int) -> ParseError:
+    """Why `ch` cannot start a token; shared by the text and LaTeX tokenizers."""
     if ch == "." and lexer.prev in ("NAME", "CONST", "_RPAR", "NUMBER"):
-        return lexer.error(f"'.' at column {_AT} is not allowed: there is no attribute access "
+        return lexer.error(f"'.' at column {AT} is not allowed: there is no attribute access "
                            "or method call", start)  # fmt: skip
     if ch in _WHY_NOT:
-        return lexer.error(f"unexpected '{ch}' at column {_AT}: {_WHY_NOT[ch]}", start)
+        return lexer.error(f"unexpected '{ch}' at column {AT}: {_WHY_NOT[ch]}", start)
     if ch.isprintable():
-        return lexer.error(f"unexpected character '{ch}' at column {_AT}", start)
-    return lexer.error(f"control character {_describe(ch)} at column {_AT} is not allowed",
+        return lexer.error(f"unexpected character '{ch}' at column {AT}", start)
+    return lexer.error(f"control character {describe(ch)} at column {AT} is not allowed",
                        start)  # fmt: skip

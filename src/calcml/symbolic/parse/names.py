@@ -96,13 +96,17 @@ ALIASES = {
 #: Names that are Greek letters as well as functions: a function only when applied, `gamma(x)`;
 #: `gamma x` and `gamma*x` are the symbol γ times x.
 _APPLIED_ONLY = {"gamma", "Gamma", "beta", "Beta", "psi", "psi_0", "psi_1"}
-_APPLIED = re.compile(r"\s*\(")
-_INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
-             "tanh": "atanh"}  # fmt: skip
-_CONSTANTS = {"pi": "pi", "e": "E", "E": "E"}
-_INFINITIES = {"inf", "Inf", "INF", "infinity", "Infinity", "oo", "nan", "NaN", "NAN", "zoo"}
-_KEYWORDS = set(keyword.kwlist) - {"lambda"}  # λ is a common parameter name
-_GREEK = {
+#: The tables below are shared with the tokenizers (lexer, latex) and the Unicode pass, which
+#: classify names with them; they live here, the lowest module, so each is written once.
+APPLIED = re.compile(r"\s*\(")  # an opening bracket follows: the name is applied
+#: `sin^-1 x` is asin(x): the inverse each function power -1 stands for.
+INVERSES = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
+            "tanh": "atanh"}  # fmt: skip
+CONSTANTS = {"pi": "pi", "e": "E", "E": "E"}
+INFINITIES = {"inf", "Inf", "INF", "infinity", "Infinity", "oo", "nan", "NaN", "NAN", "zoo"}
+KEYWORDS = set(keyword.kwlist) - {"lambda"}  # λ is a common parameter name
+#: Greek letters typed as characters, with the names they are spelled as.
+GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
     "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa",
     "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ρ": "rho", "σ": "sigma", "ς": "sigma",
@@ -110,13 +114,13 @@ _GREEK = {
     "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
     "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
 }  # fmt: skip
-_GREEK_NAMES = set(_GREEK.values()) | {"omicron", "Upsilon"}
+GREEK_NAMES = set(GREEK.values()) | {"omicron", "Upsilon"}
 # Letters that look like Latin ones; rejected with the Latin letter as a suggestion.
-_LOOKALIKES = dict(zip("аеорсухіјѕԁһӏАВЕКМНОРСТХοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-                       "aeopcyxijsdhlABEKMHOPCTXoABEZHIKMNOPTYX", strict=True))  # fmt: skip
+LOOKALIKES = dict(zip("аеорсухіјѕԁһӏАВЕКМНОРСТХοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                      "aeopcyxijsdhlABEKMHOPCTXoABEZHIKMNOPTYX", strict=True))  # fmt: skip
 
 
-def _function_key(name: str, applied: bool = True) -> str | None:
+def function_key(name: str, applied: bool = True) -> str | None:
     """The FUNCTIONS key a name stands for, or None; `applied`: an opening bracket follows."""
     if name in _APPLIED_ONLY and not applied:
         return None
@@ -133,10 +137,12 @@ def _function_key(name: str, applied: bool = True) -> str | None:
     return prim.name
 
 
-def _suggest(name: str, choices: list[str]) -> str:
+def suggest(name: str, choices: list[str]) -> str:
+    """The "; did you mean 'sin'?" hint for a close match, shared by every tokenizer's messages."""
     lowered = {c.lower(): c for c in choices}
     found = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
     return f"; did you mean '{lowered[found[0]]}'?" if found else ""
 
 
-_FUNCTION_NAMES = sorted(set(FUNCTIONS) | set(ALIASES))
+#: Every function name and alias, the choices `suggest` offers for an unknown function.
+FUNCTION_NAMES = sorted(set(FUNCTIONS) | set(ALIASES))

@@ -5,20 +5,24 @@ from __future__ import annotations
 import unicodedata
 
 from calcml.core.errors import ParseError
-from calcml.symbolic.parse.names import _GREEK, _LOOKALIKES
+from calcml.symbolic.parse.names import GREEK, LOOKALIKES
 
 # --- Unicode -------------------------------------------------------------------------------------
 
-_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
-_SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
-_KEEP = set(_SUPERSCRIPTS + _SUBSCRIPTS + "√∛∜π∞") | set(_GREEK)
+#: Superscript and subscript digits the Unicode pass keeps for the tokenizer to read.
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺"
+SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+_KEEP = set(SUPERSCRIPTS + SUBSCRIPTS + "√∛∜π∞") | set(GREEK)
 _OPERATORS = {"−": "-", "–": "-", "·": "*", "⋅": "*", "×": "*", "∗": "*", "÷": "/", "∕": "/"}
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")  # "Trojan Source"
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad")
 
 
-class _Source:
-    """The text after the Unicode pass, with the original column of each character."""
+class Source:
+    """The text after the Unicode pass, with the original column of each character.
+
+    Shared by every later stage (tokenizers, grammar) so messages name the column as typed.
+    """
 
     def __init__(self, text: str):
         self.original = text
@@ -39,14 +43,14 @@ class _Source:
         for i, ch in enumerate(text):
             if ch in _INVISIBLE or (not ch.isascii() and unicodedata.category(ch) == "Cf"):
                 if ch in _BIDI:
-                    raise ParseError(f"bidirectional control {_describe(ch)} at column {i + 1} "
+                    raise ParseError(f"bidirectional control {describe(ch)} at column {i + 1} "
                                      "is not allowed", i + 1)  # fmt: skip
                 invisible.append(i)
                 piece = " "
             else:
                 if invisible and before.isalnum() and ch.isalnum():
                     j = invisible[0]
-                    raise ParseError(f"invisible character {_describe(text[j])} at column "
+                    raise ParseError(f"invisible character {describe(text[j])} at column "
                                      f"{j + 1} inside a name", j + 1)  # fmt: skip
                 invisible.clear()
                 before = ch
@@ -58,7 +62,8 @@ class _Source:
         return "".join(out)
 
 
-def _describe(ch: str) -> str:
+def describe(ch: str) -> str:
+    """`U+00B2 (SUPERSCRIPT TWO)`: how every parse message names an odd character."""
     return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
 
 
@@ -68,15 +73,15 @@ def _foreign(ch: str, col: int) -> str:
     if ch.isspace():
         return " "
     if category.startswith("M"):
-        raise ParseError(f"combining mark {_describe(ch)} at column {col} is not allowed", col)
+        raise ParseError(f"combining mark {describe(ch)} at column {col} is not allowed", col)
     if category == "Nd":
         return str(unicodedata.decimal(ch))
     if unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
-        raise ParseError(f"{_describe(ch)} at column {col} is not supported; write ^ or _", col)
+        raise ParseError(f"{describe(ch)} at column {col} is not supported; write ^ or _", col)
     folded = unicodedata.normalize("NFKC", ch)
     if folded != ch and all(c.isascii() or c in _KEEP for c in folded):
         return folded
-    if ch in _LOOKALIKES:
-        raise ParseError(f"character '{ch}' {_describe(ch)} at column {col} is not allowed; "
-                         f"did you mean '{_LOOKALIKES[ch]}'?", col)  # fmt: skip
-    raise ParseError(f"character '{ch}' {_describe(ch)} at column {col} is not allowed", col)
+    if ch in LOOKALIKES:
+        raise ParseError(f"character '{ch}' {describe(ch)} at column {col} is not allowed; "
+                         f"did you mean '{LOOKALIKES[ch]}'?", col)  # fmt: skip
+    raise ParseError(f"character '{ch}' {describe(ch)} at column {col} is not allowed", col)
