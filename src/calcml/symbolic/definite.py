@@ -29,9 +29,12 @@ from calcml.core.expr import Expr, Symbol, number
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
 from calcml.symbolic import integrand
 from calcml.symbolic.definite_steps import ftc_step, numeric_step
+from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
+from calcml.symbolic.integrate import Budget, antiderivative, integrate_indefinite
 from calcml.symbolic.limit_values import Undefined
 from calcml.symbolic.limits import Infinity, NoLimit, as_point, limit
 from calcml.symbolic.quadrature import DivergentIntegral, QuadResult, quad
+from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
 
 #: Points at which F is sampled to look for jumps.
@@ -129,8 +132,6 @@ def integrate(expr: Any, spec: Any = None, *, steps: bool = False, numeric: bool
     >>> integrate(2*t, (t, 1, x))
     x**2 - 1
     """
-    from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
-
     f = to_expr(expr)
     if spec is None or isinstance(spec, Symbol | str):
         x = default_variable(f, spec)
@@ -151,8 +152,6 @@ def integrate(expr: Any, spec: Any = None, *, steps: bool = False, numeric: bool
 
 
 def _indefinite(f: Expr, x: Symbol, steps: bool, seconds: float) -> Expr | IntegralResult:
-    from calcml.symbolic.integrate import integrate_indefinite
-
     found = integrate_indefinite(f, x, steps=steps, seconds=seconds)
     if not steps:
         return found
@@ -165,8 +164,6 @@ def _indefinite(f: Expr, x: Symbol, steps: bool, seconds: float) -> Expr | Integ
 
 def _antiderivative(f: Expr, x: Symbol, seconds: float) -> Any:
     """The search's `Antiderivative`, None when no method finds one, "budget" when time ran out."""
-    from calcml.symbolic.integrate import Budget, antiderivative
-
     try:
         return antiderivative(f, x, budget=Budget(seconds))
     except BudgetExceeded:
@@ -272,8 +269,6 @@ def _definite(f: Expr, x: Symbol, a: Any, b: Any, seconds: float) -> IntegralRes
         if not numeric_ok:
             raise
         return _numeric(f, x, a, b, f"the fundamental theorem could not be completed ({exc})")
-    from calcml.symbolic.simplify import simplify
-
     exact = simplify(sum((hi_v - lo_v for hi_v, lo_v in parts), number(0)))
     value = _float(exact)
     check: QuadResult | None = None

@@ -121,7 +121,7 @@ def _cancel(expr: Expr) -> Expr:
         return expr
     if not any(_is_reciprocal(n) and isinstance(n.base, Add) for n in expr.walk()):
         return expr  # no denominator with terms to cancel
-    from calcml.symbolic.polys import from_rational, to_rational
+    from calcml.symbolic.polys import from_rational, to_rational  # lazily: loads python-flint
 
     var = next(iter(expr.free_symbols))
     pq = to_rational(expr, var)
