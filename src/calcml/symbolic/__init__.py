@@ -17,4 +17,4 @@ derivative is always there; quadrature is there wherever a definite-integral ste
 cold `calcml diff` must not pay for.
 """
 
-
+from calcml.symbolic import diff  # noqa: F401  (imported for its step_check.provide)
