@@ -15,11 +15,11 @@ from calcml.symbolic.polys import (
     MAX_POLY_DEGREE,
     from_poly,
     from_rational,
-    poly_coefficients,
     sqrt_rational,
     to_poly,
     to_rational,
 )
+from calcml.symbolic.simplify import poly_coefficients
 
 x, a = symbol("x"), symbol("a")
 

@@ -27,16 +27,14 @@ from calcml.core.errors import BudgetExceeded, CalcmlError, NoClosedFormError
 from calcml.core.evaluate import Program
 from calcml.core.expr import Expr, Symbol, number
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
+from calcml.symbolic import integrand
 from calcml.symbolic.definite_steps import ftc_step, numeric_step
-from calcml.symbolic.limits import Infinity, NoLimit, _Undefined, as_point, limit
-from calcml.symbolic.quadrature import (
-    DivergentIntegral,
-    QuadResult,
-    _exact_point,
-    _features,
-    _roots,
-    quad,
-)  # fmt: skip
+from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
+from calcml.symbolic.integrate import Budget, antiderivative, integrate_indefinite
+from calcml.symbolic.limit_values import Undefined
+from calcml.symbolic.limits import Infinity, NoLimit, as_point, limit
+from calcml.symbolic.quadrature import DivergentIntegral, QuadResult, quad
+from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
 
 #: Points at which F is sampled to look for jumps.
@@ -134,8 +132,6 @@ def integrate(expr: Any, spec: Any = None, *, steps: bool = False, numeric: bool
     >>> integrate(2*t, (t, 1, x))
     x**2 - 1
     """
-    from calcml.symbolic.inputs import default_variable, to_expr, to_symbol
-
     f = to_expr(expr)
     if spec is None or isinstance(spec, Symbol | str):
         x = default_variable(f, spec)
@@ -156,8 +152,6 @@ def integrate(expr: Any, spec: Any = None, *, steps: bool = False, numeric: bool
 
 
 def _indefinite(f: Expr, x: Symbol, steps: bool, seconds: float) -> Expr | IntegralResult:
-    from calcml.symbolic.integrate import integrate_indefinite
-
     found = integrate_indefinite(f, x, steps=steps, seconds=seconds)
     if not steps:
         return found
@@ -170,8 +164,6 @@ def _indefinite(f: Expr, x: Symbol, steps: bool, seconds: float) -> Expr | Integ
 
 def _antiderivative(f: Expr, x: Symbol, seconds: float) -> Any:
     """The search's `Antiderivative`, None when no method finds one, "budget" when time ran out."""
-    from calcml.symbolic.integrate import Budget, antiderivative
-
     try:
         return antiderivative(f, x, budget=Budget(seconds))
     except BudgetExceeded:
@@ -204,7 +196,7 @@ def _value_at(F: Expr, x: Symbol, p: Any, side: str, cut: bool = False) -> Expr:
         return F.subs({x: p})
     try:
         v = limit(F, x, p, side)
-    except _Undefined as exc:  # F is not real there: not this theorem's business, go numeric
+    except Undefined as exc:  # F is not real there: not this theorem's business, go numeric
         raise ValueError(f"the antiderivative is not real near {p}: {exc}") from None
     except NoLimit as exc:
         raise DivergentIntegral(f"the integral does not converge at {_text(p)}: {exc}",
@@ -227,7 +219,7 @@ def _on_pole(F: Expr, x: Symbol, p: Any) -> bool:
     if isinstance(p, Infinity):
         return False
     t = float(p)
-    for g in _features(_sampled(F, x), x)["pole"]:
+    for g in integrand.features(_sampled(F, x), x)["pole"]:
         with np.errstate(all="ignore"):
             v = float(np.asarray(Program([g], [x])(np.float64(t))[0], dtype=float))
         if not math.isfinite(v) or abs(v) <= 1e-12:
@@ -277,8 +269,6 @@ def _definite(f: Expr, x: Symbol, a: Any, b: Any, seconds: float) -> IntegralRes
         if not numeric_ok:
             raise
         return _numeric(f, x, a, b, f"the fundamental theorem could not be completed ({exc})")
-    from calcml.symbolic.simplify import simplify
-
     exact = simplify(sum((hi_v - lo_v for hi_v, lo_v in parts), number(0)))
     value = _float(exact)
     check: QuadResult | None = None
@@ -311,8 +301,9 @@ def _no_pole_for_sampled_parameters(f: Expr, F: Expr, x: Symbol, lo: float,
     params = sorted((f.free_symbols | F.free_symbols) - {x}, key=lambda s: s.name)
     for values in ((0.5,), (1.3,), (2.7,), (-0.6,), (-1.9,)):
         env = {p: number(values[0] * (1 + 0.13 * i)) for i, p in enumerate(params)}
-        feats = _features(f.subs(env), x)["pole"] + _features(F.subs(env), x)["pole"]
-        inside = _roots([g for g in feats if not g.free_symbols - {x}], x, lo, hi)
+        feats = integrand.features(f.subs(env), x)["pole"]
+        feats += integrand.features(F.subs(env), x)["pole"]
+        inside = integrand.roots([g for g in feats if not g.free_symbols - {x}], x, lo, hi)
         if inside:
             names = ", ".join(p.name for p in params)
             raise NoClosedFormError(f"the integrand or its antiderivative has a pole inside "
@@ -322,11 +313,11 @@ def _no_pole_for_sampled_parameters(f: Expr, F: Expr, x: Symbol, lo: float,
 
 def _cut_points(f: Expr, F: Expr, x: Symbol, lo: float, hi: float) -> list[Any]:
     """Where F must not be evaluated across: poles of f and jumps of F, as exact points."""
-    feats = _features(f, x)
-    poles = _roots(feats["pole"] + _features(F, x)["pole"], x, lo, hi)
+    feats = integrand.features(f, x)
+    poles = integrand.roots(feats["pole"] + integrand.features(F, x)["pole"], x, lo, hi)
     jumps = _jumps(F, f, x, lo, hi, poles)
     cuts = sorted({*poles, *jumps})
-    exact = [_exact_point(c) for c in cuts]
+    exact = [integrand.exact_point(c) for c in cuts]
     if any(isinstance(c, float) for c in exact):
         raise ValueError("a discontinuity of the antiderivative is at an irrational point")
     return [number(c) if not isinstance(c, Expr) else c for c in exact]
@@ -335,10 +326,8 @@ def _cut_points(f: Expr, F: Expr, x: Symbol, lo: float, hi: float) -> list[Any]:
 def _jumps(F: Expr, f: Expr, x: Symbol, lo: float, hi: float, poles: list[float]
            ) -> list[float]:  # fmt: skip
     """Points where F jumps: its increments disagree with f's trapezoid rule, at every scale."""
-    from calcml.symbolic.quadrature import _grid
-
     if math.isinf(lo) or math.isinf(hi):
-        grid = _grid(lo, hi)
+        grid = integrand.scan_grid(lo, hi)
     else:
         grid = np.linspace(lo, hi, JUMP_SAMPLES)[1:-1]
     prog = Program([F, f], [x])

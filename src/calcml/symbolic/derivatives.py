@@ -14,7 +14,15 @@ from calcml.symbolic.simplify import simplify
 from calcml.symbolic.verify import Check, check_gradient, check_jacobian
 
 
-def _variables(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:
+def wrt_symbols(f: Expr | Sequence[Expr], wrt: Any) -> list[Symbol]:
+    """The symbols to differentiate by: `wrt` (symbols, names, or "x,y" text) in its order, or
+    every free symbol of `f` by name. Shared with the CLI and web reports, which must list the
+    same variables as the answers they show.
+
+    >>> from calcml import parse
+    >>> wrt_symbols(parse("y*x + z"), None), wrt_symbols(parse("x*y"), "y, x")
+    ([x, y, z], [y, x])
+    """
     if wrt is None:
         exprs = [f] if isinstance(f, Expr) else list(f)
         return sorted({s for e in exprs for s in e.free_symbols}, key=lambda s: s.name)
@@ -46,7 +54,7 @@ def checked_gradient(expr: Any, wrt: Any = None, *,
     ([y, x], True)
     """
     f = to_expr(expr)
-    xs = _variables(f, wrt)
+    xs = wrt_symbols(f, wrt)
     with construction():
         grads = _tidy(f.size() <= MAX_TIDY_NODES, reverse_partials(f, xs))
         check = check_gradient(f, grads, xs) if verify else None
@@ -82,7 +90,7 @@ def jacobian(exprs: Sequence[Any], wrt: Any = None) -> list[list[Expr]]:
     [[y, x], [1, 1]]
     """
     fs = [to_expr(e) for e in exprs]
-    xs = _variables(fs, wrt)
+    xs = wrt_symbols(fs, wrt)
     return [gradient(f, xs) for f in fs]
 
 
@@ -94,7 +102,7 @@ def hessian(expr: Any, wrt: Any = None, *, verify: bool = True) -> list[list[Exp
     [[2*y, 2*x], [2*x, 0]]
     """
     f = to_expr(expr)
-    xs = _variables(f, wrt)
+    xs = wrt_symbols(f, wrt)
     first = gradient(f, xs, verify=False)
     n = len(xs)
     rows: list[list[Expr]] = [[as_expr(0)] * n for _ in xs]

@@ -33,6 +33,9 @@ from calcml.core.expr import (
 )
 from calcml.core.limits import MAX_DIFF_ORDER, MAX_STEP_NODES
 from calcml.core.registry import LOG
+from calcml.symbolic import step_check
+from calcml.symbolic.inputs import default_variable, to_expr
+from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
 from calcml.symbolic.termwise import termwise_partials
 from calcml.symbolic.verify import Check, check_derivative
@@ -411,8 +414,6 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
     >>> cm.diff("sin(x^2)", steps=True).steps.rule
     'chain'
     """
-    from calcml.symbolic.inputs import default_variable, to_expr
-
     f = to_expr(expr)
     x = default_variable(f, var)
     if not 0 <= n <= MAX_DIFF_ORDER:
@@ -427,9 +428,7 @@ def diff(expr, var=None, n: int = 1, *, steps: bool = False, verify: bool = True
     if not steps:
         return current
     if tree is not None:  # every step checked; a false one withholds the steps, not the answer
-        from calcml.symbolic.step_check import certify
-
-        tree = certify(tree, Step("derivative", tree.expr, current, (), f"d/d{x.name}"))
+        tree = step_check.certify(tree, Step("derivative", tree.expr, current, (), f"d/d{x.name}"))
     return Derivation(f, x, n, current, tree, check)
 
 
@@ -441,8 +440,6 @@ def _short(expr: Expr, most: int = 160) -> str:
 
 def _differentiate(f: Expr, x: Symbol, n: int, with_steps: bool, verify: bool):
     """The n-th derivative, its steps tree and its numeric check."""
-    from calcml.symbolic.simplify import simplify
-
     current, tree, previous = f, None, f
     for _ in range(n):
         previous = current
@@ -455,5 +452,7 @@ def _differentiate(f: Expr, x: Symbol, n: int, with_steps: bool, verify: bool):
     check = check_derivative(previous, current, x) if verify and n else Check(False, 0, 0.0, "")
     return current, tree, check
 
+
+step_check.provide("diff", diff)  # the late binding described in calcml.symbolic
 
 __all__ = ["Derivation", "diff", "reverse_partials"]

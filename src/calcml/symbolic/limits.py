@@ -2,10 +2,9 @@
 
 Every limit is first brought to one of two shapes: `t -> 0+` (a finite point from either side,
 `x = c ± t`) or `x -> +oo` (`-oo` through `x = -t`). The engine then computes the limit of each
-node of the DAG from the limits of its children, in extended-real arithmetic. A value is an
-exact expression, `oo`/`-oo` (the `Infinity` sentinel: core numbers are finite by design), or a
-bounded oscillation (`sin(oo)`), which is kept so that `sin(x)/x -> 0` works and reported as
-`NoLimit` if it survives to the end. Indeterminate forms are rewritten, in this order:
+node of the DAG from the limits of its children, in extended-real arithmetic (`limit_values`:
+an exact expression, `oo`/`-oo`, or a bounded oscillation). Indeterminate forms are rewritten
+(`limit_rewrites`), in this order:
 rational functions by degrees, `∞ - ∞` over a common denominator or by a conjugate or by the
 ratio of the two sides, `0·∞` by comparing logarithms (dominant terms: exp beats powers beats
 logs) and then L'Hôpital's rule, each rewrite within a shared depth limit.
@@ -19,13 +18,12 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from calcml.core.errors import CalcmlError, DomainError, NoClosedFormError
+from calcml.core.errors import CalcmlError, DomainError
 from calcml.core.evaluate import Program
 from calcml.core.expr import (
     ONE,
@@ -46,14 +44,36 @@ from calcml.core.expr import (
     symbol,
 )  # fmt: skip
 from calcml.core.registry import COS, COSH, EXP, LOG, SIN, SINH
+from calcml.symbolic.diff import diff
+from calcml.symbolic.inputs import to_expr, to_symbol
 from calcml.symbolic.limit_rewrites import (
-    _exp_form,
-    _factors,
-    _has_growth,
-    _is_sqrt,
-    _together,
+    exp_form,
     expand_difference,
+    factors,
+    has_growth,
+    is_sqrt,
+    leading_term,
+    together,
 )
+from calcml.symbolic.limit_values import (
+    NEG_OO,
+    OO,
+    Bounded,
+    Infinity,
+    NoLimit,
+    Undefined,
+    UndeterminedLimit,
+    Value,
+    as_float,
+    as_point,
+    bounded_power,
+    final_value,
+    oo,
+    plus,
+    same_value,
+    times,
+)
+from calcml.symbolic.simplify import poly_coefficients, simplify
 
 #: Most nested rewrites (L'Hôpital, logarithms, ratios) one limit may open.
 MAX_LIMIT_DEPTH = 10
@@ -61,55 +81,6 @@ MAX_LIMIT_DEPTH = 10
 MAX_LIMIT_NODES = 3_000
 #: Default time budget of one limit, in seconds.
 LIMIT_SECONDS = 2.0
-
-
-class Infinity:
-    """`oo` or `-oo`: a limit's value when it grows without bound (`float(oo) == inf`)."""
-
-    __slots__ = ("sign",)
-
-    def __init__(self, sign: int):
-        self.sign = sign
-
-    def __neg__(self) -> Infinity:
-        return NEG_OO if self.sign > 0 else OO
-
-    def __float__(self) -> float:
-        return self.sign * math.inf
-
-    def __repr__(self) -> str:
-        return "oo" if self.sign > 0 else "-oo"
-
-    def latex(self) -> str:
-        return "\\infty" if self.sign > 0 else "-\\infty"
-
-    def text(self) -> str:
-        """`∞` or `-∞`, as the human printer writes every other value (`str` stays `oo`)."""
-        return "∞" if self.sign > 0 else "-∞"
-
-
-OO = oo = Infinity(1)
-NEG_OO = Infinity(-1)
-
-
-class NoLimit(NoClosedFormError):
-    """The limit does not exist: one-sided limits differ, or the function oscillates."""
-
-
-class UndeterminedLimit(NoClosedFormError):
-    """calcml could not decide the limit (rewrites ran out, or it depends on a parameter)."""
-
-
-@dataclass(frozen=True)
-class _Bounded:
-    """An oscillation that stays within [lo, hi] and has no limit (e.g. sin at oo)."""
-
-    lo: float
-    hi: float
-
-
-Value = Expr | Infinity | _Bounded
-
 
 def limit(expr: Any, var: Any, point: Any, dir: str = "+-", *,
           seconds: float = LIMIT_SECONDS) -> Expr | Infinity:
@@ -139,73 +110,26 @@ def limit(expr: Any, var: Any, point: Any, dir: str = "+-", *,
     >>> limit(1/x, x, 0, "+")
     oo
     """
-    from calcml.symbolic.inputs import to_expr, to_symbol
-
     f, x, p = to_expr(expr), to_symbol(var), as_point(point)
     if dir not in ("+", "-", "+-"):
         raise ValueError(f"dir must be '+', '-' or '+-', not {dir!r}")
     t, deadline = symbol("_t"), time.monotonic() + seconds
     if isinstance(p, Infinity):
         g = f if p is OO else f.subs({x: -t})
-        return _final(_Engine(x if p is OO else t, True, deadline).value(g))
+        return final_value(_Engine(x if p is OO else t, True, deadline).value(g))
     sides = [1] if dir == "+" else [-1] if dir == "-" else [1, -1]
     found: list[Expr | Infinity] = []
     undefined: CalcmlError | None = None
     for s in sides:
         try:
-            found.append(_final(_Engine(t, False, deadline).value(f.subs({x: p + s * t}))))
-        except _Undefined as exc:
+            found.append(final_value(_Engine(t, False, deadline).value(f.subs({x: p + s * t}))))
+        except Undefined as exc:
             undefined = exc
     if not found:
         raise NoLimit(str(undefined))
-    if len(found) == 2 and not _same(found[0], found[1]):
+    if len(found) == 2 and not same_value(found[0], found[1]):
         raise NoLimit(f"the limits from the right ({found[0]}) and left ({found[1]}) differ")
     return found[0]
-
-
-def as_point(point: Any) -> Expr | Infinity:
-    """A limit point from a number, an expression, text, or an infinity."""
-    if isinstance(point, Infinity):
-        return point
-    if isinstance(point, str) and point.strip().lstrip("+-") in ("oo", "inf", "∞", "infinity"):
-        return NEG_OO if point.strip().startswith("-") else OO
-    if isinstance(point, float) and math.isinf(point):
-        return OO if point > 0 else NEG_OO
-    from calcml.symbolic.inputs import to_expr
-
-    return to_expr(point)
-
-
-class _Undefined(NoLimit):
-    """The function is not real on this side of the point."""
-
-
-def _final(v: Value) -> Expr | Infinity:
-    if isinstance(v, _Bounded):
-        raise NoLimit(f"the function oscillates between {v.lo:.4g} and {v.hi:.4g}")
-    return v
-
-
-def _same(a: Expr | Infinity, b: Expr | Infinity) -> bool:
-    if a is b:
-        return True
-    if isinstance(a, Infinity) or isinstance(b, Infinity):
-        return False
-    fa, fb = _num(a), _num(b)
-    return fa is not None and fb is not None and abs(fa - fb) <= 1e-12 * (1 + abs(fa))
-
-
-def _num(e: Any) -> float | None:
-    """The float value of a closed expression; None when it has symbols."""
-    if isinstance(e, Infinity):
-        return float(e)
-    if isinstance(e, _Bounded) or e.free_symbols:
-        return None
-    try:
-        v = float(e)
-    except (ValueError, ArithmeticError, CalcmlError):
-        return None
-    return v if not math.isnan(v) else None
 
 
 _INF_TABLE = {  # f(+oo), f(-oo) for functions with limits at the ends of the line
@@ -311,13 +235,13 @@ class _Engine:
             return self._inf_minus_inf(e, add(*pos), add(*neg))
         if pos or neg:
             return OO if pos else NEG_OO
-        bounded = [v for v in vals if isinstance(v, _Bounded)]
+        bounded = [v for v in vals if isinstance(v, Bounded)]
         finite = add(*(v for v in vals if isinstance(v, Expr)))
         if bounded:
-            c = _num(finite)
+            c = as_float(finite)
             if c is None:
                 raise UndeterminedLimit(f"cannot bound {e}")
-            return _Bounded(c + sum(b.lo for b in bounded), c + sum(b.hi for b in bounded))
+            return Bounded(c + sum(b.lo for b in bounded), c + sum(b.hi for b in bounded))
         return finite
 
     def _mul(self, e: Mul, vals: list[Value]) -> Value:
@@ -327,44 +251,44 @@ class _Engine:
         if zeros and infs:
             rest = mul(*(a for a, v in pairs if v is not ZERO and not isinstance(v, Infinity)))
             core = self._zero_times_inf(mul(*zeros), mul(*(a for a, _ in infs)))
-            return self.value(rest) if core is ONE else _times(self.value(rest), core, e)
+            return self.value(rest) if core is ONE else times(self.value(rest), core, e)
         result: Value = ONE
         for _, v in pairs:
-            result = _times(result, v, e)
+            result = times(result, v, e)
         return result
 
     def _pow(self, e: Pow, base: Value) -> Value:
         if e.exp.has(self.var):  # b^u = exp(u·log b), real only for b > 0 near the point
             if self.sign(e.base) <= 0:
-                raise _Undefined(f"{e} is not real near the point")
+                raise Undefined(f"{e} is not real near the point")
             return self.deeper(EXP(e.exp * LOG(e.base)), True)
-        k = _num(e.exp)
+        k = as_float(e.exp)
         if k is None:
             if isinstance(base, Expr) and base is not ZERO:
                 return power(base, e.exp)
             raise UndeterminedLimit(f"the limit of {e} depends on the exponent's sign")
         integer = float(k).is_integer()
-        if isinstance(base, _Bounded):
-            return _bounded_power(base, k, integer)
+        if isinstance(base, Bounded):
+            return bounded_power(base, k, integer)
         if isinstance(base, Infinity):
             if k < 0:
                 return ZERO
             if base.sign > 0:
                 return OO
             if not integer:
-                raise _Undefined(f"{e} is not real near the point")
+                raise Undefined(f"{e} is not real near the point")
             return OO if int(k) % 2 == 0 else NEG_OO
         if base is ZERO:
             s = self.sign(e.base)
             if s < 0 and not integer:
-                raise _Undefined(f"{e} is not real near the point")
+                raise Undefined(f"{e} is not real near the point")
             if k > 0:
                 return ZERO
             return OO if s > 0 or int(k) % 2 == 0 else NEG_OO
         try:
             return power(base, e.exp)
         except DomainError as exc:
-            raise _Undefined(str(exc)) from None
+            raise Undefined(str(exc)) from None
 
     def _apply(self, e: Apply, arg: Value) -> Value:
         name = e.prim.name
@@ -379,24 +303,24 @@ class _Engine:
             return self.deeper((num(e.arg) if num else ONE) * den(e.arg) ** -1, True)
         if isinstance(arg, Infinity):
             if name in ("sin", "cos"):
-                return _Bounded(-1.0, 1.0)
-            raise _Undefined(f"{name} has no real limit at {arg}")
-        if isinstance(arg, _Bounded):
+                return Bounded(-1.0, 1.0)
+            raise Undefined(f"{name} has no real limit at {arg}")
+        if isinstance(arg, Bounded):
             if name in _INCREASING or (name == "log" and arg.lo > 0):
-                return _Bounded(float(e.prim.impl(arg.lo)), float(e.prim.impl(arg.hi)))
+                return Bounded(float(e.prim.impl(arg.lo)), float(e.prim.impl(arg.hi)))
             if name in ("sin", "cos"):
-                return _Bounded(-1.0, 1.0)
+                return Bounded(-1.0, 1.0)
             raise UndeterminedLimit(f"cannot bound {e}")
         return self._apply_finite(e, arg)
 
     def _apply_finite(self, e: Apply, arg: Expr) -> Value:
-        name, c = e.prim.name, _num(arg)
+        name, c = e.prim.name, as_float(arg)
         if name in ("sign", "heaviside") and arg is ZERO:
             s = self.sign(e.arg)
             return number(s) if name == "sign" else number(int(s > 0))
         if name == "log" and arg is ZERO:
             if self.sign(e.arg) < 0:
-                raise _Undefined(f"{e} is not real near the point")
+                raise Undefined(f"{e} is not real near the point")
             return NEG_OO
         if name == "atanh" and c is not None and abs(c) == 1:
             return OO if c > 0 else NEG_OO
@@ -404,17 +328,15 @@ class _Engine:
                "asin": c is not None and abs(c) > 1, "acos": c is not None and abs(c) > 1,
                "atanh": c is not None and abs(c) > 1}  # fmt: skip
         if bad.get(name):
-            raise _Undefined(f"{name} is not real at {arg}")
+            raise Undefined(f"{name} is not real at {arg}")
         try:
             return e.prim(arg)
         except DomainError as exc:
-            raise _Undefined(str(exc)) from None
+            raise Undefined(str(exc)) from None
 
     # --- indeterminate forms -----------------------------------------------------------------
     def _rational(self, e: Expr) -> Value | None:
         """Rational functions with constant coefficients: by degrees (lowest terms at 0+)."""
-        from calcml.symbolic.polys import poly_coefficients
-
         num, den = [], []
         for f in e.args if isinstance(e, Mul) else (e,):
             neg = isinstance(f, Pow) and isinstance(f.exp, Number) and f.exp.value < 0
@@ -434,7 +356,7 @@ class _Engine:
             return ratio
         if not grows:
             return ZERO
-        s = _num(ratio)
+        s = as_float(ratio)
         if s is None:
             raise UndeterminedLimit(f"the limit depends on the sign of {ratio}")
         return OO if s > 0 else NEG_OO
@@ -448,17 +370,17 @@ class _Engine:
             return found
         quotients = [(z, i**-1), (i, z**-1)]
         if self.at_inf:
-            rewritten = _exp_form(e)
+            rewritten = exp_form(e)
             if rewritten is not e:
                 try:
                     return self._attempt(lambda: self.deeper(rewritten), 0.5)
                 except UndeterminedLimit:
                     pass
-        if not self.at_inf or not any(_has_growth(n, self.var) for n in e.walk()):
+        if not self.at_inf or not any(has_growth(n, self.var) for n in e.walk()):
             return self._lhopital(quotients)
         # dominant terms at infinity: compare logarithms first, unless exp sits inside a sum
         ways = [lambda: self._by_logarithms(e), lambda: self._lhopital(quotients)]
-        if any(isinstance(n, Add) and any(_has_growth(m, self.var) for m in n.walk())
+        if any(isinstance(n, Add) and any(has_growth(m, self.var) for m in n.walk())
                for n in e.walk()):  # fmt: skip
             ways.reverse()
         try:
@@ -477,7 +399,7 @@ class _Engine:
 
     def _leading(self, e: Expr) -> Value | None:
         """Dominant power terms of an algebraic expression: e ~ c·x^p."""
-        lead = _leading_term(e, self.var, self.at_inf)
+        lead = leading_term(e, self.var, self.at_inf)
         if lead is None:
             return None
         c, p = lead
@@ -485,14 +407,14 @@ class _Engine:
             return c
         if (p < 0) == self.at_inf:
             return ZERO
-        value = _num(c)
+        value = as_float(c)
         return None if value is None else OO if value > 0 else NEG_OO
 
     def _by_logarithms(self, e: Expr) -> Value:
         """e = s·exp(Σ log|factor|): compare the growth of the logarithms."""
         s = self.sign(e)
-        exponent = self.deeper(add(*(_log_abs(f, self) for f in _factors(e))))
-        if isinstance(exponent, _Bounded):
+        exponent = self.deeper(add(*(_log_abs(f, self) for f in factors(e))))
+        if isinstance(exponent, Bounded):
             raise UndeterminedLimit(f"cannot settle {e}")
         if isinstance(exponent, Infinity):
             return ZERO if exponent.sign < 0 else (OO if s > 0 else NEG_OO)
@@ -500,9 +422,6 @@ class _Engine:
 
     def _lhopital(self, quotients: list[tuple[Expr, Expr]]) -> Value:
         """L'Hôpital's rule on the smaller of the candidate quotients num/den (both 0 or ∞)."""
-        from calcml.symbolic.diff import diff
-        from calcml.symbolic.simplify import simplify
-
         options = []
         for num, den in quotients:
             try:
@@ -521,26 +440,26 @@ class _Engine:
         if found is None:
             found = self._leading(pos + neg)
         if found is not None:
-            return _plus(found, self.value(rest), e)
-        combined = _together(pos + neg)
+            return plus(found, self.value(rest), e)
+        combined = together(pos + neg)
         if combined is not pos + neg and combined.size() <= MAX_LIMIT_NODES:
-            return _plus(self.deeper(combined), self.value(rest), e)
+            return plus(self.deeper(combined), self.value(rest), e)
         for a, b in ((pos, neg), (-neg, -pos)):
-            if _is_sqrt(a):
-                conj = _together(expand_difference(a, b))
-                return _plus(self.deeper(conj), self.value(rest), e)
+            if is_sqrt(a):
+                conj = together(expand_difference(a, b))
+                return plus(self.deeper(conj), self.value(rest), e)
         ratio = self.deeper(neg * pos**-1)  # in [-oo, 0]
-        if isinstance(ratio, _Bounded):
+        if isinstance(ratio, Bounded):
             raise UndeterminedLimit(f"cannot settle {e}")
         if isinstance(ratio, Infinity):
             return NEG_OO
-        r = _num(ratio)
+        r = as_float(ratio)
         if r is None:
             raise UndeterminedLimit(f"cannot settle {e}")
         if abs(r + 1) > 1e-12:
             return OO if r > -1 else NEG_OO
         core = self._zero_times_inf(1 + neg * pos**-1, pos)
-        return _plus(core, self.value(rest), e)
+        return plus(core, self.value(rest), e)
 
 
 def _log_abs(f: Expr, eng: _Engine) -> Expr:
@@ -556,63 +475,6 @@ def _log_abs(f: Expr, eng: _Engine) -> Expr:
     return LOG(f if eng.sign(f) > 0 else -f)
 
 
-def _times(a: Value, b: Value, e: Expr) -> Value:
-    if isinstance(a, Expr) and isinstance(b, Expr):
-        return mul(a, b)
-    if (isinstance(a, Expr) and a is ZERO) or (isinstance(b, Expr) and b is ZERO):
-        if isinstance(a, Infinity) or isinstance(b, Infinity):
-            raise UndeterminedLimit(f"0·∞ in {e}")
-        return ZERO
-    if isinstance(a, Infinity) or isinstance(b, Infinity):
-        return OO if _sign_of(a, e) * _sign_of(b, e) > 0 else NEG_OO
-    lo_hi = [x * y for x in _interval(a) for y in _interval(b)]
-    return _Bounded(min(lo_hi), max(lo_hi))
-
-
-def _sign_of(v: Value, e: Expr) -> int:
-    if isinstance(v, Infinity):
-        return v.sign
-    if isinstance(v, _Bounded):
-        if v.lo > 0 or v.hi < 0:
-            return 1 if v.lo > 0 else -1
-        raise NoLimit(f"{e} oscillates without bound")
-    c = _num(v)
-    if c is None:
-        raise UndeterminedLimit(f"the limit depends on the sign of {v}")
-    return (c > 0) - (c < 0)
-
-
-def _interval(v: Value) -> tuple[float, float]:
-    if isinstance(v, _Bounded):
-        return v.lo, v.hi
-    c = _num(v)
-    if c is None:
-        raise UndeterminedLimit(f"cannot bound {v}")
-    return c, c
-
-
-def _plus(a: Value, b: Value, e: Expr) -> Value:
-    if isinstance(a, Infinity):
-        if isinstance(b, Infinity) and b is not a:
-            raise UndeterminedLimit(f"∞ - ∞ in {e}")
-        return a
-    if isinstance(b, Infinity):
-        return b
-    if isinstance(a, Expr) and isinstance(b, Expr):
-        return add(a, b)
-    lo = [x + y for x, y in zip(_interval(a), _interval(b), strict=True)]
-    return _Bounded(lo[0], lo[1])
-
-
-def _bounded_power(b: _Bounded, k: float, integer: bool) -> _Bounded:
-    if (k < 0 and b.lo <= 0 <= b.hi) or (not integer and b.lo < 0):
-        raise NoLimit("the function oscillates through a pole")
-    ends = [b.lo**k, b.hi**k]
-    if integer and int(k) % 2 == 0 and b.lo < 0 < b.hi:
-        ends.append(0.0)
-    return _Bounded(min(ends), max(ends))
-
-
 def _param_samples(n: int) -> list[tuple[float, ...]]:
     if n == 0:
         return [()]
@@ -622,37 +484,3 @@ def _param_samples(n: int) -> list[tuple[float, ...]]:
 
 
 __all__ = ["NEG_OO", "OO", "Infinity", "NoLimit", "UndeterminedLimit", "as_point", "limit", "oo"]
-
-
-def _leading_term(e: Expr, x: Symbol, at_inf: bool) -> tuple[Expr, Fraction] | None:
-    """(c, p) with e ~ c·x^p (c a nonzero closed expression), for algebraic e; else None."""
-    done: dict[Expr, tuple[Expr, Fraction] | None] = {}
-    for n in e.walk():
-        done[n] = _lead_node(n, x, at_inf, done)
-    return done[e]
-
-
-def _lead_node(n: Expr, x: Symbol, at_inf: bool, done: dict) -> tuple[Expr, Fraction] | None:
-    if n is x:
-        return ONE, Fraction(1)
-    if not n.has(x):
-        return None if not _num(n) else (n, Fraction(0))
-    kids = [done[a] for a in n.args]
-    if any(k is None for k in kids) or isinstance(n, Apply):
-        return None
-    if isinstance(n, Mul):
-        return mul(*(c for c, _ in kids)), sum((p for _, p in kids), Fraction(0))
-    if isinstance(n, Pow):
-        (bc, bp), k = kids[0], n.exp
-        if not (isinstance(k, Number) and k.is_exact):
-            return None
-        try:
-            return power(bc, k), bp * Fraction(k.value)
-        except DomainError:
-            return None
-    pick = max if at_inf else min
-    p = pick(kp for _, kp in kids)
-    c = add(*(kc for kc, kp in kids if kp == p))
-    scale = max(abs(_num(kc) or 0.0) for kc, _ in kids)
-    value = _num(c)
-    return None if value is None or abs(value) <= 1e-12 * scale else (c, p)

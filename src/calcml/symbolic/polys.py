@@ -118,41 +118,6 @@ def from_rational(p: fmpq_poly, q: fmpq_poly, var: Expr) -> Expr:
     return mul(from_poly(p, var), power(from_poly(q, var), -1))
 
 
-def poly_coefficients(expr: Expr, var: Symbol, max_degree: int = 8) -> list[Expr] | None:
-    """Coefficients `[c0, c1, ...]` (free of var, parameters allowed) of a small polynomial.
-
-    Works on expanded sums of `c * var^k`; used where parameters rule out flint.
-    """
-    from calcml.symbolic.simplify import expand
-
-    coeffs: dict[int, list[Expr]] = {}
-    expanded = expand(expr)
-    for term in expanded.args if isinstance(expanded, Add) else (expanded,):
-        found = _monomial(term, var)
-        if found is None or found[0] > max_degree:
-            return None
-        coeffs.setdefault(found[0], []).append(found[1])
-    top = max(coeffs, default=0)
-    return [add(*coeffs.get(k, [])) for k in range(top + 1)]
-
-
-def _monomial(term: Expr, var: Symbol) -> tuple[int, Expr] | None:
-    factors = term.args if isinstance(term, Mul) else (term,)
-    degree, rest = 0, []
-    for f in factors:
-        if f is var:
-            degree += 1
-        elif isinstance(f, Pow) and f.base is var and isinstance(f.exp, Number):
-            if not isinstance(f.exp.value, int) or f.exp.value < 0:
-                return None
-            degree += f.exp.value
-        elif f.has(var):
-            return None
-        else:
-            rest.append(f)
-    return degree, mul(*rest)
-
-
 def sqrt_rational(value: Fraction | int) -> Expr:
     """√value for a rational value ≥ 0, with square factors taken out: √(3/4) = √3/2."""
     v = Fraction(value)

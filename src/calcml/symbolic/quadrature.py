@@ -27,20 +27,19 @@ from typing import Any
 
 import numpy as np
 from scipy import integrate as sp_integrate
-from scipy.optimize import brentq
 
 from calcml.core.errors import CalcmlError, NoClosedFormError
 from calcml.core.evaluate import Program
-from calcml.core.expr import Apply, Expr, Mul, Number, Pow, Symbol, mul, number
+from calcml.core.expr import Expr, Symbol, number
 from calcml.core.registry import LOG
+from calcml.symbolic import integrand, step_check
+from calcml.symbolic.inputs import to_expr, to_symbol
 from calcml.symbolic.limits import Infinity, as_point, limit
 
 #: Relative accuracy asked of QUADPACK; results are reliable to about 1e-10 relative.
 QUAD_EPSREL = 1e-12
 #: Subintervals QUADPACK may use per piece (its default, 50, is too few for oscillations).
 QUAD_LIMIT = 500
-#: Grid size used to look for roots and peaks.
-SCAN_POINTS = 4001
 #: Time budget of each symbolic limit used in the divergence checks.
 CHECK_SECONDS = 0.5
 
@@ -89,8 +88,6 @@ def quad(expr: Any, var: Any, a: Any, b: Any, *, epsrel: float = QUAD_EPSREL) ->
     >>> round(r.value, 12), r.reliable
     (2.506628274631, True)
     """
-    from calcml.symbolic.inputs import to_expr, to_symbol
-
     f, x = to_expr(expr), to_symbol(var)
     extra = f.free_symbols - {x}
     if extra:
@@ -107,14 +104,14 @@ def quad(expr: Any, var: Any, a: Any, b: Any, *, epsrel: float = QUAD_EPSREL) ->
         with np.errstate(all="ignore"):
             return float(prog(np.float64(t))[0])
 
-    features = _features(f, x)
-    poles = _roots(features["pole"], x, lo, hi)
-    peaks = _roots(features["peak"], x, lo, hi)
-    kinks = _roots(features["kink"], x, lo, hi)
+    features = integrand.features(f, x)
+    poles = integrand.roots(features["pole"], x, lo, hi)
+    peaks = integrand.roots(features["peak"], x, lo, hi)
+    kinks = integrand.roots(features["kink"], x, lo, hi)
     ladder = _ladder([p for p in peaks if p not in poles and p not in kinks], lo, hi, fx)
-    points = _distinct({*poles, *kinks, *peaks, *ladder}, lo, hi)
+    points = integrand.distinct({*poles, *kinks, *peaks, *ladder}, lo, hi)
     _check_divergence(f, x, lo, hi, poles, fx)
-    osc = _oscillation(f, x)
+    osc = integrand.oscillation(f, x)
     if (osc is not None and math.isinf(hi)) or (osc is not None and math.isinf(lo)):
         points = sorted({*points, *_anchor(lo, hi, points)})
     first = _integrate(fx, [lo, *points, hi], osc, epsrel)
@@ -139,118 +136,7 @@ def _end(v: Any) -> float:
     return float(p)
 
 
-# --- reading the integrand ---------------------------------------------------------------------
-
-
-def _features(f: Expr, x: Symbol) -> dict[str, list[Expr]]:
-    """Functions whose roots matter: poles (denominators, log arguments), kinks, peaks."""
-    from calcml.core.registry import COS, SIN
-    from calcml.symbolic.diff import diff
-
-    out: dict[str, list[Expr]] = {"pole": [], "kink": [], "peak": []}
-    for n in f.walk():
-        if not n.has(x):
-            continue
-        if isinstance(n, Pow) and isinstance(n.exp, Number) and n.exp.value < 0:
-            out["pole"].append(n.base)
-            out["peak"].append(diff(n.base, x, verify=False))
-        elif isinstance(n, Pow) and not (isinstance(n.exp, Number) and n.exp.value > 0 and
-                                         Fraction(n.exp.value).denominator == 1):  # fmt: skip
-            out["kink"].append(n.base)
-        elif isinstance(n, Apply):
-            name = n.prim.name
-            out["peak"].append(n.arg)  # a step or spike of f(u) sits where u = 0 (sigmoid, sech)
-            if name in ("log", "log2", "log10", "coth", "csch"):
-                out["pole"].append(n.arg)
-            elif name == "log1p":
-                out["pole"].append(1 + n.arg)
-            elif name in ("tan", "sec"):
-                out["pole"].append(COS(n.arg))
-            elif name in ("cot", "csc"):
-                out["pole"].append(SIN(n.arg))
-            elif name in ("abs", "sign", "heaviside", "relu"):
-                out["kink"].append(n.arg)
-            elif name == "exp":
-                out["peak"].append(diff(n.arg, x, verify=False))
-    return out
-
-
-def _grid(lo: float, hi: float) -> np.ndarray:
-    if math.isinf(lo) or math.isinf(hi):
-        s_lo = -40.0 if math.isinf(lo) else math.asinh(lo)
-        s_hi = 40.0 if math.isinf(hi) else math.asinh(hi)
-        return np.sinh(np.linspace(s_lo, s_hi, SCAN_POINTS))[1:-1]
-    return np.linspace(lo, hi, SCAN_POINTS)[1:-1]
-
-
-def _roots(funcs: list[Expr], x: Symbol, lo: float, hi: float) -> list[float]:
-    """Real roots strictly inside (lo, hi): exact for polynomials (flint), else by scanning."""
-    from calcml.symbolic.polys import to_poly
-
-    found: set[float] = set()
-    grid = _grid(lo, hi)
-    for g in funcs:
-        if not g.has(x):
-            continue
-        p = to_poly(g, x)
-        if p is not None and p.degree() > 0:
-            for r, _ in p.complex_roots():
-                if r.imag.contains(0) and lo < float(r.real.mid()) < hi:
-                    found.add(float(r.real.mid()))
-            continue
-        found.update(_scan(Program([g], [x]), grid))
-    return sorted(_distinct(found, lo, hi))
-
-
-def _scan(prog: Program, grid: np.ndarray) -> list[float]:
-    def g(t: float) -> float:
-        with np.errstate(all="ignore"):
-            return float(prog(np.float64(t))[0])
-
-    with np.errstate(all="ignore"):
-        v = np.broadcast_to(np.asarray(prog(grid)[0], dtype=float), grid.shape)
-    roots: list[float] = []
-    ok = np.isfinite(v)
-    exact = np.nonzero(ok & (v == 0))[0]
-    roots.extend(float(grid[i]) for i in exact)
-    change = np.nonzero(ok[:-1] & ok[1:] & (np.sign(v[:-1]) * np.sign(v[1:]) < 0))[0]
-    for i in change[:200]:
-        try:
-            r = brentq(g, grid[i], grid[i + 1], xtol=1e-15, rtol=1e-15)
-        except (ValueError, RuntimeError):
-            continue
-        if abs(g(r)) <= 1e-6 * max(abs(v[i]), abs(v[i + 1])):  # a root, not a pole of g
-            roots.append(r)
-    real = ~np.isnan(v)  # overflow to ±inf is not a boundary; nan (sqrt of a negative) is
-    edges = np.nonzero(real[:-1] != real[1:])[0]
-    roots.extend(float(grid[i] if real[i] else grid[i + 1]) for i in edges[:50])
-    return roots
-
-
-def _distinct(points: set[float], lo: float, hi: float) -> list[float]:
-    out: list[float] = []
-    for p in sorted(points):
-        if lo < p < hi and (not out or p - out[-1] > 1e-12 * (1 + abs(p))):
-            out.append(p)
-    return out
-
-
-def _oscillation(f: Expr, x: Symbol) -> tuple[Expr, str, float, float] | None:
-    """`f = g(x)·sin(ωx + φ)` (or cos): (g, "sin"/"cos", ω, φ) with ω ≠ 0 a number."""
-    from calcml.symbolic.integrate.base import linear_coefficients
-
-    factors = f.args if isinstance(f, Mul) else (f,)
-    trig = [k for k in factors if isinstance(k, Apply) and k.prim.name in ("sin", "cos")
-            and k.has(x)]  # fmt: skip
-    if len(trig) != 1:
-        return None
-    lin = linear_coefficients(trig[0].arg, x)
-    if lin is None or lin[0].free_symbols or lin[1].free_symbols:
-        return None
-    g = mul(*(k for k in factors if k is not trig[0]))
-    if any(isinstance(n, Apply) and n.prim.name in ("sin", "cos", "tan") for n in g.walk()):
-        return None
-    return g, trig[0].prim.name, float(lin[0]), float(lin[1])
+# --- splitting the range -----------------------------------------------------------------------
 
 
 def _anchor(lo: float, hi: float, points: list[float]) -> list[float]:
@@ -317,7 +203,7 @@ def _check_divergence(f: Expr, x: Symbol, lo: float, hi: float, poles: list[floa
 
 def _no_worse_than_log(g: Expr, x: Symbol, r: float, side: str, where: str, fx: Fn) -> None:
     """(x - r)·f -> c ≠ 0 symbolically, or f ~ |x - r|^α with α ≤ -1 numerically: divergent."""
-    exact = _exact_point(r)  # a limit at a rounded irrational root would prove nothing
+    exact = integrand.exact_point(r)  # a limit at a rounded irrational root would prove nothing
     v = None if isinstance(exact, float) else _limit(g, x, exact, side)
     alpha = _local_power(fx, r, 1 if side == "+" else -1)
     if v not in (0.0, None) or (v is None and alpha is not None and alpha <= -0.999):
@@ -332,17 +218,6 @@ def _local_power(fx: Fn, r: float, side: int) -> float | None:
     if not all(math.isfinite(v) and v > 0 for v in vals):
         return None
     return math.log(vals[1] / vals[0]) / math.log(hs[1] / hs[0])
-
-
-def _exact_point(r: float) -> Any:
-    """A float root as the exact number it likely is (p/q, or p/q·π for trig poles)."""
-    from calcml.core.expr import PI
-
-    for scale, unit in ((1.0, None), (math.pi, PI)):
-        frac = Fraction(r / scale).limit_denominator(24)
-        if abs(float(frac) * scale - r) < 1e-13 * (1 + abs(r)):
-            return frac if unit is None else number(frac) * unit
-    return r
 
 
 def _limit(g: Expr, x: Symbol, point: Any, side: str = "+-") -> float | None:
@@ -478,3 +353,6 @@ def _end_power(fx: Fn, end: float, side: int, width: float) -> tuple[float, bool
         if abs(alpha - slopes[1]) < 1e-6 and abs(alpha - slopes[0]) < 1e-5 and -1 < alpha <= 0:
             return alpha, has_log
     return 0.0, False
+
+
+step_check.provide("quad", quad)  # the late binding described in calcml.symbolic

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, add, mul, power
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, power
 
 #: Expressions larger than this (distinct nodes) are left as they are: simplification is for
 #: results a person reads, and its cost must not grow with machine-sized expressions.
@@ -121,13 +121,46 @@ def _cancel(expr: Expr) -> Expr:
         return expr
     if not any(_is_reciprocal(n) and isinstance(n.base, Add) for n in expr.walk()):
         return expr  # no denominator with terms to cancel
-    from calcml.symbolic.polys import from_rational, to_rational
+    from calcml.symbolic.polys import from_rational, to_rational  # lazily: loads python-flint
 
     var = next(iter(expr.free_symbols))
     pq = to_rational(expr, var)
     if pq is None:
         return expr
     return from_rational(pq[0], pq[1], var)
+
+
+def poly_coefficients(expr: Expr, var: Symbol, max_degree: int = 8) -> list[Expr] | None:
+    """Coefficients `[c0, c1, ...]` (free of var, parameters allowed) of a small polynomial.
+
+    Works on expanded sums of `c * var^k`; used where parameters rule out flint.
+    """
+    coeffs: dict[int, list[Expr]] = {}
+    expanded = expand(expr)
+    for term in expanded.args if isinstance(expanded, Add) else (expanded,):
+        found = _monomial(term, var)
+        if found is None or found[0] > max_degree:
+            return None
+        coeffs.setdefault(found[0], []).append(found[1])
+    top = max(coeffs, default=0)
+    return [add(*coeffs.get(k, [])) for k in range(top + 1)]
+
+
+def _monomial(term: Expr, var: Symbol) -> tuple[int, Expr] | None:
+    factors = term.args if isinstance(term, Mul) else (term,)
+    degree, rest = 0, []
+    for f in factors:
+        if f is var:
+            degree += 1
+        elif isinstance(f, Pow) and f.base is var and isinstance(f.exp, Number):
+            if not isinstance(f.exp.value, int) or f.exp.value < 0:
+                return None
+            degree += f.exp.value
+        elif f.has(var):
+            return None
+        else:
+            rest.append(f)
+    return degree, mul(*rest)
 
 
 REWRITES: list[Callable[[Expr], Expr]] = [expand, _expand_numerator, _sign_over_abs, _cancel]

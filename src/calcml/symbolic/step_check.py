@@ -5,8 +5,8 @@ A step states d/dx [f] = g, ∫ f dx = F + Σ c·∫ g dv, ∫_a^b f dx = v, or 
 
 - derivative steps by central differences (`verify.check_derivative`);
 - integral steps by differentiating F back and comparing with f minus the integrals the step
-  leaves (`integrate.driver.verified`); an integral in a new variable u = h(x) counts as
-  g(h(x))·h′(x);
+  leaves (`verify.agree`, as `integrate.driver.verified` does); an integral in a new variable
+  u = h(x) counts as g(h(x))·h′(x);
 - rewrites by evaluating both sides at random points (`verify.check_equal`), after putting
   u = h(x) back where the step introduced u;
 - definite integrals against numeric quadrature, at random values of any parameters.
@@ -22,16 +22,50 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
-from calcml.core.evaluate import substitute
+from calcml.core.evaluate import Program, substitute
 from calcml.core.expr import Expr, Symbol, add, mul, number, symbol
 from calcml.symbolic.steps import DEFINITE, DERIVATIVE, INTEGRAL, Step
+from calcml.symbolic.verify import agree, check_derivative
 
 #: The note that replaces steps of which one failed its check.
 WITHHELD = ("calcml could not confirm every step of its explanation, so the steps are not "
             "shown; the answer itself was checked")  # fmt: skip
+
+# --- late binding ------------------------------------------------------------------------------
+# This module sits below the ones whose steps it checks (`diff`, `integrate` and `definite_steps`
+# call `certify`), yet a check needs two of them: the exact derivative and numeric quadrature.
+# They are bound late, in the one way calcml.symbolic binds late: the higher module calls
+# `provide` when it is imported. `calcml.symbolic` imports `diff`, so "diff" is always there;
+# "quad" is there wherever a definite-integral step can exist (only `definite`, which imports
+# `quadrature`, makes them). A check whose helper is missing fails (the steps are withheld), it
+# never passes.
+
+#: What the checks take from higher modules: "diff" (`diff.diff`), "quad" (`quadrature.quad`).
+_PROVIDED: dict[str, Callable[..., Any]] = {}
+
+
+def provide(name: str, fn: Callable[..., Any]) -> None:
+    """Give the step checks `fn` as `name` ("diff" or "quad"); called by `symbolic.diff` and
+    `symbolic.quadrature` at import, since this module cannot import them (they import it)."""
+    if name not in ("diff", "quad"):
+        raise ValueError(f"the step checks take 'diff' and 'quad', not {name!r}")
+    _PROVIDED[name] = fn
+
+
+class _Missing(Exception):
+    """A check's helper was never provided: the step counts as not confirmed."""
+
+
+def _provided(name: str) -> Callable[..., Any]:
+    fn = _PROVIDED.get(name)
+    if fn is None:
+        raise _Missing(f"the step checks need calcml.symbolic.{name}, which is not loaded")
+    return fn
 
 
 def checks_enabled() -> bool:
@@ -50,13 +84,16 @@ def check_step(step: Step) -> bool:
     False
     """
     kind = step.kind
-    if kind == DERIVATIVE:
-        return _derivative(step)
-    if kind == INTEGRAL:
-        return _integral(step)
-    if kind == DEFINITE:
-        return _definite(step)
-    return _rewrite(step)
+    try:
+        if kind == DERIVATIVE:
+            return _derivative(step)
+        if kind == INTEGRAL:
+            return _integral(step)
+        if kind == DEFINITE:
+            return _definite(step)
+        return _rewrite(step)
+    except _Missing:
+        return False
 
 
 def first_false(tree: Step) -> Step | None:
@@ -98,25 +135,20 @@ def _var(step: Step) -> Symbol:
 
 
 def _derivative(step: Step) -> bool:
-    from calcml.symbolic.verify import check_derivative
-
     if step.expr is step.result and not step.expr.free_symbols:
         return False
     check = check_derivative(step.expr, step.result, _var(step))
     if check.points >= 3:
         return check.passed
-    from calcml.symbolic.diff import diff  # too few points: compare with the exact derivative
-
+    diff = _provided("diff")  # too few points: compare with the exact derivative
     return _agree(diff(step.expr, _var(step), verify=False), step.result, _var(step))
 
 
 def _integral(step: Step) -> bool:
-    from calcml.symbolic.diff import diff
-    from calcml.symbolic.integrate.driver import verified
-
+    diff = _provided("diff")
     x = _var(step)
-    if not step.integrals:
-        return verified(step.expr, step.result, x)
+    if not step.integrals:  # as `integrate.driver.verified` checks an antiderivative
+        return agree(diff(step.result, x, verify=False), step.expr, x)
     rest = []
     for c, g, v in step.integrals:
         if v is not x:
@@ -150,8 +182,6 @@ def _agree(a: Expr, b: Expr, var: Symbol) -> bool:
     quick = _agree_in_floats(a, b, var)
     if quick is not None:
         return quick
-    from calcml.symbolic.integrate.driver import agree
-
     return agree(a, b, var)
 
 
@@ -161,13 +191,11 @@ _RTOL = 1e-7
 
 
 def _agree_in_floats(a: Expr, b: Expr, var: Symbol) -> bool | None:
-    """The same check as `driver.agree` (the variable over [-3, 3] and (0.1, 3), parameters in
+    """The same check as `verify.agree` (the variable over [-3, 3] and (0.1, 3), parameters in
     (0.5, 2)), point by point in Python floats while NumPy is not loaded: a cold `calcml diff
     --steps` need not load NumPy for its simplify step. None where it cannot decide."""
     import random
     import sys
-
-    from calcml.core.evaluate import Program
 
     if "numpy" in sys.modules:
         return None
@@ -191,8 +219,7 @@ def _agree_in_floats(a: Expr, b: Expr, var: Symbol) -> bool | None:
 
 def _definite(step: Step) -> bool:
     """∫_a^b f dx = v, against quadrature at three random values of any parameters."""
-    from calcml.symbolic.quadrature import quad
-
+    quad = _provided("quad")
     x = _var(step)
     a, b = step.bounds
     params = sorted((step.expr.free_symbols | step.result.free_symbols) - {x},

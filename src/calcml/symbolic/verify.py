@@ -27,6 +27,10 @@ _POINTS = 24
 _LARGE_PROGRAM = 1000
 _FEW_POINTS = 8
 
+#: Relative tolerance of `agree`: d/dx of a candidate antiderivative against its integrand, and
+#: the two sides of a rewrite step.
+VERIFY_RTOL = 1e-7
+
 
 #: While NumPy is not loaded, a program of at most this many steps is checked in Python floats,
 #: one point at a time: a cold command need not load NumPy (0.1–0.2 s) for the derivatives people
@@ -237,6 +241,27 @@ def check_equal(a: Expr, b: Expr, var: Symbol, *, seed: int = 0, rtol: float = 1
     error = np.where(np.isfinite(av) & np.isfinite(bv), error, np.nan)
     return verdict(error, _columns(points), _value_recheck(a, b, symbols, rtol),
                     "values at random points")
+
+
+def agree(a: Expr, b: Expr, var: Symbol) -> bool:
+    """Do `a` and `b` agree at random points (and, where too few are finite, over wider
+    ranges)? The check behind every antiderivative and every rewrite step."""
+    if a is b:
+        return True
+    check = check_equal(a, b, var, rtol=VERIFY_RTOL)
+    if check.passed or check.rejected:
+        return check.passed
+    return _wide_check(a, b, var).passed
+
+
+def _wide_check(a: Expr, b: Expr, var: Symbol) -> Check:
+    """A second check over wider ranges, for integrands defined only far from the origin."""
+    symbols = sorted(a.free_symbols | b.free_symbols | {var}, key=lambda s: s.name)
+    rng = np.random.default_rng(1)
+    cols = [np.concatenate([rng.uniform(-40, 40, 32), rng.uniform(1, 12, 32),
+                            rng.uniform(-1, 1, 32)])
+            if s is var else rng.uniform(0.5, 2.0, 96) for s in symbols]  # fmt: skip
+    return check_equal(a, b, var, rtol=VERIFY_RTOL, points=np.array(cols))
 
 
 def _derivative_recheck(fs: list[Expr], rows: list[list[Expr]], symbols: list[Symbol],

@@ -107,13 +107,13 @@ def grad_command(expr: str, wrt: str | None, at: str | None, as_json: bool) -> N
       calcml grad "x^2*y + y^3" --wrt x,y        # ∂f/∂x = 2x·y
       calcml grad "(1-x)^2 + 100(y-x^2)^2" --at 1,1   # ∇f(1,1) = (0, 0)
     """
-    from calcml.symbolic.derivatives import _variables, checked_gradient
+    from calcml.symbolic.derivatives import checked_gradient, wrt_symbols
 
     if as_json:
         emit_report("grad", expr=expr, wrt=wrt, at=at)
         return
     f = _parse(expr)
-    xs = _variables(f, wrt)
+    xs = wrt_symbols(f, wrt)
     parts, check = checked_gradient(f, xs)
     values = None
     if at is not None:

@@ -113,12 +113,12 @@ def grad_report(params: Params) -> dict[str, Any]:
     >>> grad_report({"expr": "x^2*y", "at": "1,2"})["value"]
     [4.0, 1.0]
     """
-    from calcml.symbolic.derivatives import _variables, checked_gradient
+    from calcml.symbolic.derivatives import checked_gradient, wrt_symbols
     from calcml.symbolic.parse import parse
 
     expr = text(params, "expr")
     f = parse(expr)
-    xs = _variables(f, params.get("wrt") or None)
+    xs = wrt_symbols(f, params.get("wrt") or None)
     if not xs:
         raise ValueError(f"{f} has no variable: its gradient is empty")
     parts, check = checked_gradient(f, xs)

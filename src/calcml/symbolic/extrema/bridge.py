@@ -9,7 +9,7 @@ import numpy as np
 
 from calcml.core.evaluate import compile as compile_expr
 from calcml.symbolic.extrema import numeric
-from calcml.symbolic.extrema.classify import ZERO_TOLERANCE, _hessian_kind
+from calcml.symbolic.extrema.classify import ZERO_TOLERANCE, hessian_kind
 from calcml.symbolic.extrema.critical import choose_variables, gradient_and_hessian
 from calcml.symbolic.extrema.records import PointReport
 from calcml.symbolic.inputs import to_expr
@@ -58,7 +58,7 @@ saddle point (Hessian eigenvalues -2, 2)"
         return PointReport("none", sentence, tuple(start), None, None, (), norm)
     eig = np.linalg.eigvalsh(h(found))
     scale = max(1.0, float(np.max(np.abs(eig))))
-    kind = _hessian_kind(eig, bool(np.any(np.abs(eig) <= ZERO_TOLERANCE * scale)), scale)
+    kind = hessian_kind(eig, bool(np.any(np.abs(eig) <= ZERO_TOLERANCE * scale)), scale)
     distance = float(np.linalg.norm(found - start))
     tiny = 1e-12 * (1 + float(np.linalg.norm(found)))
     coords = [f"{v if abs(v) > tiny else 0.0:.6g}" for v in found]

@@ -143,7 +143,7 @@ def hessian_test(f: Expr, variables: tuple[Symbol, ...], point: dict[Symbol, Val
     eig = np.linalg.eigvalsh(matrix)
     scale = max(1.0, float(np.max(np.abs(eig))))
     singular = _exactly_singular(entries) or bool(np.any(np.abs(eig) <= ZERO_TOLERANCE * scale))
-    kind = _hessian_kind(eig, singular, scale)
+    kind = hessian_kind(eig, singular, scale)
     text = ", ".join(f"{v:.6g}" for v in eig)
     reason = {"minimum": "all eigenvalues > 0: local minimum",
               "maximum": "all eigenvalues < 0: local maximum",
@@ -155,7 +155,10 @@ def hessian_test(f: Expr, variables: tuple[Symbol, ...], point: dict[Symbol, Val
     return Verdict(kind, "Hessian test", step, {"eigenvalues": [float(v) for v in eig]})
 
 
-def _hessian_kind(eig: np.ndarray, singular: bool, scale: float) -> str:
+def hessian_kind(eig: np.ndarray, singular: bool, scale: float) -> str:
+    """"minimum", "maximum", "saddle" or "inconclusive" from the Hessian's eigenvalues (those
+    within `ZERO_TOLERANCE * scale` of 0 count as 0); shared by the symbolic Hessian test and
+    the numeric point classification of `bridge`, which must name points alike."""
     big = eig[np.abs(eig) > ZERO_TOLERANCE * scale]
     if np.any(big > 0) and np.any(big < 0):
         return "saddle"

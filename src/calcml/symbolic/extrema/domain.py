@@ -35,6 +35,7 @@ from calcml.symbolic.extrema.records import (
     show,
 )
 from calcml.symbolic.inputs import to_expr
+from calcml.symbolic.limits import limit
 from calcml.symbolic.steps import Step
 
 #: Functions whose argument's zeros are kinks or jumps of f: candidates for extrema.
@@ -268,10 +269,6 @@ def _rational_limit(num: Any, den: Any, direction: int) -> float:
 
 
 def _library_limit(f: Expr, x: Symbol, direction: int) -> float | None:
-    try:
-        from calcml.symbolic.limits import limit  # built by another part; optional
-    except ImportError:
-        return None
     try:
         value = limit(f, x, math.inf * direction)
         return float(value)

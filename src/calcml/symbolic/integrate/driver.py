@@ -7,8 +7,6 @@ method, which tests count) and the search goes on to the next method.
 
 from __future__ import annotations
 
-import numpy as np
-
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
@@ -36,7 +34,7 @@ from calcml.symbolic.integrate.base import (
 )
 from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
-from calcml.symbolic.verify import Check, check_equal
+from calcml.symbolic.verify import agree
 
 #: The methods, in the order they are tried; the first verified answer wins.
 METHODS: list[tuple[str, Method]] = [
@@ -68,9 +66,6 @@ METHODS: list[tuple[str, Method]] = [
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
 #: tree wide, and textbook integrals rarely need more.
 MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2}  # fmt: skip
-
-#: Relative tolerance of the check that d/dx of a candidate equals the integrand.
-VERIFY_RTOL = 1e-7
 
 
 def integrate_node(expr: Expr, var: Symbol, ctx: Context,
@@ -141,27 +136,6 @@ def verified(f: Expr, big_f: Expr, var: Symbol) -> bool:
     from calcml.symbolic.diff import diff
 
     return agree(diff(big_f, var, verify=False), f, var)
-
-
-def agree(a: Expr, b: Expr, var: Symbol) -> bool:
-    """Do `a` and `b` agree at random points (and, where too few are finite, over wider
-    ranges)? The check behind every antiderivative and every rewrite step."""
-    if a is b:
-        return True
-    check = check_equal(a, b, var, rtol=VERIFY_RTOL)
-    if check.passed or check.rejected:
-        return check.passed
-    return _wide_check(a, b, var).passed
-
-
-def _wide_check(a: Expr, b: Expr, var: Symbol) -> Check:
-    """A second check over wider ranges, for integrands defined only far from the origin."""
-    symbols = sorted(a.free_symbols | b.free_symbols | {var}, key=lambda s: s.name)
-    rng = np.random.default_rng(1)
-    cols = [np.concatenate([rng.uniform(-40, 40, 32), rng.uniform(1, 12, 32),
-                            rng.uniform(-1, 1, 32)])
-            if s is var else rng.uniform(0.5, 2.0, 96) for s in symbols]  # fmt: skip
-    return check_equal(a, b, var, rtol=VERIFY_RTOL, points=np.array(cols))
 
 
 def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | None, Context]:

@@ -26,8 +26,7 @@ from calcml.core.expr import (
 )
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, op, split_constant
 from calcml.symbolic.integrate.explain import constant_multiple
-from calcml.symbolic.polys import poly_coefficients
-from calcml.symbolic.simplify import simplify
+from calcml.symbolic.simplify import poly_coefficients, simplify
 from calcml.symbolic.steps import Step
 
 #: Most rounds of integration by parts in one chain.
