@@ -28,6 +28,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -n 2
 
 test-slow: $(STAMP)
@@ -35,6 +36,7 @@ test-slow: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 
 # Re-resolve the lock from pyproject.toml's ranges (uv, run from the venv so nothing global is needed).
 lock: $(STAMP)
