@@ -7,6 +7,11 @@ plain backward and `create_graph=True`.
 
 Conventions: the gradient of `max`/`min` is split evenly among tied entries (as JAX does);
 `where` sends exact zeros into the branch it did not take.
+
+Arrays of another namespace (`namespaces.py`) take the standard's functions (`xp.sum`,
+`xp.reshape`, `xp.permute_dims`, ...) where NumPy code calls a method; the helpers `xsum`,
+`xreshape` and `xtranspose` (in `namespaces.py`) pick one or the other for rules that see
+arrays and tensors alike.
 """
 
 from __future__ import annotations
@@ -17,6 +22,18 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.graph import const, nary, unary
+from calcml.autodiff.namespaces import (
+    common_namespace,
+    device_of,
+    foreign,
+    namespace,
+    scatter_foreign,
+    where_foreign,
+    xreduce,
+    xreshape,
+    xsum,
+    xtranspose,
+)
 from calcml.autodiff.tensor import Op, Tensor, value_of
 
 Axis = int | tuple[int, ...] | None
@@ -42,7 +59,7 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 
 
 def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    return broadcast_to(g, shape) if g.__class__ is Tensor else np.broadcast_to(g, shape)
+    return broadcast_to(g, shape) if g.__class__ is Tensor else namespace(g).broadcast_to(g, shape)
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
@@ -74,8 +91,8 @@ def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
         extra + i for i, n in enumerate(shape) if i >= lead and n == 1 and gshape[extra + i] != 1
     )
     if axes:
-        g = g.sum(axis=axes)
-    return g.reshape(shape)
+        g = xsum(g, axes)
+    return xreshape(g, shape)
 
 
 def batch_lead(g: Any, y: Any) -> int:
@@ -100,19 +117,24 @@ def _batched(index: Any, n: int) -> Any:
 
 def _sum_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
     batch = batch_axes(g, y)
-    return _broadcast(g.reshape(batch + kept), batch + x.shape)
+    return _broadcast(xreshape(g, batch + kept), batch + x.shape)
 
 
 def _mean_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], n: int) -> Any:
     batch = batch_axes(g, y)
-    return _broadcast(g.reshape(batch + kept) / n, batch + x.shape)
+    return _broadcast(xreshape(g, batch + kept) / n, batch + x.shape)
 
 
 def _extreme_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], axes: tuple[int, ...]) -> Any:
     xv = value_of(x)
-    mask = xv == np.reshape(value_of(y), kept)
-    share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
-    return g.reshape(batch_axes(g, y) + kept) * share
+    xp = foreign(xv)
+    if xp is None:
+        mask = xv == np.reshape(value_of(y), kept)
+        share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
+    else:
+        mask = xp.astype(xv == xp.reshape(value_of(y), kept), xv.dtype)
+        share = mask / xp.sum(mask, axis=axes, keepdims=True)
+    return xreshape(g, batch_axes(g, y) + kept) * share
 
 
 SUM = Op("sum", (_sum_rule,))
@@ -129,7 +151,7 @@ def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """
     d = x.data
     kept = kept_shape(d.shape, normalize_axes(axis, d.ndim))
-    return unary(d.sum(axis=axis, keepdims=keepdims), x, (d, kept), SUM)
+    return unary(xsum(d, axis, keepdims), x, (d, kept), SUM)
 
 
 def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -137,7 +159,8 @@ def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     d = x.data
     axes = normalize_axes(axis, d.ndim)
     n = int(np.prod([d.shape[a] for a in axes]))
-    return unary(d.mean(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), n), MEAN)
+    y = xreduce(d, "mean", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), n), MEAN)
 
 
 def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -150,30 +173,32 @@ def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """
     d = x.data
     axes = normalize_axes(axis, d.ndim)
-    return unary(d.max(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MAX)
+    y = xreduce(d, "max", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), axes), MAX)
 
 
 def amin(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Minimum over `axis`; the gradient is shared evenly among tied minima."""
     d = x.data
     axes = normalize_axes(axis, d.ndim)
-    return unary(d.min(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MIN)
+    y = xreduce(d, "min", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), axes), MIN)
 
 
 # --- shapes --------------------------------------------------------------------------------------
 
 
 def _reshape_rule(g: Any, y: Any, x: Any) -> Any:
-    return g.reshape(batch_axes(g, y) + x.shape)
+    return xreshape(g, batch_axes(g, y) + x.shape)
 
 
 def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> Any:
     lead = batch_lead(g, y)
     if not lead:
-        return g.transpose(inverse)
+        return xtranspose(g, inverse)
     if inverse is None:
         inverse = tuple(reversed(range(g.ndim - lead)))
-    return g.transpose(tuple(range(lead)) + tuple(lead + i for i in inverse))
+    return xtranspose(g, tuple(range(lead)) + tuple(lead + i for i in inverse))
 
 
 def _unbroadcast_rule(g: Any, y: Any, x: Any) -> Any:
@@ -188,20 +213,20 @@ BROADCAST = Op("broadcast_to", (_unbroadcast_rule,))
 def reshape(x: Tensor, shape: Any) -> Tensor:
     """`x` with a new shape (as `np.reshape`, `-1` allowed)."""
     d = x.data
-    return unary(d.reshape(shape), x, (d,), RESHAPE)
+    return unary(xreshape(d, shape), x, (d,), RESHAPE)
 
 
 def transpose(x: Tensor, axes: Sequence[int] | None = None) -> Tensor:
     """Permute the axes (reverse them by default), as `np.transpose`."""
     d = x.data
     inverse = None if axes is None else tuple(int(i) for i in np.argsort(axes))
-    return unary(d.transpose(axes), x, (d, inverse), TRANSPOSE)
+    return unary(xtranspose(d, axes), x, (d, inverse), TRANSPOSE)
 
 
 def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`np.broadcast_to` for tensors; the gradient is summed back (`unbroadcast`)."""
     d = x.data
-    return unary(np.broadcast_to(d, shape), x, (d,), BROADCAST)
+    return unary(namespace(d).broadcast_to(d, tuple(shape)), x, (d,), BROADCAST)
 
 
 # --- indexing ------------------------------------------------------------------------------------
@@ -215,11 +240,17 @@ def _is_basic(index: Any) -> bool:
             continue
         if isinstance(part, np.ndarray) and part.dtype == bool:
             continue
+        xp = foreign(part)
+        if xp is not None and part.dtype == xp.bool:
+            continue
         return False
     return True
 
 
 def _scatter_array(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
+    xp = foreign(g)
+    if xp is not None:
+        return scatter_foreign(xp, g, index, shape, basic)
     out = np.zeros(shape, dtype=np.result_type(g))
     if basic:
         out[index] = g
@@ -248,9 +279,10 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     """`x[index]` with NumPy's basic and fancy indexing; the gradient is scattered back with
     `np.add.at`, so an element selected twice gets both contributions."""
     index = tuple(value_of(i) for i in index) if isinstance(index, tuple) else value_of(index)
-    if isinstance(index, list):
-        index = np.asarray(index)
     d = x.data
+    if isinstance(index, list):
+        xp = foreign(d)
+        index = np.asarray(index) if xp is None else xp.asarray(index, device=device_of(d))
     return unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
 
 
@@ -278,7 +310,8 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
     datas = tuple(value_of(t) for t in tensors)
-    y = np.concatenate(datas, axis=axis)
+    xp = common_namespace(datas)
+    y = np.concatenate(datas, axis=axis) if xp is None else xp.concat(datas, axis=axis)
     ax = axis % y.ndim
     rules, start = [], 0
     for d in datas:
@@ -296,7 +329,8 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
     datas = tuple(value_of(t) for t in tensors)
-    y = np.stack(datas, axis=axis)
+    xp = common_namespace(datas)
+    y = np.stack(datas, axis=axis) if xp is None else xp.stack(datas, axis=axis)
     ax = axis % y.ndim
     rules = tuple(_taking((slice(None),) * ax + (i,)) for i in range(len(datas)))
     return nary(y, parents, datas, Op("stack", rules))
@@ -309,7 +343,8 @@ def where_any(c: Any, a: Any, b: Any) -> Any:
     """`where` on tensors, `np.where` on arrays: for rules that serve both (nnops, norms)."""
     if a.__class__ is Tensor or b.__class__ is Tensor:
         return where(c, a, b)
-    return np.where(c, a, b)
+    xp = common_namespace((c, a, b))
+    return np.where(c, a, b) if xp is None else where_foreign(xp, c, a, b)
 
 
 def _where_a(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
@@ -337,16 +372,19 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     >>> x.grad
     array([0. , 0.5])
     """
-    c = np.asarray(value_of(cond), dtype=bool)
     pa = a if a.__class__ is Tensor else None
     pb = b if b.__class__ is Tensor else None
-    av, bv = value_of(a), value_of(b)
-    return nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
+    av, bv, c = value_of(a), value_of(b), value_of(cond)
+    xp = common_namespace((c, av, bv))
+    if xp is None:
+        c = np.asarray(c, dtype=bool)
+        return nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
+    return nary(where_foreign(xp, c, av, bv), (pa, pb), (av, bv, c), WHERE)
 
 
 def constant(x: Any) -> Tensor:
     """A tensor outside the graph (no gradient flows into it)."""
-    return const(np.asarray(x))
+    return const(np.asarray(x) if foreign(x) is None else x)
 
 
 # --- Tensor's structural methods, installed here (see the package docstring) --------------------
