@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from calcml.core.arrays import is_cupy
 from calcml.core.errors import CalcmlError
 
 # array class -> its namespace, None for NumPy's arrays and scalars and Python's numbers.
@@ -43,7 +44,9 @@ def foreign(x: Any) -> Any:
 def _learn(x: Any) -> Any:
     cls = x.__class__
     xp = None
-    if not issubclass(cls, np.ndarray | np.generic) and hasattr(x, "__array_namespace__"):
+    if not issubclass(cls, np.ndarray | np.generic) and (
+        hasattr(x, "__array_namespace__") or is_cupy(x)  # CuPy's arrays do not say it themselves
+    ):
         from array_api_compat import array_namespace  # loads only when such an array arrives
 
         xp = array_namespace(x)

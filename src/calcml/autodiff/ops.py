@@ -280,10 +280,23 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     `np.add.at`, so an element selected twice gets both contributions."""
     index = tuple(value_of(i) for i in index) if isinstance(index, tuple) else value_of(index)
     d = x.data
-    if isinstance(index, list):
-        xp = foreign(d)
-        index = np.asarray(index) if xp is None else xp.asarray(index, device=device_of(d))
+    xp = foreign(d)
+    if xp is not None:
+        index = _complete(
+            index if not isinstance(index, list) else xp.asarray(index, device=device_of(d))
+        )
+    elif isinstance(index, list):
+        index = np.asarray(index)
     return unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
+
+
+def _complete(index: Any) -> tuple[Any, ...]:
+    """`index` with a trailing `...` unless it has one: NumPy reads a short index that way, the
+    array API standard asks for it to be written."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(part is Ellipsis for part in parts):
+        return parts
+    return (*parts, Ellipsis)
 
 
 def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) -> Tensor:
@@ -296,6 +309,8 @@ def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) 
 
 
 def _taking(index: tuple[Any, ...]) -> Any:
+    index = (*index, Ellipsis)  # the same selection, in the form every namespace accepts
+
     def rule(g: Any, y: Any, *inputs: Any) -> Any:
         return g[_batched(index, batch_lead(g, y))]
 
