@@ -17,6 +17,7 @@ import numpy as np
 
 from calcml.autodiff import Tensor
 from calcml.autodiff.namespaces import foreign, move, refuse, unwrap
+from calcml.autodiff.ops import constant
 from calcml.core import registry
 
 
@@ -24,8 +25,9 @@ def as_tensor(x: Any) -> Tensor:
     """`x` itself when it is a tensor, else a constant (no-gradient) float64 tensor."""
     if isinstance(x, Tensor):
         return x
-    if foreign(x) is not None:
-        return Tensor(x)  # keeps its namespace, device and floating dtype
+    xp = foreign(x)
+    if xp is not None:  # kept in its namespace and on its device; a floating array uncopied
+        return constant(x) if xp.isdtype(x.dtype, "real floating") else Tensor(x)
     return Tensor(np.asarray(getattr(x, "data", x), dtype=np.float64))
 
 
