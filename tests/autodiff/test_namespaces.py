@@ -22,7 +22,7 @@ from calcml.autodiff.ops import scatter
 from calcml.core.errors import CalcmlError
 from calcml.ml import losses
 from calcml.ml.nn import MLP
-from calcml.ml.optim import SGD, Adam
+from calcml.ml.optim import SGD, Adagrad, Adam, RMSprop
 
 xps = pytest.importorskip("array_api_strict")
 DEVICE = xps.Device("device1")
@@ -124,7 +124,8 @@ def train(model_like: Any, X: Any, y: Any, optimizer: type, loss: str, steps: in
     else:
         for p in net.parameters():
             p.data = p.data.astype(X.dtype)
-    opt = optimizer(net.parameters(), lr=0.05, **({"momentum": 0.9} if optimizer is SGD else {}))
+    options = {"momentum": 0.9} if optimizer is SGD else {}
+    opt = optimizer(net.parameters(), lr=0.005 if optimizer is RMSprop else 0.05, **options)
     values = []
     for _ in range(steps):
         opt.zero_grad()
@@ -137,7 +138,7 @@ def train(model_like: Any, X: Any, y: Any, optimizer: type, loss: str, steps: in
 
 
 @pytest.mark.parametrize("dtype,tol", PRECISIONS)
-@pytest.mark.parametrize("optimizer", [SGD, Adam])
+@pytest.mark.parametrize("optimizer", [SGD, Adam, Adagrad, RMSprop])
 @pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
 def test_mlp_training_steps_match_numpy(dtype: str, tol: float, optimizer: type, loss: str) -> None:
     rng = np.random.default_rng(0)
