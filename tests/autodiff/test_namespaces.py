@@ -117,6 +117,29 @@ def test_op_and_gradient_match_numpy(name: str, dtype: str, tol: float) -> None:
         assert g_xp.dtype == getattr(xps, dtype)
 
 
+def second_derivative(a: Any) -> Any:
+    x = Tensor(a, requires_grad=True)
+    (cm.tanh(x) * x * cm.exp(x * 0.5) + x**3).sum().backward(create_graph=True)
+    g, x.grad = x.grad, None
+    (g * g).sum().backward()
+    return x.grad
+
+
+def test_create_graph_gives_second_derivatives_in_the_namespace() -> None:
+    a = inputs([M], 30)[0]
+    assert_same(second_derivative(to_strict(a, "float64")), second_derivative(a), 1e-12)
+
+
+def test_anomaly_mode_finds_nan_on_the_device() -> None:
+    x = Tensor(to_strict(np.array([1.0, 2.0]), "float64"), requires_grad=True)
+    with (
+        cm.autodiff.detect_anomaly(),
+        pytest.warns(RuntimeWarning),
+        pytest.raises(cm.autodiff.AnomalyError, match="log produced nan"),
+    ):
+        cm.log(x - 5.0)
+
+
 def train(model_like: Any, X: Any, y: Any, optimizer: type, loss: str, steps: int = 3) -> Any:
     net = MLP([5, 8, 6, 3], activation="tanh", seed=3)
     if model_like is not None:
