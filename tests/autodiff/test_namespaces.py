@@ -231,6 +231,22 @@ def test_numpy_only_parts_refuse_other_namespaces_in_one_line() -> None:
     assert "indexing" in one_line_error(lambda: scatter(t, index, (2, 2)))
 
 
+def test_operands_that_live_apart_are_one_clear_error() -> None:
+    t = Tensor(to_strict(np.array([1.0, 2.0]), "float64"))
+    beside_host = (
+        lambda: t * np.array([1.0, 2.0]),
+        lambda: t + Tensor([1.0, 2.0]),
+        lambda: Tensor([1.0, 2.0]) @ t,
+        lambda: MLP([2, 3], seed=0).to(t)(np.ones((1, 2))),
+    )
+    for make in beside_host:
+        with pytest.raises(CalcmlError, match=r"live apart: .*numpy on cpu") as info:
+            make()
+        assert "\n" not in str(info.value)
+    with pytest.raises(CalcmlError, match="CPU_DEVICE"):
+        t + Tensor(xps.asarray([1.0, 2.0], device=CPU))
+
+
 def test_cuda_without_cupy_is_one_clear_error() -> None:
     try:
         import cupy

@@ -31,7 +31,7 @@ import numpy as np
 from calcml.autodiff import elementwise, elementwise_xp
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.graph import binary, operand, unary
-from calcml.autodiff.namespaces import dtype_in, foreign
+from calcml.autodiff.namespaces import dtype_in, foreign, same_place
 from calcml.autodiff.tensor import Op, Tensor, value_of
 from calcml.core.registry import PRIMITIVES, Primitive
 
@@ -147,19 +147,34 @@ def operator_methods(op: Op, fn: Callable[[Any, Any], Any]) -> tuple[Method, Met
         cls = other.__class__
         if cls is Tensor:
             a, b = self.data, other.data
-            return binary(fn(a, b), self, other, (a, b), op)
+            try:
+                y = fn(a, b)
+            except (TypeError, ValueError, RuntimeError):
+                same_place(a, b)  # a clear error when the operands live apart
+                raise
+            return binary(y, self, other, (a, b), op)
         b = other if cls is float else operand(other)
         if b is None:
             return NotImplemented
         a = self.data
-        return binary(fn(a, b), self, None, (a, b), op)
+        try:
+            y = fn(a, b)
+        except (TypeError, ValueError, RuntimeError):
+            same_place(a, b)
+            raise
+        return binary(y, self, None, (a, b), op)
 
     def reflected(self: Tensor, other: Any) -> Any:
         a = operand(other)
         if a is None:
             return NotImplemented
         b = self.data
-        return binary(fn(a, b), None, self, (a, b), op)
+        try:
+            y = fn(a, b)
+        except (TypeError, ValueError, RuntimeError):
+            same_place(a, b)
+            raise
+        return binary(y, None, self, (a, b), op)
 
     return forward, reflected
 

@@ -279,6 +279,20 @@ def scatter_foreign(xp: Any, g: Any, index: Any, shape: tuple[int, ...], basic: 
     return out
 
 
+def same_place(a: Any, b: Any) -> None:
+    """Raise a one-line CalcmlError when two array operands live in different namespaces or on
+    different devices (called after an operation on them failed, so it costs nothing before)."""
+    if isinstance(a, int | float) or isinstance(b, int | float):
+        return
+    places = [(name_of(namespace(v)), device_name(v)) for v in (a, b)]
+    if places[0] != places[1]:
+        (na, da), (nb, db) = places
+        raise CalcmlError(
+            f"the operands live apart: {na} on {da} and {nb} on {db}; move one with "
+            ".to(...) or cm.tensor(..., device=...)"
+        )
+
+
 # --- the NumPy-only parts ----------------------------------------------------------------------
 
 
