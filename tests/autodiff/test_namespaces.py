@@ -203,6 +203,7 @@ def test_a_strict_array_keeps_its_namespace_device_and_dtype() -> None:
     back = t.to("cpu")
     assert isinstance(back.data, np.ndarray) and back.dtype == np.float32 and back.device == "cpu"
     assert back.data.tolist() == [[1.0, 2.0]]
+    assert t.to(xps.asarray([0.0], device=CPU)).device == CPU  # between two devices
     beside = Tensor([3.0]).to(a)
     assert beside.device == DEVICE and beside.dtype == xps.float64  # .to keeps the dtype
     with pytest.raises(TypeError, match="to\\('cpu'\\)"):

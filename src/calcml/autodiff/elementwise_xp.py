@@ -50,9 +50,9 @@ _XP_KERNELS: dict[str, XpKernel] = {
     "asec": _of_inverse("acos"), "acsc": _of_inverse("asin"), "acot": _of_inverse("atan"),
     "asech": _of_inverse("acosh"), "acsch": _of_inverse("asinh"), "acoth": _of_inverse("atanh"),
     "heaviside": lambda xp, x: xp.astype(x > 0, x.dtype),
-    "relu": lambda xp, x: xp.where(x > 0, x, xp.zeros_like(x)),
+    "relu": lambda xp, x: xp.maximum(x, 0.0),  # one kernel, NaN kept (as np.maximum)
     "sigmoid": _xp_sigmoid,
-    "softplus": lambda xp, x: xp.logaddexp(xp.zeros_like(x), x),
+    "softplus": lambda xp, x: xp.logaddexp(x, 0.0),
     "exp2": lambda xp, x: 2.0**x,
     "logit": lambda xp, x: xp.log(x / (1.0 - x)),
 }  # fmt: skip

@@ -203,7 +203,9 @@ def _convert(data: Any, xp: Any, dev: Any, dtype: Any, on_gpu: bool) -> Any:
         want = default_float(xp, dev)
     out = xp.asarray(data, copy=True)
     if dev is not None and device_of(out) != dev:
-        out = out.to_device(dev)
+        from array_api_compat import to_device  # CuPy's arrays have no .to_device
+
+        out = to_device(out, dev)
     return out if want is None or out.dtype == want else xp.astype(out, want)
 
 
