@@ -273,7 +273,7 @@ def _store(leaf: Tensor, g: Any, seen: set[int], graph: bool) -> None:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
         return
     data = leaf.data
-    xp = foreign(data)
+    xp = None if data.__class__ is np.ndarray else foreign(data)
     if xp is not None:
         if id(g) in seen or g.dtype != data.dtype or g.shape != data.shape:
             g = xp.astype(xp.broadcast_to(g, data.shape), data.dtype, copy=True)

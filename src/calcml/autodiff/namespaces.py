@@ -62,6 +62,8 @@ def unwrap(x: Any) -> Any:
 
 def namespace(x: Any) -> Any:
     """The namespace of `x`: NumPy unless `x` belongs to another one."""
+    if x.__class__ is np.ndarray:
+        return np
     xp = foreign(x)
     return np if xp is None else xp
 
@@ -214,7 +216,7 @@ def _convert(data: Any, xp: Any, dev: Any, dtype: Any, on_gpu: bool) -> Any:
 
 def xsum(g: Any, axis: Any, keepdims: bool = False) -> Any:
     """`g.sum(axis, keepdims)` for NumPy arrays and tensors, `xp.sum` for other namespaces."""
-    xp = foreign(g)
+    xp = None if g.__class__ is np.ndarray else foreign(g)  # NumPy: no lookup
     if xp is None:
         return g.sum(axis=axis, keepdims=keepdims)
     return xp.sum(g, axis=axis, keepdims=keepdims)
@@ -222,7 +224,7 @@ def xsum(g: Any, axis: Any, keepdims: bool = False) -> Any:
 
 def xreduce(d: Any, name: str, axis: Any, keepdims: bool) -> Any:
     """`d.max(axis, keepdims)` (or mean, min) for NumPy, `xp.max(d, ...)` for other namespaces."""
-    xp = foreign(d)
+    xp = None if d.__class__ is np.ndarray else foreign(d)  # NumPy: no lookup
     if xp is None:
         return getattr(d, name)(axis=axis, keepdims=keepdims)
     return getattr(xp, name)(d, axis=axis, keepdims=keepdims)
@@ -230,7 +232,7 @@ def xreduce(d: Any, name: str, axis: Any, keepdims: bool) -> Any:
 
 def xreshape(g: Any, shape: Any) -> Any:
     """`g.reshape(shape)` for NumPy arrays and tensors, `xp.reshape` for other namespaces."""
-    xp = foreign(g)
+    xp = None if g.__class__ is np.ndarray else foreign(g)  # NumPy: no lookup
     if xp is None:
         return g.reshape(shape)
     return xp.reshape(g, (shape,) if isinstance(shape, int) else tuple(shape))
@@ -238,7 +240,7 @@ def xreshape(g: Any, shape: Any) -> Any:
 
 def xtranspose(g: Any, axes: Any) -> Any:
     """`g.transpose(axes)` (reversed axes for None), `xp.permute_dims` for other namespaces."""
-    xp = foreign(g)
+    xp = None if g.__class__ is np.ndarray else foreign(g)  # NumPy: no lookup
     if xp is None:
         return g.transpose(axes)
     return xp.permute_dims(g, tuple(reversed(range(g.ndim))) if axes is None else tuple(axes))
