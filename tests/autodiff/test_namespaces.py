@@ -18,7 +18,7 @@ import pytest
 
 import calcml as cm
 from calcml.autodiff import Tensor
-from calcml.autodiff.ops import scatter
+from calcml.autodiff.indexing import scatter
 from calcml.core.errors import CalcmlError
 from calcml.ml import losses
 from calcml.ml.nn import MLP

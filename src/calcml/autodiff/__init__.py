@@ -13,9 +13,9 @@ the first NaN, and `explain` shows the chain rule step by step.
 
 Modules, lowest first; each imports only modules to its left (and `calcml.core`):
 
-    namespaces → tensor → graph → anomaly → ops → elementwise → elementwise_xp → arithmetic
-    → engine → contract → matrix → decompositions → shapes → norms → nnops → numpy_ops → linalg
-    → functional → check → explain → numpy_api
+    namespaces → tensor → graph → anomaly → ops → indexing → elementwise → elementwise_xp
+    → arithmetic → engine → contract → matrix → decompositions → shapes → norms → nnops
+    → numpy_ops → linalg → functional → check → explain → numpy_api
 
 - namespaces: which array namespace holds an array (NumPy's fast path asks one dict lookup),
   moving data between host and device, the few array functions rules need in any namespace,
@@ -23,9 +23,10 @@ Modules, lowest first; each imports only modules to its left (and `calcml.core`)
 - tensor: `Tensor`, its graph record `Op`, the creation counter; imports only namespaces.
 - graph: the result makers (`const`, `unary`, `binary`, `nary`) and the `no_grad` switch.
 - anomaly: `detect_anomaly`; it hands its forward check to graph when it switches the mode on.
-- ops: structural operations and `unbroadcast`; elementwise/arithmetic: operators, registry
-  functions (elementwise_xp: their kernels on other namespaces); engine: `backward`; then the
-  NumPy-named operations, the functional transforms, the checks and `explain`.
+- ops: structural operations and `unbroadcast`; indexing: `x[index]` and `scatter`;
+  elementwise/arithmetic: operators, registry functions (elementwise_xp: their kernels on other
+  namespaces); engine: `backward`; then the NumPy-named operations, the functional transforms,
+  the checks and `explain`.
 
 Late binding, the one mechanism: a method of `Tensor` that needs a later module (`t + u`,
 `t.sum()`, `t.backward()`, `calcml.sin(t)`) is installed onto `Tensor` by that module when it
@@ -37,6 +38,7 @@ imports all of them below, so every method is in place once `calcml.autodiff` is
 from calcml.autodiff import arithmetic as _arithmetic  # noqa: F401
 from calcml.autodiff import engine as _engine  # noqa: F401
 from calcml.autodiff import graph as _graph  # noqa: F401
+from calcml.autodiff import indexing as _indexing  # noqa: F401
 from calcml.autodiff import numpy_ops as _numpy_ops  # noqa: F401
 from calcml.autodiff import ops as _ops  # noqa: F401
 from calcml.autodiff.anomaly import AnomalyError, detect_anomaly

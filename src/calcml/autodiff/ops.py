@@ -24,10 +24,8 @@ import numpy as np
 from calcml.autodiff.graph import const, nary, unary
 from calcml.autodiff.namespaces import (
     common_namespace,
-    device_of,
     foreign,
     namespace,
-    scatter_foreign,
     where_foreign,
     xreduce,
     xreshape,
@@ -105,8 +103,8 @@ def batch_axes(g: Any, y: Any) -> tuple[int, ...]:
     return g.shape[: batch_lead(g, y)]
 
 
-def _batched(index: Any, n: int) -> Any:
-    """`index` behind `n` full slices, so that it skips the batch axes."""
+def batched_index(index: Any, n: int) -> Any:
+    """`index` behind `n` full slices, so that it skips the batch axes (indexing.py's too)."""
     if not n:
         return index
     return (slice(None),) * n + (index if isinstance(index, tuple) else (index,))
@@ -229,82 +227,6 @@ def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     return unary(namespace(d).broadcast_to(d, tuple(shape)), x, (d,), BROADCAST)
 
 
-# --- indexing ------------------------------------------------------------------------------------
-
-
-def _is_basic(index: Any) -> bool:
-    """Indexes that never select an element twice, so the gradient can be assigned, not added."""
-    parts = index if isinstance(index, tuple) else (index,)
-    for part in parts:
-        if part is None or part is Ellipsis or isinstance(part, int | slice | np.integer):
-            continue
-        if isinstance(part, np.ndarray) and part.dtype == bool:
-            continue
-        xp = foreign(part)
-        if xp is not None and part.dtype == xp.bool:
-            continue
-        return False
-    return True
-
-
-def _scatter_array(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
-    xp = foreign(g)
-    if xp is not None:
-        return scatter_foreign(xp, g, index, shape, basic)
-    out = np.zeros(shape, dtype=np.result_type(g))
-    if basic:
-        out[index] = g
-    else:
-        np.add.at(out, index, g)  # repeated indices add up
-    return out
-
-
-def _getitem_rule(g: Any, y: Any, x: Any, index: Any, basic: bool) -> Any:
-    batch = batch_axes(g, y)
-    index, shape = _batched(index, len(batch)), batch + x.shape
-    if g.__class__ is Tensor:
-        return scatter(g, index, shape, basic)
-    return _scatter_array(g, index, shape, basic)
-
-
-def _scatter_rule(g: Any, y: Any, src: Any, index: Any, shape: Any, basic: bool) -> Any:
-    return g[_batched(index, batch_lead(g, y))]
-
-
-GETITEM = Op("getitem", (_getitem_rule,))
-SCATTER = Op("scatter", (_scatter_rule,))
-
-
-def getitem(x: Tensor, index: Any) -> Tensor:
-    """`x[index]` with NumPy's basic and fancy indexing; the gradient is scattered back with
-    `np.add.at`, so an element selected twice gets both contributions."""
-    index = tuple(value_of(i) for i in index) if isinstance(index, tuple) else value_of(index)
-    d = x.data
-    xp = foreign(d)
-    if xp is not None:
-        index = _complete(
-            index if not isinstance(index, list) else xp.asarray(index, device=device_of(d))
-        )
-    elif isinstance(index, list):
-        index = np.asarray(index)
-    return unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
-
-
-def _complete(index: Any) -> tuple[Any, ...]:
-    """`index` with a trailing `...` unless it has one: NumPy reads a short index that way, the
-    array API standard asks for it to be written."""
-    parts = index if isinstance(index, tuple) else (index,)
-    if any(part is Ellipsis for part in parts):
-        return parts
-    return (*parts, Ellipsis)
-
-
-def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) -> Tensor:
-    """Zeros of `shape` with `g` added at `index` (the transpose of indexing)."""
-    d = g.data
-    return unary(_scatter_array(d, index, shape, basic), g, (d, index, shape, basic), SCATTER)
-
-
 # --- joining -------------------------------------------------------------------------------------
 
 
@@ -312,7 +234,7 @@ def _taking(index: tuple[Any, ...]) -> Any:
     index = (*index, Ellipsis)  # the same selection, in the form every namespace accepts
 
     def rule(g: Any, y: Any, *inputs: Any) -> Any:
-        return g[_batched(index, batch_lead(g, y))]
+        return g[batched_index(index, batch_lead(g, y))]
 
     return rule
 
@@ -439,10 +361,6 @@ def _T(self: Tensor) -> Tensor:
     return transpose(self, None)
 
 
-def _getitem_method(self: Tensor, index: Any) -> Tensor:
-    return getitem(self, index)
-
-
 for _name, _method in (
     ("sum", _sum_method),
     ("mean", _mean_method),
@@ -451,7 +369,6 @@ for _name, _method in (
     ("reshape", _reshape_method),
     ("transpose", _transpose_method),
     ("swapaxes", _swapaxes_method),
-    ("__getitem__", _getitem_method),
 ):
     _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
     setattr(Tensor, _name, _method)

@@ -269,7 +269,8 @@ class Tensor:
     # Installed by later modules at import (see the package docstring): `detach` (graph.py);
     # `astype`, `__neg__`, `__calcml_apply__`, the arithmetic operators and one method per
     # registry function (arithmetic.py); `sum`, `mean`, `max`, `min`, `reshape`, `transpose`,
-    # `swapaxes`, `T`, `__getitem__` (ops.py); `backward` (engine.py); `__mod__` (numpy_ops.py).
+    # `swapaxes`, `T` (ops.py); `__getitem__` (indexing.py); `backward` (engine.py); `__mod__`
+    # (numpy_ops.py).
 
     def __pos__(self) -> Tensor:
         return self
