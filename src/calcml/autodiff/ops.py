@@ -1,4 +1,5 @@
-"""Structural operations on tensors: reductions, shapes, indexing, joining and `where`.
+"""Structural operations on tensors: reductions, shapes, joining and `where` (indexing is in
+`indexing.py`).
 
 Each operation is its forward computation next to its vector-Jacobian product (`rule(g, y, *inputs)`
 returns the gradient for one input). Rules use only operations that arrays and tensors share

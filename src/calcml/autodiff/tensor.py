@@ -1,11 +1,14 @@
-"""The Tensor: a NumPy array that remembers the operation and the inputs that made it.
+"""The Tensor: an array that remembers the operation and the inputs that made it.
+
+The array is NumPy's by default, or one of any other array-API namespace (CuPy on a GPU), which
+every operation on the tensor then keeps to (`namespaces.py`).
 
 Each result of an operation on tensors that require gradients is a graph node holding the
 operation's record (`Op`), its parent tensors and the input values its derivative needs.
 `backward()` (in `engine.py`) walks those nodes in reverse creation order. The operators and the
 registry's elementwise functions are in `arithmetic.py`, next to their derivative rules;
-structural operations (reductions, shapes, indexing, where) in `ops.py`, softmax and friends in
-`nnops.py`.
+structural operations (reductions, shapes, where) in `ops.py`, indexing in `indexing.py`,
+softmax and friends in `nnops.py`.
 
 Derivative rules come in two kinds (see `Op`):
 
