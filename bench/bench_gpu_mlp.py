@@ -5,7 +5,9 @@
 The step: relu MLP (PyTorch's Linear, y = x Wᵀ + b), softmax cross-entropy from logits and
 class indices, backward, SGD (lr 0.01) in place; float32; batch 8192 by default. Three ways:
 
-- calcml: `MLP(...).to(device)`, `losses.cross_entropy`, `optim.SGD`, the user's code path;
+- calcml: `cm.tensor(x, device=...)`, `MLP(...).to(device)`, `losses.cross_entropy`,
+  `optim.SGD`: the user's code path (on the CPU, SGD updates float32 parameters in float64, as
+  calcml's optimizers do for NumPy parameters);
 - the floor: the same forward, backward and update written by hand in CuPy (NumPy with
   `--device cpu`), one-hot targets made once;
 - PyTorch (CUDA, or CPU with `--device cpu`) with `torch.optim.SGD`, when it is importable.
@@ -33,6 +35,7 @@ try:
 except ImportError:  # running from a checkout without an install
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+import calcml as cm
 from calcml.ml import losses
 from calcml.ml.nn import MLP
 from calcml.ml.optim import SGD
@@ -57,7 +60,7 @@ def data(batch: int) -> tuple[np.ndarray, np.ndarray]:
 
 def calcml_step(device: str, xm: Any, x: np.ndarray, labels: np.ndarray) -> tuple[Any, list[Any]]:
     net = MLP(list(SIZES), activation="relu", seed=0).to(device, dtype=np.float32)
-    X, y = xm.asarray(x), xm.asarray(labels)
+    X, y = cm.tensor(x, device=device), xm.asarray(labels)  # float32 inputs stay float32
     opt = SGD(net.parameters(), lr=LR)
 
     def step() -> Any:

@@ -37,11 +37,13 @@ def const(x: Any) -> Tensor:
 
 
 def const_like(x: Any, like: Tensor) -> Tensor:
-    """A constant holding `x`'s values beside `like`: `const(x)` for NumPy tensors; on another
+    """A constant holding `x`'s values beside `like`: `const(x)` for NumPy tensors (in like's
+    dtype when that is float32, so a float32 computation is not promoted to float64); on another
     namespace, an array of like's namespace, device and dtype (a NumPy `x` is copied there)."""
     d = like.data
     if foreign(d) is None:
-        return const(x)
+        c = const(x)
+        return c if d.dtype != np.float32 else Tensor(c.data.astype(np.float32))
     return Tensor(move(unwrap(x), d, d.dtype))
 
 

@@ -206,7 +206,7 @@ def log_softmax(logits: Any, axis: int = -1) -> Tensor:
         return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
     zmax = np.max(data(z), axis=axis, keepdims=True)
     zmax = np.where(np.isfinite(zmax), zmax, 0.0)
-    shifted = z - const(zmax)
+    shifted = z - const_like(zmax, z)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
 
 
