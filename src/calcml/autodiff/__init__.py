@@ -1,4 +1,5 @@
-"""calcml.autodiff: reverse-mode automatic differentiation over NumPy arrays.
+"""calcml.autodiff: reverse-mode automatic differentiation over NumPy arrays (and the arrays of
+other array-API namespaces: CuPy on a GPU).
 
 `Tensor` records the operations made on it; `backward()` fills `.grad`. On top of it, functional
 transforms take and return plain arrays (`grad`, `value_and_grad`, `vjp`, `jvp`, `jacobian`,
@@ -12,15 +13,19 @@ the first NaN, and `explain` shows the chain rule step by step.
 
 Modules, lowest first; each imports only modules to its left (and `calcml.core`):
 
-    tensor → graph → anomaly → ops → elementwise → arithmetic → engine
-    → contract → matrix → decompositions → shapes → norms → nnops → numpy_ops → linalg
-    → functional → check → explain → numpy_api
+    namespaces → tensor → graph → anomaly → ops → indexing → elementwise → elementwise_xp
+    → arithmetic → engine → contract → matrix → decompositions → shapes → norms → nnops
+    → numpy_ops → linalg → functional → check → explain → numpy_api
 
-- tensor: `Tensor`, its graph record `Op`, the creation counter; imports no other module here.
+- namespaces: which array namespace holds an array (NumPy's fast path asks one dict lookup),
+  moving data between host and device, the few array functions rules need in any namespace,
+  and the guard `numpy_only` for the operations written for NumPy alone.
+- tensor: `Tensor`, its graph record `Op`, the creation counter; imports only namespaces.
 - graph: the result makers (`const`, `unary`, `binary`, `nary`) and the `no_grad` switch.
 - anomaly: `detect_anomaly`; it hands its forward check to graph when it switches the mode on.
-- ops: structural operations and `unbroadcast`; elementwise/arithmetic: operators, registry
-  functions; engine: `backward`; then the NumPy-named operations, the functional transforms,
+- ops: structural operations and `unbroadcast`; indexing: `x[index]` and `scatter`;
+  elementwise/arithmetic: operators, registry functions (elementwise_xp: their kernels on other
+  namespaces); engine: `backward`; then the NumPy-named operations, the functional transforms,
   the checks and `explain`.
 
 Late binding, the one mechanism: a method of `Tensor` that needs a later module (`t + u`,
@@ -33,6 +38,7 @@ imports all of them below, so every method is in place once `calcml.autodiff` is
 from calcml.autodiff import arithmetic as _arithmetic  # noqa: F401
 from calcml.autodiff import engine as _engine  # noqa: F401
 from calcml.autodiff import graph as _graph  # noqa: F401
+from calcml.autodiff import indexing as _indexing  # noqa: F401
 from calcml.autodiff import numpy_ops as _numpy_ops  # noqa: F401
 from calcml.autodiff import ops as _ops  # noqa: F401
 from calcml.autodiff.anomaly import AnomalyError, detect_anomaly

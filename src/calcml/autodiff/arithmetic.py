@@ -28,13 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from calcml.autodiff import elementwise
+from calcml.autodiff import elementwise, elementwise_xp
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.graph import binary, operand, unary
+from calcml.autodiff.namespaces import dtype_in, foreign, same_place
 from calcml.autodiff.tensor import Op, Tensor, value_of
 from calcml.core.registry import PRIMITIVES, Primitive
 
 _PRIM_OPS: dict[Primitive, Op] = {}  # registry function -> its Op, filled by prim_op
+_XP_OPS: dict[tuple[Primitive, Any], Op] = {}  # (function, namespace) -> Op, for other namespaces
 
 # --- rules ---------------------------------------------------------------------------------------
 
@@ -58,6 +60,9 @@ def _pow_base(y: Any, a: Any, b: Any) -> Any:
     if cls is Tensor:
         return _pow_base_varying(a, b)
     # A constant array exponent: where it is 0 the exponent b - 1 becomes 0, so the term is 0·1.
+    xp = foreign(b)
+    if xp is not None:
+        return b * a ** (b - xp.astype(b != 0, b.dtype))
     return b * a ** (b - (b != 0))
 
 
@@ -68,7 +73,7 @@ def _pow_base_varying(a: Any, b: Tensor) -> Any:
     its own derivative in b, a^(b-1)(1 + b ln a), is right at b = 0 too.
     """
     zero = (value_of(b) == 0) & (value_of(a) == 0)
-    if not np.any(zero):
+    if foreign(zero) is None and not np.any(zero):  # (another namespace: no trip to the host)
         return b * a ** (b - 1)
     safe = _ops.where(zero, 1.0, a)
     return _ops.where(zero, 0.0, b * safe ** (b - 1))
@@ -79,16 +84,24 @@ def _pow_exponent(y: Any, a: Any, b: Any) -> Any:
     zero = value_of(a) == 0
     if a.__class__ is Tensor:
         return y * _ops.where(zero, 1.0, a).log()
+    xp = foreign(a)
+    if xp is not None:
+        return y * xp.log(_ops.where_any(zero, 1.0, a))
     return y * np.log(np.where(zero, 1.0, a))
+
+
+def _swap_last(x: Any) -> Any:
+    """The last two axes swapped (`.mT` for other namespaces, which have no `swapaxes`)."""
+    return x.swapaxes(-1, -2) if foreign(x) is None else x.mT
 
 
 def _matmul_a(g: Any, y: Any, a: Any, b: Any) -> Any:
     if b.ndim == 1:  # (..., k) @ (k,) -> (...)
         ga = g[..., None] * b
     elif a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
-        ga = (g[..., None, :] @ b.swapaxes(-1, -2))[..., 0, :]
+        ga = (g[..., None, :] @ _swap_last(b))[..., 0, :]
     else:
-        ga = g @ (b.T if b.ndim == 2 else b.swapaxes(-1, -2))
+        ga = g @ (b.T if b.ndim == 2 else _swap_last(b))
     return _ops.unbroadcast(ga, a.shape, _ops.batch_lead(g, y))
 
 
@@ -100,12 +113,13 @@ def _matmul_b(g: Any, y: Any, a: Any, b: Any) -> Any:
     elif a.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
         gb = a[:, None] * g[..., None, :]
     else:
-        gb = (a.T if a.ndim == 2 else a.swapaxes(-1, -2)) @ g
+        gb = (a.T if a.ndim == 2 else _swap_last(a)) @ g
     return _ops.unbroadcast(gb, b.shape, _ops.batch_lead(g, y))
 
 
 def _cast_back(g: Any, y: Any, x: Any) -> Any:
-    return g.astype(x.dtype)
+    xp = foreign(g)
+    return g.astype(x.dtype) if xp is None else xp.astype(g, x.dtype)
 
 
 ADD = Op("add", (None, None), pointwise=True)  # None: the local derivative is 1
@@ -133,19 +147,34 @@ def operator_methods(op: Op, fn: Callable[[Any, Any], Any]) -> tuple[Method, Met
         cls = other.__class__
         if cls is Tensor:
             a, b = self.data, other.data
-            return binary(fn(a, b), self, other, (a, b), op)
+            try:
+                y = fn(a, b)
+            except (TypeError, ValueError, RuntimeError):
+                same_place(a, b)  # a clear error when the operands live apart
+                raise
+            return binary(y, self, other, (a, b), op)
         b = other if cls is float else operand(other)
         if b is None:
             return NotImplemented
         a = self.data
-        return binary(fn(a, b), self, None, (a, b), op)
+        try:
+            y = fn(a, b)
+        except (TypeError, ValueError, RuntimeError):
+            same_place(a, b)
+            raise
+        return binary(y, self, None, (a, b), op)
 
     def reflected(self: Tensor, other: Any) -> Any:
         a = operand(other)
         if a is None:
             return NotImplemented
         b = self.data
-        return binary(fn(a, b), None, self, (a, b), op)
+        try:
+            y = fn(a, b)
+        except (TypeError, ValueError, RuntimeError):
+            same_place(a, b)
+            raise
+        return binary(y, None, self, (a, b), op)
 
     return forward, reflected
 
@@ -166,7 +195,10 @@ for _op, _fn, _names in (
 
 def _astype(self: Tensor, dtype: Any) -> Tensor:
     """A differentiable cast; the gradient is cast back to this tensor's dtype."""
-    return unary(self.data.astype(dtype), self, (self.data,), CAST)
+    d = self.data
+    xp = foreign(d)
+    y = d.astype(dtype) if xp is None else xp.astype(d, dtype_in(xp, dtype))
+    return unary(y, self, (d,), CAST)
 
 
 def _neg(self: Tensor) -> Tensor:
@@ -179,11 +211,19 @@ def _neg(self: Tensor) -> Tensor:
 
 def _calcml_apply(self: Tensor, prim: Primitive) -> Tensor:
     """`calcml.sin(t)` and every other registry function land here."""
+    x = self.data
+    if x.__class__ not in _HOST:
+        xp = foreign(x)
+        if xp is not None:
+            op = _XP_OPS.get((prim, xp)) or namespace_op(prim, xp)
+            return unary(op.kernel(x), self, (x,), op)
     op = _PRIM_OPS.get(prim)
     if op is None:
         op = prim_op(prim)
-    x = self.data
     return unary(op.kernel(x), self, (x,), op)
+
+
+_HOST = frozenset((np.ndarray, np.float64, np.float32))  # the classes that skip the lookup
 
 
 def _sinc_partial(x: Any) -> Any:
@@ -221,6 +261,23 @@ def prim_op(prim: Primitive) -> Op:
         kernel=elementwise.forward(prim),
     )
     _PRIM_OPS[prim] = op
+    return op
+
+
+def namespace_op(prim: Primitive, xp: Any) -> Op:
+    """The Op of a registry function on arrays of namespace `xp`: the kernel and the compiled
+    derivative built from the standard's functions (`elementwise_xp.xp_forward`), the same
+    tensor rule as on NumPy for `create_graph=True`."""
+    partial = _REMOVABLE_ON_TENSORS.get(prim.name, prim.partial)
+
+    def on_tensors(y: Tensor, x: Tensor) -> Any:
+        return partial(x)
+
+    compiled = elementwise_xp.xp_derivative(prim, xp)
+    rule = compiled if callable(compiled) else (lambda y, x, c=compiled: c)
+    op = Op(prim.name, (rule,), pointwise=True, graph_rules=(on_tensors,),
+            kernel=elementwise_xp.xp_forward(prim, xp))  # fmt: skip
+    _XP_OPS[(prim, xp)] = op
     return op
 
 

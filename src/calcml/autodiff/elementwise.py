@@ -13,6 +13,8 @@ Evaluating that rule through the generic functions on a NumPy array costs micros
 
 The kernels follow NumPy, including its RuntimeWarnings (`log(0)` warns, as in NumPy).
 
+Other array namespaces get their kernels from `elementwise_xp.py`, through `compile_rule` too.
+
 >>> import numpy as np
 >>> from calcml.core.registry import TANH
 >>> d = derivative(TANH)
@@ -250,17 +252,31 @@ def _split(codes: list[Code]) -> tuple[list[float], list[Callable[[Any, Any], An
     return consts, parts
 
 
-def compile_rule(expr: Expr, x: Expr, y: Expr) -> Code:
+def _np_power(a: Any, b: Any) -> Any:
+    return np.power(a, b)
+
+
+def compile_rule(
+    expr: Expr,
+    x: Expr,
+    y: Expr,
+    kernel_of: Callable[[Primitive], Kernel] | None = None,
+    power_of: Callable[[float], Kernel] = _power_kernel,
+    power: Callable[[Any, Any], Any] = _np_power,
+) -> Code:
     """Compile `expr` (in the symbol `x`, with the node `y` standing for the forward value).
 
     Arguments:
         expr: the derivative expression.
         x: the symbol the rule is written in.
         y: the subexpression `prim(x)`, read from the forward value instead of recomputed.
+        kernel_of, power_of, power: the kernels of registry functions, of a constant power and
+            of a general power (NumPy's by default; another namespace's for `xp_derivative`).
 
     Returns:
         a float when `expr` is constant, else code(y, x) evaluating it on arrays.
     """
+    kernel_of = forward if kernel_of is None else kernel_of
     done: dict[Expr, Code] = {}
     for node in expr.walk():  # children before parents, iteratively
         if node is y:
@@ -270,14 +286,14 @@ def compile_rule(expr: Expr, x: Expr, y: Expr) -> Code:
         elif not node.free_symbols:
             done[node] = float(node)
         elif isinstance(node, Apply):
-            done[node] = _unary(forward(node.prim), done[node.arg])
+            done[node] = _unary(kernel_of(node.prim), done[node.arg])
         elif isinstance(node, Pow) and isinstance(node.exp, Number):
-            done[node] = _unary(_power_kernel(float(node.exp.value)), done[node.base])
+            done[node] = _unary(power_of(float(node.exp.value)), done[node.base])
         elif isinstance(node, Pow):
             base, exponent = done[node.base], done[node.exp]
             b = base if callable(base) else (lambda y, x, v=base: v)
             e = exponent if callable(exponent) else (lambda y, x, v=exponent: v)
-            done[node] = lambda yy, xx, b=b, e=e: np.power(b(yy, xx), e(yy, xx))
+            done[node] = lambda yy, xx, b=b, e=e: power(b(yy, xx), e(yy, xx))
         elif isinstance(node, Add | Mul):
             consts, parts = _split([done[a] for a in node.args])
             if isinstance(node, Add):

@@ -32,6 +32,7 @@ import numpy as np
 from calcml.autodiff import anomaly
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.graph import enable_grad
+from calcml.autodiff.namespaces import device_of, foreign
 from calcml.autodiff.ops import batch_lead, unbroadcast
 from calcml.autodiff.tensor import Tensor, value_of
 
@@ -92,11 +93,19 @@ def gradients(
         if found[first[id(t)]] is not None:
             found[i] = found[first[id(t)]]
         if found[i] is None:
-            zeros = np.zeros(batch + np.shape(t.data), dtype=t.data.dtype)
+            zeros = _zeros(batch + np.shape(t.data), t.data)
             found[i] = Tensor(zeros) if create_graph else zeros
-        elif not create_graph:
+        elif not create_graph and foreign(found[i]) is None:
             found[i] = np.asarray(found[i])
     return found
+
+
+def _zeros(shape: tuple[int, ...], like: Any, fill: str = "zeros") -> Any:
+    """Zeros (or ones) of `shape` in `like`'s namespace, dtype and device."""
+    xp = foreign(like)
+    if xp is None:
+        return getattr(np, fill)(shape, dtype=like.dtype)
+    return getattr(xp, fill)(shape, dtype=like.dtype, device=device_of(like))
 
 
 def _seed(root: Tensor, gradient: Any, create_graph: bool, lead: int = 0) -> Any:
@@ -112,17 +121,25 @@ def _seed(root: Tensor, gradient: Any, create_graph: bool, lead: int = 0) -> Any
                 f"backward() of a tensor of shape {shape} needs `gradient`, the "
                 "cotangent of that shape (it is implicit only for one element)"
             )
-        seed: Any = np.ones(shape, dtype=root.data.dtype)
+        seed: Any = _zeros(shape, root.data, "ones")
     elif isinstance(gradient, Tensor):
-        seed = gradient if create_graph else np.array(gradient.data)
+        seed = gradient if create_graph else _copy(gradient.data, root.data)
     else:
-        seed = np.array(gradient, dtype=root.data.dtype)
+        seed = _copy(gradient, root.data)
         if seed.shape[lead:] != shape or seed.ndim != len(shape) + lead:
             expected = ("(k,) + " if lead else "") + str(shape)
             raise ValueError(f"gradient has shape {seed.shape}, expected {expected}")
     if create_graph and not isinstance(seed, Tensor):
         seed = Tensor(seed)
     return seed
+
+
+def _copy(gradient: Any, like: Any) -> Any:
+    """A copy of `gradient` in `like`'s namespace and dtype (a NumPy array's by default)."""
+    xp = foreign(like)
+    if xp is None:
+        return np.array(gradient, dtype=like.dtype)
+    return xp.asarray(gradient, dtype=like.dtype, device=device_of(like), copy=True)
 
 
 def _walk(
@@ -256,6 +273,13 @@ def _store(leaf: Tensor, g: Any, seen: set[int], graph: bool) -> None:
         leaf.grad = g if leaf.grad is None else leaf.grad + g
         return
     data = leaf.data
+    xp = None if data.__class__ is np.ndarray else foreign(data)
+    if xp is not None:
+        if id(g) in seen or g.dtype != data.dtype or g.shape != data.shape:
+            g = xp.astype(xp.broadcast_to(g, data.shape), data.dtype, copy=True)
+        seen.add(id(g))
+        leaf.grad = g if leaf.grad is None else leaf.grad + g
+        return
     if (
         g.__class__ is not np.ndarray
         or g.base is not None

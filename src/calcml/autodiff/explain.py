@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.engine import chain_rule_step, gradients
+from calcml.autodiff.namespaces import numpy_only
 from calcml.autodiff.tensor import Tensor
 from calcml.core.expr import Expr, Symbol, as_expr, symbol
 
@@ -245,3 +246,8 @@ def trace(f: Callable[..., Any], *names: str | Symbol) -> Expr:
     if not names:
         names = tuple(inspect.signature(f).parameters)
     return as_expr(f(*[symbol(n) if isinstance(n, str) else n for n in names]))
+
+
+# NumPy-only (they print values): a one-line error for tensors of another namespace.
+explain = numpy_only(explain)
+to_dot = numpy_only(to_dot)

@@ -31,6 +31,7 @@ import numpy as np
 
 from calcml.autodiff.engine import gradients
 from calcml.autodiff.graph import enable_grad, unary
+from calcml.autodiff.namespaces import foreign, refuse, unwrap
 from calcml.autodiff.ops import concatenate
 from calcml.autodiff.tensor import Op, Tensor
 
@@ -54,6 +55,9 @@ ALIAS = Op("input", (None,), pointwise=True)
 
 def _wrap(arg: Any) -> Tensor:
     """A fresh tensor standing for one argument (a node on top of it when it is a tensor)."""
+    xp = foreign(unwrap(arg))
+    if xp is not None:
+        raise refuse("the functional transforms (grad, jacobian, hessian, jvp, vjp)", xp)
     if isinstance(arg, Tensor):
         if arg.requires_grad:
             return unary(arg.data, arg, (arg.data,), ALIAS)

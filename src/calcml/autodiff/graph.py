@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff.namespaces import foreign
 from calcml.autodiff.tensor import Op, Tensor, next_seq
 
 _new = object.__new__
@@ -31,7 +32,8 @@ _PLAIN = (float, int, np.ndarray, np.generic)
 
 
 def operand(x: Any) -> Any:
-    """A non-tensor operand as NumPy sees it, or None when Tensor should not handle it.
+    """A non-tensor operand as NumPy sees it (an array of another namespace as it is), or None
+    when Tensor should not handle it.
 
     Shared by the operator methods (arithmetic.py, numpy_ops.py) that accept plain operands.
     """
@@ -39,7 +41,7 @@ def operand(x: Any) -> Any:
         return x
     if isinstance(x, list | tuple):
         return np.asarray(x, dtype=np.float64)
-    return None
+    return x if foreign(x) is not None else None  # an array of another namespace
 
 
 # --- making results ------------------------------------------------------------------------------

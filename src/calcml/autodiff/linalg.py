@@ -1,4 +1,5 @@
-"""`calcml.linalg`: NumPy's linear algebra with gradients, batched over leading axes.
+"""`calcml.linalg`: NumPy's linear algebra with gradients, batched over leading axes (NumPy
+only: tensors of another array namespace get a one-line error).
 
 Forward values are `np.linalg`'s; each vector-Jacobian product is the standard matrix-calculus
 result, written with calcml's own operations so that it differentiates again. The rules and
@@ -27,6 +28,7 @@ from calcml.autodiff.decompositions import (
     svd,
 )
 from calcml.autodiff.matrix import LinAlgError, SlogdetResult, cholesky, det, inv, slogdet, solve
+from calcml.autodiff.namespaces import numpy_only
 from calcml.autodiff.norms import norm
 from calcml.autodiff.numpy_ops import trace as _trace
 from calcml.autodiff.ops import as_tensor
@@ -48,3 +50,7 @@ __all__ = [
     "cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "qr", "slogdet", "solve", "svd",
     "trace",
 ]  # fmt: skip
+
+for _name in ("cholesky", "det", "eigh", "eigvalsh", "inv", "lstsq", "norm", "qr", "slogdet",
+              "solve", "svd", "trace"):  # fmt: skip
+    globals()[_name] = numpy_only(globals()[_name], f"calcml.linalg.{_name}")

@@ -10,6 +10,9 @@ from nothing); -inf entries among finite ones get gradient 0, as softmax gives t
 
 Conventions at kinks: `maximum`/`minimum` split the gradient evenly between tied inputs; `clip`
 passes the gradient where `lo <= x <= hi`, bounds included (PyTorch's convention).
+
+On arrays of another namespace (CuPy) every function here runs in that namespace, except the
+weighted `logsumexp` (`b=`, `return_sign=`), which is SciPy's and NumPy-only.
 """
 
 from __future__ import annotations
@@ -20,37 +23,63 @@ import numpy as np
 
 from calcml.autodiff.engine import unbroadcast
 from calcml.autodiff.graph import binary, unary
+from calcml.autodiff.namespaces import (
+    as_array,
+    foreign,
+    namespace,
+    refuse,
+    unwrap,
+    xreduce,
+    xreshape,
+    xsum,
+)
 from calcml.autodiff.ops import as_tensor, batch_axes, where_any
 from calcml.autodiff.tensor import Op, Tensor, value_of
 
 
 def _exp(v: Any) -> Any:
-    return v.exp() if v.__class__ is Tensor else np.exp(v)
+    return v.exp() if v.__class__ is Tensor else namespace(v).exp(v)
+
+
+def _finite_max(d: Any, axis: Any) -> Any:
+    """max(d) along axis (kept), 0 where a slice has no finite maximum (all -inf)."""
+    m = xreduce(d, "max", axis, True)
+    xp = foreign(m)
+    if xp is None:
+        return np.where(np.isfinite(m), m, 0.0)
+    return xp.where(xp.isfinite(m), m, xp.zeros_like(m))
 
 
 def _shift(d: Any, axis: Any) -> Any:
     """`d - max(d)` along axis, with all-(-inf) slices shifted by 0 instead of NaN."""
-    m = d.max(axis=axis, keepdims=True)
-    return d - np.where(np.isfinite(m), m, 0.0)
+    return d - _finite_max(d, axis)
+
+
+def _neg_inf(v: Any) -> Any:
+    """Where `v` is -inf (a mask of v's namespace)."""
+    xp = foreign(v)
+    return np.isneginf(v) if xp is None else xp.isinf(v) & (v < 0)
 
 
 # --- softmax family ------------------------------------------------------------------------------
 
 
 def _softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
-    return y * (g - (g * y).sum(axis=axis, keepdims=True))
+    return y * (g - xsum(g * y, axis, True))
 
 
 def _log_softmax_rule(g: Any, y: Any, x: Any, axis: int) -> Any:
-    return g - _exp(y) * g.sum(axis=axis, keepdims=True)
+    return g - _exp(y) * xsum(g, axis, True)
 
 
 def _logsumexp_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
-    yk = y.reshape(kept)
-    empty = np.isneginf(value_of(yk))
-    if np.any(empty):  # a slice of only -inf: exp(x - 0) = 0 there (not exp(-inf + inf) = NaN)
+    yk = xreshape(y, kept)
+    empty = _neg_inf(value_of(yk))
+    # A slice of only -inf: exp(x - 0) = 0 there (not exp(-inf + inf) = NaN). Another
+    # namespace takes `where` always rather than ask the device whether one is there.
+    if foreign(empty) is not None or np.any(empty):
         yk = where_any(empty, 0.0, yk)
-    return g.reshape(batch_axes(g, y) + kept) * _exp(x - yk)
+    return xreshape(g, batch_axes(g, y) + kept) * _exp(x - yk)
 
 
 def _from_end(axis: int, ndim: int) -> int:
@@ -77,8 +106,8 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     array([0., 1.])
     """
     x = as_tensor(x)
-    e = np.exp(_shift(x.data, axis))
-    y = e / e.sum(axis=axis, keepdims=True)
+    e = _exp(_shift(x.data, axis))
+    y = e / xsum(e, axis, True)
     return unary(y, x, (x.data, _from_end(axis, y.ndim)), SOFTMAX)
 
 
@@ -90,7 +119,7 @@ def log_softmax(x: Any, axis: int = -1) -> Tensor:
     """
     x = as_tensor(x)
     z = _shift(x.data, axis)
-    y = z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+    y = z - namespace(z).log(xsum(_exp(z), axis, True))
     return unary(y, x, (x.data, _from_end(axis, y.ndim)), LOG_SOFTMAX)
 
 
@@ -112,13 +141,20 @@ def logsumexp(
         return _weighted_logsumexp(x, axis, 1.0 if b is None else b, keepdims, return_sign)
     x = as_tensor(x)
     d = x.data
-    m = d.max(axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0.0)
+    m = _finite_max(d, axis)
+    xp = namespace(d)
     with np.errstate(divide="ignore"):  # every entry -inf: the answer is -inf
-        s = np.log(np.exp(d - m).sum(axis=axis, keepdims=True)) + m
+        s = xp.log(xsum(xp.exp(d - m), axis, True)) + m
     kept = s.shape
-    y = s if keepdims else np.squeeze(s, axis=axis)
+    y = s if keepdims else _squeeze(s, axis)
     return unary(y, x, (d, kept), LOGSUMEXP)
+
+
+def _squeeze(s: Any, axis: Any) -> Any:
+    xp = foreign(s)
+    if xp is None:
+        return np.squeeze(s, axis=axis)
+    return xp.squeeze(s, axis=tuple(range(s.ndim)) if axis is None else axis)
 
 
 def _weighted_rule(weighted: bool) -> Any:
@@ -143,6 +179,9 @@ def _weighted_logsumexp(x: Any, axis: Any, b: Any, keepdims: bool, return_sign: 
     from scipy.special import logsumexp as scipy_lse  # SciPy loads on first use
 
     xv, bv = value_of(x), value_of(b)
+    xp = foreign(unwrap(xv)) or foreign(unwrap(bv))
+    if xp is not None:
+        raise refuse("calcml.logsumexp with weights b or return_sign", xp)
     with np.errstate(divide="ignore"):
         s, sign = scipy_lse(xv, axis=axis, b=bv, keepdims=True, return_sign=True)
     kept = s.shape
@@ -161,6 +200,10 @@ def _weighted_logsumexp(x: Any, axis: Any, b: Any, keepdims: bool, return_sign: 
 
 def _clip_rule(y: Any, x: Any, lo: Any, hi: Any) -> Any:
     xv = value_of(x)
+    xp = foreign(xv)
+    if xp is not None:
+        inside = (xv >= (-xp.inf if lo is None else lo)) & (xv <= (xp.inf if hi is None else hi))
+        return xp.astype(inside, xv.dtype)
     inside = np.ones(np.shape(xv), dtype=bool)
     if lo is not None:
         inside &= xv >= lo
@@ -169,18 +212,21 @@ def _clip_rule(y: Any, x: Any, lo: Any, hi: Any) -> Any:
     return inside.astype(xv.dtype)
 
 
-def _share(win: Any, tie: Any, dtype: Any) -> Any:
-    return (win + 0.5 * tie).astype(dtype, copy=False)
+def _share(win: Any, tie: Any, y: Any) -> Any:
+    xp = foreign(win)
+    if xp is not None:
+        return xp.astype(win, y.dtype) + 0.5 * xp.astype(tie, y.dtype)
+    return (win + 0.5 * tie).astype(np.result_type(y), copy=False)
 
 
 def _larger_a(y: Any, a: Any, b: Any) -> Any:
     av, bv = value_of(a), value_of(b)
-    return _share(av > bv, av == bv, np.result_type(value_of(y)))
+    return _share(av > bv, av == bv, value_of(y))
 
 
 def _larger_b(y: Any, a: Any, b: Any) -> Any:
     av, bv = value_of(a), value_of(b)
-    return _share(bv > av, av == bv, np.result_type(value_of(y)))
+    return _share(bv > av, av == bv, value_of(y))
 
 
 CLIP = Op("clip", (_clip_rule,), pointwise=True)
@@ -196,7 +242,9 @@ def clip(x: Any, lo: Any = None, hi: Any = None) -> Tensor:
     """
     x = as_tensor(x)
     lo, hi = value_of(lo), value_of(hi)
-    return unary(np.clip(x.data, lo, hi), x, (x.data, lo, hi), CLIP)
+    xp = foreign(x.data)
+    y = np.clip(x.data, lo, hi) if xp is None else xp.clip(x.data, lo, hi)
+    return unary(y, x, (x.data, lo, hi), CLIP)
 
 
 def operand_pair(a: Any, b: Any) -> tuple[Tensor | None, Tensor | None, Any, Any]:
@@ -217,10 +265,18 @@ def maximum(a: Any, b: Any) -> Tensor:
     array([0. , 0.5])
     """
     pa, pb, av, bv = operand_pair(a, b)
-    return binary(np.maximum(av, bv), pa, pb, (av, bv), MAXIMUM)
+    return binary(_extreme("maximum", av, bv), pa, pb, (av, bv), MAXIMUM)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise minimum with broadcasting; ties split the gradient evenly."""
     pa, pb, av, bv = operand_pair(a, b)
-    return binary(np.minimum(av, bv), pa, pb, (av, bv), MINIMUM)
+    return binary(_extreme("minimum", av, bv), pa, pb, (av, bv), MINIMUM)
+
+
+def _extreme(name: str, av: Any, bv: Any) -> Any:
+    xp = foreign(av) or foreign(bv)
+    if xp is None:
+        return getattr(np, name)(av, bv)
+    like = av if foreign(av) is xp else bv
+    return getattr(xp, name)(as_array(xp, av, like), as_array(xp, bv, like))

@@ -17,6 +17,7 @@ function into an expression (`explain.trace`).
 from __future__ import annotations
 
 from calcml.autodiff.contract import dot, einsum, inner, outer, tensordot
+from calcml.autodiff.namespaces import numpy_only
 from calcml.autodiff.numpy_ops import (
     cumprod,
     cumsum,
@@ -65,15 +66,6 @@ from calcml.autodiff.shapes import (
 )
 from calcml.autodiff.tensor import Tensor
 
-_METHODS = {
-    "prod": prod, "cumsum": cumsum, "cumprod": cumprod, "var": var, "std": std,
-    "trace": trace, "diagonal": diagonal, "ravel": ravel, "flatten": flatten,
-    "squeeze": squeeze, "repeat": repeat, "dot": dot,
-}  # fmt: skip
-
-for _name, _fn in _METHODS.items():
-    setattr(Tensor, _name, _fn)
-
 __all__ = [
     "array_split", "atleast_1d", "atleast_2d", "column_stack", "cumprod", "cumsum", "deg2rad",
     "degrees", "diag", "diagonal", "dot", "dstack", "einsum", "expand_dims", "flatten", "flip",
@@ -83,3 +75,18 @@ __all__ = [
     "split",
     "square", "squeeze", "std", "tensordot", "tile", "tril", "triu", "var", "vstack",
 ]  # fmt: skip
+
+# Written for NumPy alone: tensors of another array namespace (CuPy) get a one-line error.
+for _name in __all__:
+    globals()[_name] = numpy_only(globals()[_name])
+Tensor.__mod__ = numpy_only(Tensor.__mod__, "the % operator")  # type: ignore[method-assign]
+Tensor.__rmod__ = numpy_only(Tensor.__rmod__, "the % operator")  # type: ignore[method-assign]
+
+_METHODS = {
+    "prod": prod, "cumsum": cumsum, "cumprod": cumprod, "var": var, "std": std,
+    "trace": trace, "diagonal": diagonal, "ravel": ravel, "flatten": flatten,
+    "squeeze": squeeze, "repeat": repeat, "dot": dot,
+}  # fmt: skip
+
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)

@@ -34,6 +34,7 @@ from calcml.autodiff import arithmetic as _arith
 from calcml.autodiff import norms as _norms
 from calcml.autodiff import ops as _ops
 from calcml.autodiff.graph import binary, unary
+from calcml.autodiff.indexing import scatter
 from calcml.autodiff.nnops import operand_pair
 from calcml.autodiff.ops import Axis, as_tensor, concatenate, where
 from calcml.autodiff.tensor import Op, Tensor, value_of
@@ -370,7 +371,7 @@ def diag(v: Any, k: int = 0) -> Tensor:
         out = np.zeros((n, n), dtype=x.dtype)
         out[index] = x.data
         return Tensor(out)
-    return _ops.scatter(x, index, (n, n), basic=False)
+    return scatter(x, index, (n, n), basic=False)
 
 
 def _triangle(m: Any, keep: Any) -> Tensor:

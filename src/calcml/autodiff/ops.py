@@ -1,4 +1,5 @@
-"""Structural operations on tensors: reductions, shapes, indexing, joining and `where`.
+"""Structural operations on tensors: reductions, shapes, joining and `where` (indexing is in
+`indexing.py`).
 
 Each operation is its forward computation next to its vector-Jacobian product (`rule(g, y, *inputs)`
 returns the gradient for one input). Rules use only operations that arrays and tensors share
@@ -7,6 +8,11 @@ plain backward and `create_graph=True`.
 
 Conventions: the gradient of `max`/`min` is split evenly among tied entries (as JAX does);
 `where` sends exact zeros into the branch it did not take.
+
+Arrays of another namespace (`namespaces.py`) take the standard's functions (`xp.sum`,
+`xp.reshape`, `xp.permute_dims`, ...) where NumPy code calls a method; the helpers `xsum`,
+`xreshape` and `xtranspose` (in `namespaces.py`) pick one or the other for rules that see
+arrays and tensors alike.
 """
 
 from __future__ import annotations
@@ -17,6 +23,16 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff.graph import const, nary, unary
+from calcml.autodiff.namespaces import (
+    common_namespace,
+    foreign,
+    namespace,
+    where_foreign,
+    xreduce,
+    xreshape,
+    xsum,
+    xtranspose,
+)
 from calcml.autodiff.tensor import Op, Tensor, value_of
 
 Axis = int | tuple[int, ...] | None
@@ -42,7 +58,7 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 
 
 def _broadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    return broadcast_to(g, shape) if g.__class__ is Tensor else np.broadcast_to(g, shape)
+    return broadcast_to(g, shape) if g.__class__ is Tensor else namespace(g).broadcast_to(g, shape)
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
@@ -74,8 +90,8 @@ def unbroadcast(g: Any, shape: tuple[int, ...], lead: int = 0) -> Any:
         extra + i for i, n in enumerate(shape) if i >= lead and n == 1 and gshape[extra + i] != 1
     )
     if axes:
-        g = g.sum(axis=axes)
-    return g.reshape(shape)
+        g = xsum(g, axes)
+    return xreshape(g, shape)
 
 
 def batch_lead(g: Any, y: Any) -> int:
@@ -88,8 +104,8 @@ def batch_axes(g: Any, y: Any) -> tuple[int, ...]:
     return g.shape[: batch_lead(g, y)]
 
 
-def _batched(index: Any, n: int) -> Any:
-    """`index` behind `n` full slices, so that it skips the batch axes."""
+def batched_index(index: Any, n: int) -> Any:
+    """`index` behind `n` full slices, so that it skips the batch axes (indexing.py's too)."""
     if not n:
         return index
     return (slice(None),) * n + (index if isinstance(index, tuple) else (index,))
@@ -100,19 +116,24 @@ def _batched(index: Any, n: int) -> Any:
 
 def _sum_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...]) -> Any:
     batch = batch_axes(g, y)
-    return _broadcast(g.reshape(batch + kept), batch + x.shape)
+    return _broadcast(xreshape(g, batch + kept), batch + x.shape)
 
 
 def _mean_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], n: int) -> Any:
     batch = batch_axes(g, y)
-    return _broadcast(g.reshape(batch + kept) / n, batch + x.shape)
+    return _broadcast(xreshape(g, batch + kept) / n, batch + x.shape)
 
 
 def _extreme_rule(g: Any, y: Any, x: Any, kept: tuple[int, ...], axes: tuple[int, ...]) -> Any:
     xv = value_of(x)
-    mask = xv == np.reshape(value_of(y), kept)
-    share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
-    return g.reshape(batch_axes(g, y) + kept) * share
+    xp = foreign(xv)
+    if xp is None:
+        mask = xv == np.reshape(value_of(y), kept)
+        share = (mask / mask.sum(axis=axes, keepdims=True)).astype(xv.dtype, copy=False)
+    else:
+        mask = xp.astype(xv == xp.reshape(value_of(y), kept), xv.dtype)
+        share = mask / xp.sum(mask, axis=axes, keepdims=True)
+    return xreshape(g, batch_axes(g, y) + kept) * share
 
 
 SUM = Op("sum", (_sum_rule,))
@@ -129,7 +150,7 @@ def sum(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """
     d = x.data
     kept = kept_shape(d.shape, normalize_axes(axis, d.ndim))
-    return unary(d.sum(axis=axis, keepdims=keepdims), x, (d, kept), SUM)
+    return unary(xsum(d, axis, keepdims), x, (d, kept), SUM)
 
 
 def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -137,7 +158,8 @@ def mean(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     d = x.data
     axes = normalize_axes(axis, d.ndim)
     n = int(np.prod([d.shape[a] for a in axes]))
-    return unary(d.mean(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), n), MEAN)
+    y = xreduce(d, "mean", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), n), MEAN)
 
 
 def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -150,30 +172,32 @@ def amax(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """
     d = x.data
     axes = normalize_axes(axis, d.ndim)
-    return unary(d.max(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MAX)
+    y = xreduce(d, "max", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), axes), MAX)
 
 
 def amin(x: Tensor, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Minimum over `axis`; the gradient is shared evenly among tied minima."""
     d = x.data
     axes = normalize_axes(axis, d.ndim)
-    return unary(d.min(axis=axis, keepdims=keepdims), x, (d, kept_shape(d.shape, axes), axes), MIN)
+    y = xreduce(d, "min", axis, keepdims)
+    return unary(y, x, (d, kept_shape(d.shape, axes), axes), MIN)
 
 
 # --- shapes --------------------------------------------------------------------------------------
 
 
 def _reshape_rule(g: Any, y: Any, x: Any) -> Any:
-    return g.reshape(batch_axes(g, y) + x.shape)
+    return xreshape(g, batch_axes(g, y) + x.shape)
 
 
 def _transpose_rule(g: Any, y: Any, x: Any, inverse: tuple[int, ...] | None) -> Any:
     lead = batch_lead(g, y)
     if not lead:
-        return g.transpose(inverse)
+        return xtranspose(g, inverse)
     if inverse is None:
         inverse = tuple(reversed(range(g.ndim - lead)))
-    return g.transpose(tuple(range(lead)) + tuple(lead + i for i in inverse))
+    return xtranspose(g, tuple(range(lead)) + tuple(lead + i for i in inverse))
 
 
 def _unbroadcast_rule(g: Any, y: Any, x: Any) -> Any:
@@ -188,84 +212,30 @@ BROADCAST = Op("broadcast_to", (_unbroadcast_rule,))
 def reshape(x: Tensor, shape: Any) -> Tensor:
     """`x` with a new shape (as `np.reshape`, `-1` allowed)."""
     d = x.data
-    return unary(d.reshape(shape), x, (d,), RESHAPE)
+    return unary(xreshape(d, shape), x, (d,), RESHAPE)
 
 
 def transpose(x: Tensor, axes: Sequence[int] | None = None) -> Tensor:
     """Permute the axes (reverse them by default), as `np.transpose`."""
     d = x.data
     inverse = None if axes is None else tuple(int(i) for i in np.argsort(axes))
-    return unary(d.transpose(axes), x, (d, inverse), TRANSPOSE)
+    return unary(xtranspose(d, axes), x, (d, inverse), TRANSPOSE)
 
 
 def broadcast_to(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """`np.broadcast_to` for tensors; the gradient is summed back (`unbroadcast`)."""
     d = x.data
-    return unary(np.broadcast_to(d, shape), x, (d,), BROADCAST)
-
-
-# --- indexing ------------------------------------------------------------------------------------
-
-
-def _is_basic(index: Any) -> bool:
-    """Indexes that never select an element twice, so the gradient can be assigned, not added."""
-    parts = index if isinstance(index, tuple) else (index,)
-    for part in parts:
-        if part is None or part is Ellipsis or isinstance(part, int | slice | np.integer):
-            continue
-        if isinstance(part, np.ndarray) and part.dtype == bool:
-            continue
-        return False
-    return True
-
-
-def _scatter_array(g: Any, index: Any, shape: tuple[int, ...], basic: bool) -> Any:
-    out = np.zeros(shape, dtype=np.result_type(g))
-    if basic:
-        out[index] = g
-    else:
-        np.add.at(out, index, g)  # repeated indices add up
-    return out
-
-
-def _getitem_rule(g: Any, y: Any, x: Any, index: Any, basic: bool) -> Any:
-    batch = batch_axes(g, y)
-    index, shape = _batched(index, len(batch)), batch + x.shape
-    if g.__class__ is Tensor:
-        return scatter(g, index, shape, basic)
-    return _scatter_array(g, index, shape, basic)
-
-
-def _scatter_rule(g: Any, y: Any, src: Any, index: Any, shape: Any, basic: bool) -> Any:
-    return g[_batched(index, batch_lead(g, y))]
-
-
-GETITEM = Op("getitem", (_getitem_rule,))
-SCATTER = Op("scatter", (_scatter_rule,))
-
-
-def getitem(x: Tensor, index: Any) -> Tensor:
-    """`x[index]` with NumPy's basic and fancy indexing; the gradient is scattered back with
-    `np.add.at`, so an element selected twice gets both contributions."""
-    index = tuple(value_of(i) for i in index) if isinstance(index, tuple) else value_of(index)
-    if isinstance(index, list):
-        index = np.asarray(index)
-    d = x.data
-    return unary(d[index], x, (d, index, _is_basic(index)), GETITEM)
-
-
-def scatter(g: Tensor, index: Any, shape: tuple[int, ...], basic: bool = False) -> Tensor:
-    """Zeros of `shape` with `g` added at `index` (the transpose of indexing)."""
-    d = g.data
-    return unary(_scatter_array(d, index, shape, basic), g, (d, index, shape, basic), SCATTER)
+    return unary(namespace(d).broadcast_to(d, tuple(shape)), x, (d,), BROADCAST)
 
 
 # --- joining -------------------------------------------------------------------------------------
 
 
 def _taking(index: tuple[Any, ...]) -> Any:
+    index = (*index, Ellipsis)  # the same selection, in the form every namespace accepts
+
     def rule(g: Any, y: Any, *inputs: Any) -> Any:
-        return g[_batched(index, batch_lead(g, y))]
+        return g[batched_index(index, batch_lead(g, y))]
 
     return rule
 
@@ -278,7 +248,8 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
     datas = tuple(value_of(t) for t in tensors)
-    y = np.concatenate(datas, axis=axis)
+    xp = common_namespace(datas)
+    y = np.concatenate(datas, axis=axis) if xp is None else xp.concat(datas, axis=axis)
     ax = axis % y.ndim
     rules, start = [], 0
     for d in datas:
@@ -296,7 +267,8 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """
     parents = tuple(t if t.__class__ is Tensor else None for t in tensors)
     datas = tuple(value_of(t) for t in tensors)
-    y = np.stack(datas, axis=axis)
+    xp = common_namespace(datas)
+    y = np.stack(datas, axis=axis) if xp is None else xp.stack(datas, axis=axis)
     ax = axis % y.ndim
     rules = tuple(_taking((slice(None),) * ax + (i,)) for i in range(len(datas)))
     return nary(y, parents, datas, Op("stack", rules))
@@ -309,7 +281,8 @@ def where_any(c: Any, a: Any, b: Any) -> Any:
     """`where` on tensors, `np.where` on arrays: for rules that serve both (nnops, norms)."""
     if a.__class__ is Tensor or b.__class__ is Tensor:
         return where(c, a, b)
-    return np.where(c, a, b)
+    xp = common_namespace((c, a, b))
+    return np.where(c, a, b) if xp is None else where_foreign(xp, c, a, b)
 
 
 def _where_a(g: Any, y: Any, a: Any, b: Any, c: Any) -> Any:
@@ -337,16 +310,19 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     >>> x.grad
     array([0. , 0.5])
     """
-    c = np.asarray(value_of(cond), dtype=bool)
     pa = a if a.__class__ is Tensor else None
     pb = b if b.__class__ is Tensor else None
-    av, bv = value_of(a), value_of(b)
-    return nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
+    av, bv, c = value_of(a), value_of(b), value_of(cond)
+    xp = common_namespace((c, av, bv))
+    if xp is None:
+        c = np.asarray(c, dtype=bool)
+        return nary(np.where(c, av, bv), (pa, pb), (av, bv, c), WHERE)
+    return nary(where_foreign(xp, c, av, bv), (pa, pb), (av, bv, c), WHERE)
 
 
 def constant(x: Any) -> Tensor:
     """A tensor outside the graph (no gradient flows into it)."""
-    return const(np.asarray(x))
+    return const(np.asarray(x) if foreign(x) is None else x)
 
 
 # --- Tensor's structural methods, installed here (see the package docstring) --------------------
@@ -386,10 +362,6 @@ def _T(self: Tensor) -> Tensor:
     return transpose(self, None)
 
 
-def _getitem_method(self: Tensor, index: Any) -> Tensor:
-    return getitem(self, index)
-
-
 for _name, _method in (
     ("sum", _sum_method),
     ("mean", _mean_method),
@@ -398,7 +370,6 @@ for _name, _method in (
     ("reshape", _reshape_method),
     ("transpose", _transpose_method),
     ("swapaxes", _swapaxes_method),
-    ("__getitem__", _getitem_method),
 ):
     _method.__name__, _method.__qualname__ = _name, f"Tensor.{_name}"
     setattr(Tensor, _name, _method)

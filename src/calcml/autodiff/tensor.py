@@ -1,11 +1,14 @@
-"""The Tensor: a NumPy array that remembers the operation and the inputs that made it.
+"""The Tensor: an array that remembers the operation and the inputs that made it.
+
+The array is NumPy's by default, or one of any other array-API namespace (CuPy on a GPU), which
+every operation on the tensor then keeps to (`namespaces.py`).
 
 Each result of an operation on tensors that require gradients is a graph node holding the
 operation's record (`Op`), its parent tensors and the input values its derivative needs.
 `backward()` (in `engine.py`) walks those nodes in reverse creation order. The operators and the
 registry's elementwise functions are in `arithmetic.py`, next to their derivative rules;
-structural operations (reductions, shapes, indexing, where) in `ops.py`, softmax and friends in
-`nnops.py`.
+structural operations (reductions, shapes, where) in `ops.py`, indexing in `indexing.py`,
+softmax and friends in `nnops.py`.
 
 Derivative rules come in two kinds (see `Op`):
 
@@ -42,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff.namespaces import device_name, foreign, move, namespace, to_host
 from calcml.core.registry import PRIMITIVES
 
 Array = np.ndarray
@@ -94,7 +98,9 @@ def value_of(x: Any) -> Any:
     return x.data if x.__class__ is Tensor else x
 
 
-def _to_array(data: Any, dtype: Any) -> Any:
+def _to_array(data: Any, dtype: Any, device: Any = None) -> Any:
+    if device is not None or foreign(data) is not None:  # another namespace, or a move to one
+        return move(data, data if device is None else device, dtype)
     if dtype is not None:
         return np.array(data, dtype=dtype)
     arr = np.array(data)
@@ -107,9 +113,13 @@ class Tensor:
     Arguments:
         data: anything `np.array` accepts (copied). Floating arrays keep their dtype; everything
             else becomes float64. Pass `dtype=np.float32` (or call `.float32()`) for float32.
+            An array of another array-API namespace (a CuPy array) keeps its namespace and
+            device, and every operation on the tensor runs there (see `namespaces.py`).
         requires_grad: record operations on this tensor so `backward()` can fill `.grad`.
-        dtype: the NumPy dtype to convert to.
+        dtype: the NumPy dtype to convert to (or the namespace's own dtype).
         name: a label shown by `explain` and `to_dot`.
+        device: 'cpu' (NumPy), 'cuda' or 'cuda:N' (CuPy: needs a GPU; the default dtype there is
+            float32), or an array whose namespace and device to use.
 
     Attributes:
         data: the value. Leaves hold an `np.ndarray`; results of 0-d operations may hold a NumPy
@@ -141,9 +151,14 @@ class Tensor:
     __hash__ = object.__hash__  # identity, although `==` is elementwise as in NumPy
 
     def __init__(
-        self, data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        name: str | None = None,
+        device: Any = None,
     ) -> None:
-        self.data = _to_array(data.data if isinstance(data, Tensor) else data, dtype)
+        self.data = _to_array(data.data if isinstance(data, Tensor) else data, dtype, device)
         self.grad: Any = None
         self.requires_grad = requires_grad
         self._parents: tuple[Tensor | None, ...] | None = ()
@@ -171,6 +186,25 @@ class Tensor:
         return self.data.dtype
 
     @property
+    def xp(self) -> Any:
+        """The array namespace of `data`: NumPy, or the array-API namespace of its array."""
+        return namespace(self.data)
+
+    @property
+    def device(self) -> Any:
+        """'cpu' for NumPy data, 'cuda:N' for CuPy, else the namespace's device object."""
+        return device_name(self.data)
+
+    def to(self, device: Any, dtype: Any = None) -> Tensor:
+        """A copy on `device` ('cpu', 'cuda', 'cuda:N', or an array or tensor to sit beside),
+        outside the graph; host data moved to a GPU becomes float32 unless `dtype` is given.
+
+        >>> Tensor([1.0, 2.0]).to("cpu").device
+        'cpu'
+        """
+        return Tensor(move(self.data, device, dtype), requires_grad=self.requires_grad)
+
+    @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user rather than by an operation."""
         return self._op is None
@@ -190,9 +224,11 @@ class Tensor:
         return None if self._op is None else self._op.name
 
     def __repr__(self) -> str:
-        body = np.array2string(np.asarray(self.data), separator=", ", prefix="Tensor(")
+        body = np.array2string(to_host(self.data), separator=", ", prefix="Tensor(")
         extra = ", requires_grad=True" if self.requires_grad else ""
-        if self.data.dtype != np.float64:
+        if foreign(self.data) is not None:
+            extra += f", dtype={self.data.dtype}, device={self.device}"
+        elif self.data.dtype != np.float64:
             extra += f", dtype={self.data.dtype}"
         return f"Tensor({body}{extra})"
 
@@ -203,6 +239,8 @@ class Tensor:
         return (self[i] for i in range(len(self.data)))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Array:
+        if foreign(self.data) is not None:  # as CuPy does: no silent copy to the host
+            raise TypeError("this tensor's data is not a NumPy array; use .numpy() or .to('cpu')")
         arr = np.asarray(self.data)
         return arr if dtype is None else arr.astype(dtype)
 
@@ -210,15 +248,18 @@ class Tensor:
         return bool(self.data)  # NumPy's rule: only one-element tensors have a truth value
 
     def __float__(self) -> float:
-        return float(self.data.item())
+        return self.item()
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python float."""
-        return float(self.data.item())
+        d, xp = self.data, foreign(self.data)
+        if xp is None:
+            return float(d.item())
+        return float(xp.reshape(d, ()) if d.ndim else d)  # one scalar comes to the host
 
     def numpy(self) -> Array:
-        """The value as an ndarray (shares memory with `data`)."""
-        return np.asarray(self.data)
+        """The value as an ndarray (shares memory with NumPy `data`; a copy from a device)."""
+        return to_host(self.data)
 
     def float32(self) -> Tensor:
         """`astype(np.float32)`."""
@@ -231,7 +272,8 @@ class Tensor:
     # Installed by later modules at import (see the package docstring): `detach` (graph.py);
     # `astype`, `__neg__`, `__calcml_apply__`, the arithmetic operators and one method per
     # registry function (arithmetic.py); `sum`, `mean`, `max`, `min`, `reshape`, `transpose`,
-    # `swapaxes`, `T`, `__getitem__` (ops.py); `backward` (engine.py); `__mod__` (numpy_ops.py).
+    # `swapaxes`, `T` (ops.py); `__getitem__` (indexing.py); `backward` (engine.py); `__mod__`
+    # (numpy_ops.py).
 
     def __pos__(self) -> Tensor:
         return self
@@ -264,13 +306,17 @@ class Tensor:
 
 
 def tensor(
-    data: Any, dtype: Any = None, requires_grad: bool = False, name: str | None = None
+    data: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    name: str | None = None,
+    device: Any = None,
 ) -> Tensor:
-    """Make a tensor (a copy of `data`); see `Tensor`.
+    """Make a tensor (a copy of `data`), on `device` when given ('cpu', 'cuda'); see `Tensor`.
 
     >>> tensor([1, 2]).dtype
     dtype('float64')
     >>> tensor([1, 2], dtype=np.float32).dtype
     dtype('float32')
     """
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name, device=device)

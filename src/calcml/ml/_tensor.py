@@ -3,6 +3,10 @@
 Conventions at kinks are fixed here with constant masks rather than left to the engine: a mask
 computed from the values (as NumPy, no gradient) multiplies a tensor, so the value is exact and
 the derivative is the mask, which is exactly PyTorch's convention for `abs`, `relu` and `clamp`.
+
+Arrays of another namespace (CuPy) stay there: `as_tensor` keeps them, `const_like` puts a
+constant beside a tensor (same namespace, device and dtype), and `data` refuses them with a
+one-line error, since what uses it computes masks with NumPy.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.autodiff.namespaces import foreign, move, refuse, unwrap
+from calcml.autodiff.ops import constant
 from calcml.core import registry
 
 
@@ -19,6 +25,9 @@ def as_tensor(x: Any) -> Tensor:
     """`x` itself when it is a tensor, else a constant (no-gradient) float64 tensor."""
     if isinstance(x, Tensor):
         return x
+    xp = foreign(x)
+    if xp is not None:  # kept in its namespace and on its device; a floating array uncopied
+        return constant(x) if xp.isdtype(x.dtype, "real floating") else Tensor(x)
     return Tensor(np.asarray(getattr(x, "data", x), dtype=np.float64))
 
 
@@ -27,9 +36,25 @@ def const(x: Any) -> Tensor:
     return Tensor(np.array(data(x), dtype=np.float64))
 
 
+def const_like(x: Any, like: Tensor) -> Tensor:
+    """A constant holding `x`'s values beside `like`: `const(x)` for NumPy tensors (in like's
+    dtype when that is float32, so a float32 computation is not promoted to float64); on another
+    namespace, an array of like's namespace, device and dtype (a NumPy `x` is copied there)."""
+    d = like.data
+    if foreign(d) is None:
+        c = const(x)
+        return c if d.dtype != np.float32 else Tensor(c.data.astype(np.float32))
+    return Tensor(move(unwrap(x), d, d.dtype))
+
+
 def data(x: Any) -> np.ndarray:
-    """The NumPy values of a tensor, an array or a number."""
-    return np.asarray(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+    """The NumPy values of a tensor, an array or a number (NumPy-only: other namespaces are
+    refused, see the module docstring)."""
+    v = x.data if isinstance(x, Tensor) else x
+    xp = foreign(v)
+    if xp is not None:
+        raise refuse("this part of calcml.ml", xp)
+    return np.asarray(v, dtype=np.float64)
 
 
 def mask_mul(x: Tensor, mask: np.ndarray) -> Tensor:

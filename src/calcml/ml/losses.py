@@ -7,6 +7,11 @@ gradients agree with PyTorch 2.13 in float64 (`tests/data/loss_reference.json`),
 conventions at kinks (|x|' = 0 at 0; the hinge's clamp passes the gradient at the kink), and stay
 finite and accurate at extreme logits (stable softplus and log-sum-exp forms).
 
+On arrays of another namespace (CuPy on a GPU), `mse_loss`, `bce_with_logits`, `cross_entropy`,
+`log_softmax` and `softmax` run in that namespace, in the predictions' dtype, with targets
+moved beside them; class indices are not range-checked there (that would wait on the device).
+The other losses are NumPy-only and say so in a one-line error.
+
 >>> import numpy as np
 >>> from calcml.autodiff import Tensor
 >>> z = Tensor(np.array([0.0, 2.0]), requires_grad=True)
@@ -25,11 +30,13 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.autodiff.namespaces import device_of, foreign, numpy_only
 from calcml.ml._tensor import (
     absolute,
     as_tensor,
     clamp_min0,
     const,
+    const_like,
     data,
     exp,
     log,
@@ -49,7 +56,8 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
     >>> float(mse_loss(np.array([1.0, 3.0]), np.array([0.0, 0.0])).data)
     5.0
     """
-    d = as_tensor(pred) - const(target)
+    p = as_tensor(pred)
+    d = p - const_like(target, p)
     return reduce(d * d, reduction)
 
 
@@ -112,6 +120,11 @@ def bce_with_logits(logits: Any, target: Any, pos_weight: Any = None, weight: An
     array([800., 800.])
     """
     z = as_tensor(logits)
+    if foreign(z.data) is not None:
+        y = const_like(target, z)
+        positive = y if pos_weight is None else y * const_like(pos_weight, z)
+        loss = positive * softplus(-z) + (1.0 - y) * softplus(z)
+        return reduce(loss if weight is None else loss * const_like(weight, z), reduction)
     y = np.asarray(target, dtype=np.float64)
     positive = const(y) if pos_weight is None else const(np.asarray(pos_weight) * y)
     loss = positive * softplus(-z) + const(1.0 - y) * softplus(z)
@@ -186,9 +199,14 @@ def log_softmax(logits: Any, axis: int = -1) -> Tensor:
     [[0.09, 0.2447, 0.6652]]
     """
     z = as_tensor(logits)
+    xp = foreign(z.data)
+    if xp is not None:
+        zmax = xp.max(z.data, axis=axis, keepdims=True)
+        shifted = z - Tensor(xp.where(xp.isfinite(zmax), zmax, xp.zeros_like(zmax)))
+        return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
     zmax = np.max(data(z), axis=axis, keepdims=True)
     zmax = np.where(np.isfinite(zmax), zmax, 0.0)
-    shifted = z - const(zmax)
+    shifted = z - const_like(zmax, z)
     return shifted - log(exp(shifted).sum(axis=axis, keepdims=True))
 
 
@@ -218,15 +236,30 @@ def cross_entropy(logits: Any, target: Any, label_smoothing: float = 0.0,
     2000.0
     """
     logp = log_softmax(logits)
-    n_classes = data(logp).shape[-1]
-    t = np.asarray(target)
-    probs = t.astype(np.float64) if t.ndim == data(logp).ndim else _onehot(t, n_classes)
+    n_classes = logp.shape[-1]
+    if foreign(logp.data) is not None:
+        probs = _target_probs(target, logp)
+    else:
+        t = np.asarray(target)
+        probs = t.astype(np.float64) if t.ndim == logp.ndim else _onehot(t, n_classes)
     if label_smoothing:
         if not 0 <= label_smoothing <= 1:
             raise ValueError("label_smoothing must be in [0, 1]")
         probs = probs * (1 - label_smoothing) + label_smoothing / n_classes
-    per_sample = -(logp * const(probs)).sum(axis=-1)
+    per_sample = -(logp * const_like(probs, logp)).sum(axis=-1)
     return reduce(per_sample, reduction)
+
+
+def _target_probs(target: Any, logp: Tensor) -> Any:
+    """Targets as probabilities (N, C) in logp's namespace, device and dtype: class indices
+    become one-hot rows by comparison with `arange` (no trip to the host)."""
+    d = logp.data
+    t = const_like(target, logp).data if foreign(target) is None else target
+    xp = foreign(d)
+    if t.ndim == d.ndim:
+        return xp.astype(t, d.dtype)
+    classes = xp.arange(d.shape[-1], device=device_of(d))
+    return xp.astype(xp.reshape(xp.astype(t, classes.dtype), (-1, 1)) == classes, d.dtype)
 
 
 softmax_cross_entropy = cross_entropy
@@ -280,6 +313,18 @@ def crammer_singer_hinge_loss(scores: Any, target: Any, margin: float = 1.0,
     m = (z * const(pick)).sum(axis=-1) + margin
     return reduce(clamp_min0(m), reduction)
 
+
+# NumPy-only: a one-line error for other namespaces, before any NumPy call meets their arrays.
+l1_loss = mae_loss = numpy_only(l1_loss, "calcml.ml.losses.l1_loss")
+huber_loss = numpy_only(huber_loss, "calcml.ml.losses.huber_loss")
+smooth_l1_loss = numpy_only(smooth_l1_loss, "calcml.ml.losses.smooth_l1_loss")
+binary_cross_entropy = numpy_only(binary_cross_entropy, "calcml.ml.losses.binary_cross_entropy")
+hinge_loss = numpy_only(hinge_loss, "calcml.ml.losses.hinge_loss")
+squared_hinge_loss = numpy_only(squared_hinge_loss, "calcml.ml.losses.squared_hinge_loss")
+nll_loss = numpy_only(nll_loss, "calcml.ml.losses.nll_loss")
+multi_margin_loss = numpy_only(multi_margin_loss, "calcml.ml.losses.multi_margin_loss")
+crammer_singer_hinge_loss = numpy_only(crammer_singer_hinge_loss,
+                                       "calcml.ml.losses.crammer_singer_hinge_loss")  # fmt: skip
 
 LOSSES: dict[str, Callable[..., Tensor]] = {
     "mse": mse_loss, "mae": l1_loss, "l1": l1_loss, "huber": huber_loss,

@@ -3,6 +3,8 @@
 Parameters are ordinary tensors that require gradients; a `Module` finds them among its
 attributes (and its sub-modules') in the order they were set, names them as PyTorch does
 (`0.weight`, `2.bias`), and saves or loads them as a `.npz` file. Initialisation is seeded.
+Parameters are made with NumPy; `module.to("cuda")` (or `.to(x)` for an array `x` of another
+array-API namespace) moves them, and the forward pass then runs where they are.
 
 >>> net = MLP([4, 8, 3], activation="relu", seed=0)
 >>> [name for name, _ in net.named_parameters()]
@@ -22,12 +24,18 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.autodiff.namespaces import foreign, move, to_host
 from calcml.core import registry
 from calcml.ml._tensor import as_tensor
 
 
 def Parameter(data: Any) -> Tensor:
-    """A trainable tensor: a float64 copy of `data` that requires gradients."""
+    """A trainable tensor: a float64 copy of `data` that requires gradients (an array of another
+    namespace keeps its namespace, device and floating dtype)."""
+    if isinstance(data, Tensor):
+        data = data.data
+    if foreign(data) is not None:
+        return Tensor(data, requires_grad=True)
     return Tensor(np.array(getattr(data, "data", data), dtype=np.float64), requires_grad=True)
 
 
@@ -64,6 +72,26 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
+    def to(self, device: Any, dtype: Any = None) -> Module:
+        """Move every parameter to `device` ('cpu', 'cuda', 'cuda:N', or an array or tensor to
+        sit beside), in place; returns the module. Parameters keep their identity (make the
+        optimizer afterwards, as in PyTorch) and lose their gradients. Without `dtype`, host
+        parameters moved to a GPU become float32 (the GPU default), and beside an array they
+        take its floating dtype.
+
+        >>> net = MLP([2, 3, 1], seed=0).to("cpu")
+        >>> net[0].weight.device
+        'cpu'
+        """
+        like = getattr(device, "data", device) if isinstance(device, Tensor) else device
+        xp = None if isinstance(like, str) else foreign(like)
+        if dtype is None and xp is not None and xp.isdtype(like.dtype, "real floating"):
+            dtype = like.dtype
+        for p in self.parameters():
+            p.data = move(p.data, like, dtype)
+            p.grad = None
+        return self
+
     def train(self, mode: bool = True) -> Module:
         for m in self.modules():
             m.training = mode
@@ -80,7 +108,7 @@ class Module:
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Copies of the parameter arrays by name."""
-        return {name: np.array(p.data) for name, p in self.named_parameters()}
+        return {name: np.array(to_host(p.data)) for name, p in self.named_parameters()}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Copy arrays into the parameters (names and shapes must match)."""
@@ -90,10 +118,10 @@ class Module:
             raise ValueError(f"state does not fit: missing {sorted(missing)}, "
                              f"unexpected {sorted(extra)}")  # fmt: skip
         for name, p in params.items():
-            value = np.asarray(state[name], dtype=np.float64)
+            value = np.asarray(to_host(state[name]), dtype=np.float64)
             if value.shape != p.data.shape:
                 raise ValueError(f"{name}: shape {value.shape}, expected {p.data.shape}")
-            p.data[...] = value
+            p.data[...] = value if foreign(p.data) is None else move(value, p.data, p.data.dtype)
 
     def save(self, path: str | Path) -> Path:
         """Write the parameters to a `.npz` file (NumPy's format, no pickles)."""

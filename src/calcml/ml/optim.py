@@ -5,6 +5,10 @@ calcml `Tensor` or `Parameter`, or anything shaped like one). The formulas are t
 `torch.optim`'s single-tensor code paths (`foreach=False`), written in the same order, so that
 trajectories agree with PyTorch to rounding (see `tests/ml/test_optim_reference.py`).
 
+A parameter whose data belongs to another array namespace (a CuPy array on a GPU) is updated in
+place in that namespace and in its own dtype, as PyTorch does on a GPU; NumPy parameters are
+updated in float64 as before. `Newton` and `clip_grad_norm` are NumPy-only.
+
 >>> import numpy as np
 >>> class P:  # any object with .data and .grad
 ...     def __init__(self, v): self.data, self.grad = np.array(v, dtype=float), None
@@ -25,6 +29,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from calcml.autodiff.namespaces import foreign, refuse, unwrap
+
 Params = Iterable[Any] | Iterable[dict[str, Any]]
 
 
@@ -41,7 +47,24 @@ def _grad(p: Any) -> np.ndarray | None:
     g = getattr(p, "grad", None)
     if g is None:
         return None
+    xp = foreign(p.data)
+    if xp is not None:
+        raise refuse("this optimizer", xp)
     return np.asarray(getattr(g, "data", g), dtype=np.float64)
+
+
+def _step_foreign(opt: Optimizer, p: Any, xp: Any, group: dict[str, Any]) -> None:
+    """One update of a parameter held by namespace `xp`, in its dtype, written in place."""
+    g = unwrap(p.grad)
+    if g is None:
+        return
+    data = p.data
+    if g.dtype != data.dtype:
+        g = xp.astype(g, data.dtype)
+    if group.get("maximize"):
+        g = -g
+    state = opt.state.setdefault(id(p), {})
+    data[...] = opt._update(data, g, state, group)
 
 
 class Optimizer:
@@ -89,6 +112,10 @@ class Optimizer:
         loss = closure() if closure is not None else None
         for group in self.param_groups:
             for p in group["params"]:
+                xp = foreign(p.data)
+                if xp is not None:
+                    _step_foreign(self, p, xp, group)
+                    continue
                 g = _grad(p)
                 if g is None:
                     continue
@@ -127,7 +154,7 @@ class SGD(Optimizer):
             g = g + wd * p
         if mu != 0:
             buf = state.get("momentum_buffer")
-            buf = g.copy() if buf is None else buf * mu + (1 - group["dampening"]) * g
+            buf = _copy(g) if buf is None else buf * mu + (1 - group["dampening"]) * g
             state["momentum_buffer"] = buf
             g = g + mu * buf if group["nesterov"] else buf
         return p + (-group["lr"]) * g
@@ -141,6 +168,16 @@ class GradientDescent(SGD):
 
 
 GD = GradientDescent
+
+
+def _copy(a: Any) -> Any:
+    xp = foreign(a)
+    return a.copy() if xp is None else xp.asarray(a, copy=True)
+
+
+def _xp(a: Any) -> Any:
+    """The namespace of a parameter array (NumPy for NumPy's)."""
+    return foreign(a) or np
 
 
 def _lerp(a: np.ndarray, b: np.ndarray, w: float) -> np.ndarray:
@@ -168,9 +205,10 @@ class Adam(Optimizer):
         lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
         beta1, beta2 = group["betas"]
         if not state:
-            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+            xp = _xp(p)
+            state.update(step=0, exp_avg=xp.zeros_like(p), exp_avg_sq=xp.zeros_like(p))
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p)
+                state["max_exp_avg_sq"] = xp.zeros_like(p)
         state["step"] += 1
         t = state["step"]
         if wd != 0:
@@ -183,8 +221,8 @@ class Adam(Optimizer):
         step_size = lr / (1 - beta1**t)
         bias_correction2_sqrt = math.sqrt(1 - beta2**t)
         if group["amsgrad"]:
-            v = state["max_exp_avg_sq"] = np.maximum(state["max_exp_avg_sq"], v)
-        denom = np.sqrt(v) / bias_correction2_sqrt + eps
+            v = state["max_exp_avg_sq"] = _xp(p).maximum(state["max_exp_avg_sq"], v)
+        denom = _xp(p).sqrt(v) / bias_correction2_sqrt + eps
         return p + (-step_size) * m / denom
 
 
@@ -210,13 +248,13 @@ class Adagrad(Optimizer):
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> np.ndarray:  # fmt: skip
         if not state:
-            state.update(step=0, sum=np.full_like(p, group["initial_accumulator_value"]))
+            state.update(step=0, sum=_xp(p).full_like(p, group["initial_accumulator_value"]))
         state["step"] += 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         s = state["sum"] = state["sum"] + 1 * g * g
-        std = np.sqrt(s) + group["eps"]
+        std = _xp(p).sqrt(s) + group["eps"]
         return p + (-clr) * g / std
 
 
@@ -238,20 +276,20 @@ class RMSprop(Optimizer):
                 group: dict[str, Any]) -> np.ndarray:  # fmt: skip
         alpha, lr, mu = group["alpha"], group["lr"], group["momentum"]
         if not state:
-            state.update(step=0, square_avg=np.zeros_like(p))
+            state.update(step=0, square_avg=_xp(p).zeros_like(p))
             if mu > 0:
-                state["momentum_buffer"] = np.zeros_like(p)
+                state["momentum_buffer"] = _xp(p).zeros_like(p)
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(p)
+                state["grad_avg"] = _xp(p).zeros_like(p)
         state["step"] += 1
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         sq = state["square_avg"] = state["square_avg"] * alpha + (1 - alpha) * g * g
         if group["centered"]:
             ga = state["grad_avg"] = _lerp(state["grad_avg"], g, 1 - alpha)
-            avg = np.sqrt(sq + -1 * ga * ga)
+            avg = _xp(p).sqrt(sq + -1 * ga * ga)
         else:
-            avg = np.sqrt(sq)
+            avg = _xp(p).sqrt(sq)
         avg = avg + group["eps"]
         if mu > 0:
             buf = state["momentum_buffer"] = state["momentum_buffer"] * mu + g / avg
@@ -284,6 +322,9 @@ class Newton(Optimizer):
         if hessian is None:
             raise ValueError("Newton.step needs the Hessian: step(hessian=H)")
         params = self.params()
+        for p in params:
+            if foreign(p.data) is not None:
+                raise refuse("Newton", foreign(p.data))
         grads = [_grad(p) for p in params]
         if any(g is None for g in grads):
             raise ValueError("Newton.step needs every parameter's gradient")
@@ -341,6 +382,9 @@ def clip_grad_norm(params: Iterable[Any], max_norm: float, norm_type: float = 2.
     items = [p for p in params if getattr(p, "grad", None) is not None]
     if not items:
         return 0.0
+    for p in items:
+        if foreign(p.data) is not None:
+            raise refuse("clip_grad_norm", foreign(p.data))
     grads = [_grad(p) for p in items]
     if math.isinf(norm_type):
         total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)  # type: ignore[union-attr]
