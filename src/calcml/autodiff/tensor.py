@@ -30,7 +30,7 @@ This module imports nothing else from `calcml.autodiff`: the methods that need l
 installed onto `Tensor` by those modules when they are imported (listed in the class body).
 
 >>> import numpy as np, calcml as cm
->>> x = Tensor([1.0, 2.0], requires_grad=True)
+>>> x = cm.Tensor([1.0, 2.0], requires_grad=True)
 >>> y = (cm.sin(x) * x).sum()
 >>> y.backward()
 >>> np.allclose(x.grad, np.cos(x.data) * x.data + np.sin(x.data))
@@ -127,7 +127,8 @@ class Tensor:
         grad: after `backward()`, the gradient array (same shape and dtype as `data`) for leaf
             tensors that require gradients; accumulates across calls like PyTorch's.
 
-    >>> w = Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> import calcml as cm
+    >>> w = cm.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     >>> loss = (w @ np.array([1.0, -1.0])).sum()
     >>> loss.backward()
     >>> w.grad
