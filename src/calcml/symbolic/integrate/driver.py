@@ -14,6 +14,8 @@ from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
     gaussian,
+    hyper_powers,
+    hyper_radicals,
     hyperbolic,
     param_radicals,
     parametric,
@@ -50,6 +52,7 @@ METHODS: list[tuple[str, Method]] = [
     ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
+    ("hyperbolic powers", hyper_powers.hyperbolic_powers),
     ("Bioche's rule", bioche.bioche),
     ("Weierstrass substitution", trig.half_angle),
     ("quadratic radicals", radicals.quadratic_radical),
@@ -57,11 +60,12 @@ METHODS: list[tuple[str, Method]] = [
     ("quadratic radicals with parameters", param_radicals.param_radical),
     ("combine radicals", radicals.combined_radicals),
     ("Gaussian integral", gaussian.gaussian),
+    ("Pythagorean radical", hyper_radicals.pythagorean_radical),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
+    ("exponential substitution", hyperbolic.exponential_substitution),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
-    ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
