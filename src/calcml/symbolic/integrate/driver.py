@@ -16,6 +16,7 @@ from calcml.symbolic.integrate import (
     gaussian,
     hyper_powers,
     hyper_radicals,
+    hyper_reduction,
     hyperbolic,
     param_radicals,
     parametric,
@@ -53,6 +54,7 @@ METHODS: list[tuple[str, Method]] = [
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
     ("hyperbolic powers", hyper_powers.hyperbolic_powers),
+    ("hyperbolic reduction", hyper_reduction.reduction_sum),
     ("Bioche's rule", bioche.bioche),
     ("Weierstrass substitution", trig.half_angle),
     ("quadratic radicals", radicals.quadratic_radical),
@@ -66,6 +68,7 @@ METHODS: list[tuple[str, Method]] = [
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
+    ("common factor", hyper_reduction.common_factor),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
