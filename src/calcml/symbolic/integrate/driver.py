@@ -14,6 +14,7 @@ from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
     gaussian,
+    hyper_bioche,
     hyper_powers,
     hyper_radicals,
     hyper_reduction,
@@ -51,6 +52,7 @@ METHODS: list[tuple[str, Method]] = [
     ("simple substitution", substitution.simple_substitution),
     ("rational", rational.rational),
     ("rational with parameters", parametric.parametric_rational),
+    ("hyperbolic Bioche's rule", hyper_bioche.hyperbolic_bioche),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
     ("hyperbolic powers", hyper_powers.hyperbolic_powers),
