@@ -22,12 +22,14 @@ from math import comb
 
 from flint import fmpq, fmpq_mpoly, fmpq_poly
 
-from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, power
-from calcml.core.registry import COSH, SINH, TANH
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
+from calcml.core.evaluate import substitute
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.registry import ABS, COSH, LOG, SINH, TANH
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
 from calcml.symbolic.integrate.bioche import _RING, invariances  # one ring for both rule sets
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.polys import from_rational
+from calcml.symbolic.steps import Step
 
 #: Highest total degree in sinh and cosh built (and highest multiple k in sinh kx, cosh kx).
 MAX_DEGREE = 24
@@ -57,8 +59,10 @@ def hyperbolic_bioche(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     if not _is_quotient(g, var) or _one_scaled_angle(g, var):
         return None
     frac = _to_frac(g, var)
-    if frac is None or frac[1].is_constant():
+    if frac is None:
         return None
+    if frac[1].is_constant():
+        return _cancelled(expr, var, ctx, scale, frac)
     u = ctx.dummy()
     best: Antiderivative | None = None
     for name in invariances(frac):
@@ -73,6 +77,24 @@ def hyperbolic_bioche(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     if best is None:
         ctx.release(u)
     return best
+
+
+def _cancelled(expr: Expr, var: Symbol, ctx: Context, scale: Expr,
+               frac: Frac) -> Antiderivative | None:  # fmt: skip
+    """A quotient whose denominator cancels by cosh² x − sinh² x = 1 ((cosh² − sinh²)⁻³ = 1):
+    the polynomial in sinh x and cosh x left, integrated term by term."""
+    p, q = frac
+    poly = add(*(mul(number(Fraction(int(k.p), int(k.q))), power(SINH(var), int(a)),
+                     power(COSH(var), int(b))) for (a, b), k in p.terms()))  # fmt: skip
+    new = mul(scale, poly, number(1 / Fraction(int(q.leading_coefficient().p),
+                                               int(q.leading_coefficient().q))))
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    hint = "cosh² x − sinh² x = 1, and common factors of numerator and denominator divided out"
+    identity = Step("hyperbolic identity", expr, new, (), "", hint=hint)
+    return make("hyperbolic identity", expr, var, inner.result, (identity, inner),
+                method="hyperbolic Bioche's rule", hint=hint)  # fmt: skip
 
 
 def _is_quotient(g: Expr, var: Symbol) -> bool:
@@ -95,9 +117,57 @@ def _explained(name: str, expr: Expr, var: Symbol, u: Symbol, h: Expr, inner: An
     u_x, du = u_of(var), du_of(var)
     hint = (f"Bioche's rule for hyperbolic functions: ω = f(x) dx is unchanged under {symmetry}, "
             f"so u = {u_x.text()}, du = {du.text()} dx")  # fmt: skip
-    return substituted("Bioche's rule", expr, var, u, u_x, du, h, inner, scale=scale,
-                       details=(("symmetry", symmetry),), method="hyperbolic Bioche's rule",
-                       hint=hint)  # fmt: skip
+    found = substituted("Bioche's rule", expr, var, u, u_x, du, h, inner, scale=scale,
+                        details=(("symmetry", symmetry),), method="hyperbolic Bioche's rule",
+                        hint=hint)  # fmt: skip
+    return _tidy(found, expr, var) if name == "tan" else found
+
+
+def _tidy(found: Antiderivative, expr: Expr, var: Symbol) -> Antiderivative:
+    """ln|tanh θ ± 1| = ±θ − ln(cosh θ) (as 1 ± tanh θ = e^(±θ)/cosh θ) and 1/tanhⁿ θ =
+    cothⁿ θ, as a last step: the logarithms of u = tanh x ± 1 that partial fractions leave
+    mostly cancel to x."""
+    from calcml.core.registry import coth
+
+    terms = found.result.args if isinstance(found.result, Add) else (found.result,)
+    out = []
+    for term in terms:
+        c, g = split_constant(term, var)
+        theta, sign = _log_tanh_shift(g)
+        if theta is None:
+            out.append(term)
+        else:
+            out.extend((mul(c, sign, theta), mul(-1, c, LOG(COSH(theta)))))
+    tidy = add(*out)
+    mapping = {n: power(coth(n.base.arg), mul(-1, n.exp)) for n in tidy.walk()
+               if isinstance(n, Pow) and isinstance(n.base, Apply) and n.base.prim is TANH
+               and isinstance(n.exp, Number) and n.exp.value < 0}  # fmt: skip
+    tidy = substitute(tidy, mapping) if mapping else tidy
+    if tidy is found.result or tidy.size() > found.result.size():
+        return found
+    step = Step("simplify", found.result, tidy, (), "",
+                hint="1 ± tanh θ = e^(±θ)/cosh θ, so ln|tanh θ ± 1| = ±θ − ln(cosh θ); "
+                     "1/tanh θ = coth θ")
+    return make(found.step.rule, expr, var, tidy, (found.step, step), found.step.details,
+                found.method, found.step.hint)  # fmt: skip
+
+
+def _log_tanh_shift(g: Expr) -> tuple[Expr | None, int]:
+    """(θ, ±1) when g = ln|tanh θ ± 1| (or ln|1 − tanh θ|), else (None, 0)."""
+    if not (isinstance(g, Apply) and g.prim is LOG and isinstance(g.arg, Apply)
+            and g.arg.prim is ABS and isinstance(g.arg.arg, Add) and len(g.arg.arg.args) == 2):
+        return None, 0
+    a, b = g.arg.arg.args
+    if isinstance(a, Number) and not isinstance(b, Number):
+        a, b = b, a
+    if not isinstance(b, Number) or abs(b.value) != 1:
+        return None, 0
+    if isinstance(a, Apply) and a.prim is TANH:
+        return a.arg, int(b.value)  # tanh θ + 1 → +θ, tanh θ − 1 → −θ
+    if isinstance(a, Mul) and len(a.args) == 2 and a.args[0] is number(-1) \
+            and isinstance(a.args[1], Apply) and a.args[1].prim is TANH:
+        return a.args[1].arg, -int(b.value)  # 1 − tanh θ → −θ
+    return None, 0
 
 
 def _in_u(name: str, frac: Frac, u: Symbol) -> Expr | None:
@@ -166,9 +236,18 @@ def _to_frac(expr: Expr, var: Symbol) -> Frac | None:
     found = done[expr]
     if found is None or found[1].is_zero():
         return None
-    p, q = found
+    p, q = _reduced(found[0]), _reduced(found[1])
     g = p.gcd(q)
     return (p, q) if g.is_constant() else (p / g, q / g)
+
+
+def _reduced(p: fmpq_mpoly) -> fmpq_mpoly:
+    """p with cosh² x = 1 + sinh² x until cosh x appears at most to the first power."""
+    out = _RING.from_dict({})
+    one_plus = _ONE + _S * _S
+    for (a, b), k in ((tuple(map(int, e)), k) for e, k in p.terms()):
+        out += _RING.from_dict({(a, b % 2): k}) * one_plus ** (b // 2)
+    return out
 
 
 def _node(node: Expr, var: Symbol, done: dict) -> Frac | None:
