@@ -71,16 +71,30 @@ def _powers(expr: Expr, var: Symbol) -> tuple[Expr, Fraction, Fraction] | None:
     c, g = split_constant(expr, var)
     m, n = Fraction(0), Fraction(0)
     for f in g.args if isinstance(g, Mul) else (g,):
-        base, k = (f.base, f.exp) if isinstance(f, Pow) else (f, number(1))
-        if not (isinstance(k, Number) and isinstance(k.value, int | Fraction)):
+        found = function_power(f, var)
+        if found is None or found[0] not in _NORMAL:
             return None
-        if not (isinstance(base, Apply) and base.arg is var and base.prim.name in _NORMAL):
-            return None
-        dm, dn = _NORMAL[base.prim.name]
-        m, n = m + dm * Fraction(k.value), n + dn * Fraction(k.value)
+        dm, dn = _NORMAL[found[0]]
+        m, n = m + dm * found[1], n + dn * found[1]
     if max(abs(m), abs(n)) > MAX_POWER or (m == 0 and n == 0):
         return None
     return c, m, n
 
 
-__all__ = ["hyperbolic_powers"]
+def function_power(f: Expr, var: Symbol) -> tuple[str, Fraction] | None:
+    """(name, k) when f = g(x)ᵏ for a function g of x itself, k a number; a power of a
+    reciprocal, (1/sinh x)^(7/2), counts as sinh^(−7/2) x (both defined where sinh x > 0)."""
+    k = Fraction(1)
+    while isinstance(f, Pow):
+        if not (isinstance(f.exp, Number) and isinstance(f.exp.value, int | Fraction)):
+            return None
+        k *= Fraction(f.exp.value)
+        f = f.base
+        if isinstance(f, Pow) and not (isinstance(f.exp, Number) and f.exp.value in (1, -1)):
+            return None  # (g²)^(1/2) = |g|: only reciprocals are unwrapped
+    if not (isinstance(f, Apply) and f.arg is var):
+        return None
+    return f.prim.name, k
+
+
+__all__ = ["function_power", "hyperbolic_powers"]

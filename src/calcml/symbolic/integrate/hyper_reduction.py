@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from calcml.core.expr import ZERO, Add, Apply, Expr, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.expr import ZERO, Add, Expr, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import COSH, SINH
 from calcml.symbolic.integrate.base import Antiderivative, Context, factors, split_constant
 from calcml.symbolic.integrate.explain import plain, rewritten
+from calcml.symbolic.integrate.hyper_powers import function_power
 
 #: name -> (family, sign of the exponent): sech^p = cosh^(−p), csch^p = sinh^(−p).
 _FAMILY = {"cosh": ("cosh", 1), "sech": ("cosh", -1), "sinh": ("sinh", 1), "csch": ("sinh", -1)}
@@ -89,16 +90,14 @@ def _terms(expr: Expr, var: Symbol) -> tuple[str, dict[Fraction, Expr]] | None:
     family, coeffs = None, {}
     for term in expr.args:
         c, g = split_constant(term, var)
-        base, k = (g.base, g.exp) if isinstance(g, Pow) else (g, number(1))
-        if not (isinstance(base, Apply) and base.arg is var and base.prim.name in _FAMILY):
+        found = function_power(g, var)
+        if found is None or found[0] not in _FAMILY:
             return None
-        if not (isinstance(k, Number) and isinstance(k.value, int | Fraction)):
-            return None
-        fam, sign = _FAMILY[base.prim.name]
+        fam, sign = _FAMILY[found[0]]
         if family not in (None, fam):
             return None
         family = fam
-        p = sign * Fraction(k.value)
+        p = sign * found[1]
         coeffs[p] = add(coeffs.get(p, ZERO), c)
     ps = sorted(coeffs)
     if all(p.denominator == 1 for p in ps) or any((p - ps[0]) % 2 for p in ps):
