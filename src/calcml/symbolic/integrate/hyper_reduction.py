@@ -20,9 +20,10 @@ from fractions import Fraction
 
 from calcml.core.expr import ZERO, Add, Expr, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import COSH, SINH
-from calcml.symbolic.integrate.base import Antiderivative, Context, factors, split_constant
-from calcml.symbolic.integrate.explain import plain, rewritten
+from calcml.symbolic.integrate.base import Antiderivative, Context, factors, make, split_constant
+from calcml.symbolic.integrate.explain import plain
 from calcml.symbolic.integrate.hyper_powers import function_power
+from calcml.symbolic.steps import Step
 
 #: name -> (family, sign of the exponent): sech^p = cosh^(−p), csch^p = sinh^(−p).
 _FAMILY = {"cosh": ("cosh", 1), "sech": ("cosh", -1), "sinh": ("sinh", 1), "csch": ("sinh", -1)}
@@ -122,8 +123,10 @@ def common_factor(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | Non
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return rewritten("common factor", expr, var, new, inner, hint="a·b + a·c = a·(b + c)",
-                     method=inner.method)  # fmt: skip
+    hint = "a·b + a·c = a·(b + c): the sum integrated whole"
+    identity = Step("common factor", expr, new, (), "", hint=hint)
+    return make("common factor", expr, var, inner.result, (identity, inner),
+                method=inner.method, hint=hint)  # fmt: skip
 
 
 def _common_power(expr: Add, var: Symbol) -> int | None:
