@@ -13,6 +13,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
+    exponential_base,
     gaussian,
     hyper_bioche,
     hyper_powers,
@@ -66,6 +67,7 @@ METHODS: list[tuple[str, Method]] = [
     ("combine radicals", radicals.combined_radicals),
     ("Gaussian integral", gaussian.gaussian),
     ("Pythagorean radical", hyper_radicals.pythagorean_radical),
+    ("exponential base", exponential_base.exponential_base),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
     ("hyperbolic substitution", hyper_substitution.hyperbolic_substitution),
