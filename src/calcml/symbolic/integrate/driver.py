@@ -72,6 +72,7 @@ METHODS: list[tuple[str, Method]] = [
     ("substitution", substitution.derivative_divides),
     ("hyperbolic substitution", hyper_substitution.hyperbolic_substitution),
     ("exponential substitution", hyperbolic.exponential_substitution),
+    ("laws of exponents", exponential_base.exponential_split),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("common factor", hyper_reduction.common_factor),

@@ -15,11 +15,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import ONE, Apply, E, Expr, Number, Pow, Symbol, mul, number, power
+from calcml.core.expr import ONE, Add, Apply, E, Expr, Number, Pow, Symbol, mul, number, power
 from calcml.core.registry import ABS, EXP, LOG
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.polys import from_rational, to_rational
+from calcml.symbolic.steps import Step
 
 #: Largest |k| in (gˣ)ᵏ rewritten (the degree of the rational function grows with it).
 MAX_MULTIPLE = 8
@@ -137,4 +138,45 @@ def _multiple(node: Expr, g, var: Symbol) -> Fraction | None:
     return k if abs(k) <= MAX_MULTIPLE and k.denominator <= MAX_MULTIPLE else None
 
 
-__all__ = ["exponential_base"]
+
+
+def exponential_split(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """e^(a + b) = eᵃ·eᵇ, e^(k·g) = (e^g)ᵏ and a^(ln g) = g^(ln a), so that derivative-divides
+    finds u = e^g inside (∫ e^(x + eˣ) dx = ∫ eˣ·e^(eˣ) dx) and the power rule sees a power
+    (∫ 2^(ln x) dx = ∫ x^(ln 2) dx)."""
+    nodes = [n for n in expr.walk() if isinstance(n, Apply) and n.prim is EXP
+             and not free_of(n.arg, var)]  # fmt: skip
+    mapping: dict[Expr, Expr] = {}
+    for n in nodes:
+        if isinstance(n.arg, Add) and _nonlinear(n.arg, var):
+            mapping[n] = mul(*(EXP(t) for t in n.arg.args))
+    args = {n.arg for n in nodes}
+    for n in nodes:
+        c, g = split_constant(n.arg, var)
+        if n not in mapping and isinstance(c, Number) and isinstance(c.value, int) \
+                and abs(c.value) > 1 and g in args and g is not var:
+            mapping[n] = power(EXP(g), c.value)
+    for n in expr.walk():  # a^(ln g) = g^(ln a), where g > 0 (the domain of ln g)
+        if isinstance(n, Pow) and isinstance(n.base, Number) and isinstance(n.exp, Apply) \
+                and n.exp.prim is LOG and not free_of(n.exp, var) and n.base.value > 0:
+            mapping[n] = power(n.exp.arg, LOG(n.base))
+    if not mapping:
+        return None
+    new = substitute(expr, mapping)
+    inner = None if new is expr else ctx.integrate(new, var)
+    if inner is None:
+        return None
+    hint = "e^(a + b) = eᵃ·eᵇ, e^(k·a) = (eᵃ)ᵏ and a^(ln g) = g^(ln a)"
+    identity = Step("laws of exponents", expr, new, (), "", hint=hint)
+    return make("laws of exponents", expr, var, inner.result, (identity, inner),
+                method=inner.method, hint=hint)  # fmt: skip
+
+
+def _nonlinear(arg: Add, var: Symbol) -> bool:
+    """Two or more terms in x, one of them a function (not a polynomial) of x."""
+    terms = [t for t in arg.args if not free_of(t, var)]
+    return len(terms) > 1 and any(isinstance(n, Apply) for t in terms for n in t.walk()
+                                  if not free_of(n, var))  # fmt: skip
+
+
+__all__ = ["exponential_base", "exponential_split"]
