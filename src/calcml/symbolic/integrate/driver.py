@@ -13,6 +13,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
+    cancel_substitution,
     exponential_base,
     gaussian,
     hyper_bioche,
@@ -71,6 +72,7 @@ METHODS: list[tuple[str, Method]] = [
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
     ("hyperbolic substitution", hyper_substitution.hyperbolic_substitution),
+    ("substitution with cancellation", cancel_substitution.cancelled_substitution),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("laws of exponents", exponential_base.exponential_split),
     ("integration by parts", parts.by_parts),
