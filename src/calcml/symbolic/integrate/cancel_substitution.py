@@ -43,9 +43,12 @@ def cancelled_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivat
         ctx.budget.check()
         big_u = ctx.dummy()
         g = substitute(mul(expr, power(diff(u, var, verify=False), -1)), {u: big_u})
-        g0 = None if free_of(g, var) or free_of(g, big_u) else _at_a_point(g, var, big_u)
+        if free_of(g, var):  # derivative-divides' case, except g constant: ∫ c·u′ dx = c·u
+            g0 = g if free_of(g, big_u) else None
+        else:
+            g0 = _at_a_point(g, var, big_u)
         inner = None
-        if g0 is not None and agree(g, g0, var):
+        if g0 is not None and (g0 is g or agree(g, g0, var)):
             inner = ctx.integrate(g0, big_u)
         if inner is None:
             ctx.release(big_u)
@@ -65,7 +68,7 @@ def _candidates(expr: Expr, var: Symbol) -> list[Expr]:
     found = {n for n in expr.walk()
              if isinstance(n, Apply | Pow) and not free_of(n, var) and n is not expr
              and linear_coefficients(n, var) is None
-             and not (isinstance(n, Pow) and n.base is var)}  # fmt: skip
+             and not (isinstance(n, Pow) and n.base is var and free_of(n.exp, var))}  # fmt: skip
     return sorted(found, key=lambda e: (-e.size(), e.key))[:MAX_CANDIDATES]
 
 
