@@ -28,6 +28,7 @@ from calcml.core.registry import ABS, COSH, LOG, SINH, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
 from calcml.symbolic.integrate.bioche import _RING, invariances  # one ring for both rule sets
 from calcml.symbolic.integrate.explain import substituted
+from calcml.symbolic.integrate.log_pairs import logs_to_atanh
 from calcml.symbolic.polys import from_rational
 from calcml.symbolic.steps import Step
 
@@ -120,7 +121,7 @@ def _explained(name: str, expr: Expr, var: Symbol, u: Symbol, h: Expr, inner: An
     found = substituted("Bioche's rule", expr, var, u, u_x, du, h, inner, scale=scale,
                         details=(("symmetry", symmetry),), method="hyperbolic Bioche's rule",
                         hint=hint)  # fmt: skip
-    return _tidy(found, expr, var) if name == "tan" else found
+    return _tidy(found, expr, var)
 
 
 def _tidy(found: Antiderivative, expr: Expr, var: Symbol) -> Antiderivative:
@@ -143,11 +144,13 @@ def _tidy(found: Antiderivative, expr: Expr, var: Symbol) -> Antiderivative:
                if isinstance(n, Pow) and isinstance(n.base, Apply) and n.base.prim is TANH
                and isinstance(n.exp, Number) and n.exp.value < 0}  # fmt: skip
     tidy = substitute(tidy, mapping) if mapping else tidy
+    tidy = logs_to_atanh(tidy, expr, var)
     if tidy is found.result or tidy.size() > found.result.size():
         return found
     step = Step("simplify", found.result, tidy, (), "",
                 hint="1 ± tanh θ = e^(±θ)/cosh θ, so ln|tanh θ ± 1| = ±θ − ln(cosh θ); "
-                     "1/tanh θ = coth θ")
+                     "1/tanh θ = coth θ; ln|w + a| − ln|w − a| = 2·atanh(w/a) (|w| < |a|) "
+                     "or 2·atanh(a/w) (|w| > |a|)")
     return make(found.step.rule, expr, var, tidy, (found.step, step), found.step.details,
                 found.method, found.step.hint)  # fmt: skip
 
