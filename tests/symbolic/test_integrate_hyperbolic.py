@@ -83,3 +83,34 @@ def test_reciprocal_powers_count_as_powers() -> None:
     text = "x/(1/sinh(x))**(5/2) + 3*x/(5*sqrt(1/sinh(x)))"
     found = integrate_indefinite(text, "x", steps=True)
     assert central_differences_match(text, found.result) >= 20
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("2**x/(1 + 4**x)", "substitution"),
+    ("(9**x - 1)/(3**x + 1)", "substitution"),
+    ("exp(2*x)/sqrt(9 + exp(4*x))", "substitution"),
+    ("exp(x + exp(x))*cos(exp(exp(x)))", "laws of exponents"),
+    ("3**log(x)*x**2", "laws of exponents"),
+    ("1/(x*(2 + log(5*x) + log(5*x)**2))", "substitution"),
+    ("x**x*(1 + log(x))", "substitution"),
+])  # fmt: skip
+def test_exponential_and_logarithmic_compositions(text: str, rule: str) -> None:
+    """aˣ as a power of gˣ, e^(a + b) = eᵃ·eᵇ, a^(ln g) = g^(ln a), and derivative-divides when
+    x cancels only after u = ln(5x) is put in."""
+    found = integrate_indefinite(parse(text), x, steps=True)
+    assert found.verified and found.rejected == 0, text
+    assert central_differences_match(text, found.result) >= 20
+    _assert_all_checked(found.steps, text)
+    assert any(s.rule == rule for s in found.steps.walk()), [s.rule for s in found.steps.walk()]
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("1/(1 + cosh(x)**2)", "atanh(tanh(x)/√2)/√2"),
+    ("sinh(x)/cosh(2*x)", "-atanh(√2/(2·cosh(x)))/√2"),
+])  # fmt: skip
+def test_logarithm_pairs_become_atanh_on_the_right_side(text: str, answer: str) -> None:
+    """|tanh x/√2| < 1 everywhere: atanh(w/a); |√2·cosh x| > 1 everywhere: atanh(a/w)."""
+    found = integrate_indefinite(parse(text), x, steps=True)
+    assert found.result.text() == answer
+    assert central_differences_match(text, found.result) >= 40
+
