@@ -43,10 +43,7 @@ def cancelled_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivat
         ctx.budget.check()
         big_u = ctx.dummy()
         g = substitute(mul(expr, power(diff(u, var, verify=False), -1)), {u: big_u})
-        if free_of(g, var):  # derivative-divides' case, except g constant: ∫ c·u′ dx = c·u
-            g0 = g if free_of(g, big_u) else None
-        else:
-            g0 = _at_a_point(g, var, big_u)
+        g0 = _free_of_x(g, var, big_u)
         inner = None
         if g0 is not None and (g0 is g or agree(g, g0, var)):
             inner = ctx.integrate(g0, big_u)
@@ -61,6 +58,14 @@ def cancelled_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivat
 
 _HINT = ("∫ g(u(x))·u′(x) dx = ∫ g(u) du: f(x)/u′(x), written in u, no longer depends on x "
          "once common factors cancel")  # fmt: skip
+
+
+def _free_of_x(g: Expr, var: Symbol, big_u: Symbol) -> Expr | None:
+    """g(x₀, U) when g may not depend on x; g itself when it is a constant (∫ c·u′ dx = c·u,
+    which derivative-divides leaves); None when derivative-divides has already tried g."""
+    if free_of(g, var):
+        return g if free_of(g, big_u) else None
+    return _at_a_point(g, var, big_u)
 
 
 def _candidates(expr: Expr, var: Symbol) -> list[Expr]:
@@ -81,8 +86,15 @@ def _at_a_point(g: Expr, var: Symbol, big_u: Symbol) -> Expr | None:
         except (ArithmeticError, ValueError):  # DomainError, LimitError are ValueErrors
             continue
         if value == value and abs(value) != float("inf"):
-            return _rational_constant(g0, big_u)
+            g0 = _rational_constant(g0, big_u)
+            return None if _new_constants(g0) - _new_constants(g) else g0
     return None
+
+
+def _new_constants(e: Expr) -> set[Expr]:
+    """Functions of numbers (cos 1, ln 2): left in g(x₀, U) by x₀, they would make the answer
+    carry constants such as cos 1 that cancel only numerically."""
+    return {n for n in e.walk() if isinstance(n, Apply) and not n.free_symbols}
 
 
 def _rational_constant(g0: Expr, big_u: Symbol) -> Expr:
