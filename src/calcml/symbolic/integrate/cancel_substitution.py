@@ -29,6 +29,10 @@ from calcml.symbolic.integrate.explain import substituted
 #: Most candidate u tried.
 MAX_CANDIDATES = 6
 
+#: Deepest sub-integral tried (1: the integrand itself): the check costs, and the textbook
+#: integrals of this kind need it at the top, or under a constant factor.
+MAX_DEPTH = 2
+
 #: x₀ tried in turn, and the value of U at which g(x₀, U) must be finite.
 _X0 = (Fraction(1), Fraction(2), Fraction(1, 2), Fraction(3))
 _U_PROBE = 0.737
@@ -39,6 +43,8 @@ def cancelled_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivat
     from calcml.symbolic.diff import diff
     from calcml.symbolic.integrate.driver import agree
 
+    if ctx.depth > MAX_DEPTH:
+        return None
     for u in _candidates(expr, var):
         ctx.budget.check()
         big_u = ctx.dummy()
