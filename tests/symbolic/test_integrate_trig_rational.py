@@ -57,7 +57,7 @@ CASES = [
     ("1/(2 + sinh(x))", EXPONENTIAL),
     ("1/(1 + cosh(x))", EXPONENTIAL),
     ("1/(3 + 5*cosh(x))", EXPONENTIAL),
-    ("tanh(x)/(1 + cosh(x))", EXPONENTIAL),
+    ("tanh(x)/(1 + cosh(x))", BIOCHE),  # odd in sinh x: u = cosh x (hyperbolic Bioche)
     ("1/(exp(x) + cosh(x))", EXPONENTIAL),
     ("1/(cosh(x) + sinh(x) + 2)", EXPONENTIAL),
 ]  # fmt: skip

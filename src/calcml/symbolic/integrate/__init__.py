@@ -123,6 +123,11 @@ METHOD_WORDS = {
     "Weierstrass substitution": "the Weierstrass substitution t = tan(x/2)",
     "Bioche's rule": "Bioche's rule (u = cos x, sin x or tan x by the integrand's symmetry)",
     "Gaussian integral": "the Gaussian integral (error function)",
+    "hyperbolic Bioche's rule": "Bioche's rule for sinh and cosh (u = cosh x, sinh x or tanh x)",
+    "Pythagorean radical": "cosh² x − sinh² x = 1 under the root",
+    "hyperbolic powers": "the substitution the powers of sinh x and cosh x pick",
+    "hyperbolic substitution": "u = a hyperbolic function, with cosh² x − sinh² x = 1",
+    "exponential base": "the substitution u = gˣ (aˣ = e^(x·ln a))",
 }
 
 

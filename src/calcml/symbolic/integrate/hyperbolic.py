@@ -64,9 +64,15 @@ _HINT = ("u = eˣ, du = eˣ dx: sinh x = (u − 1/u)/2, cosh x = (u + 1/u)/2, so
 
 
 def _is_quotient(expr: Expr, var: Symbol) -> bool:
-    """Only quotients: polynomials in sinh and cosh have shorter answers by their powers."""
-    return any(isinstance(n, Pow) and not free_of(n.base, var) and isinstance(n.exp, Number)
-               and n.exp.value < 0 for n in expr.walk())  # fmt: skip
+    """Only quotients (a negative power, or tanh, coth, sech, csch, which are quotients of
+    sinh and cosh): polynomials in sinh and cosh have shorter answers by their powers."""
+    return any((isinstance(n, Pow) and not free_of(n.base, var) and isinstance(n.exp, Number)
+                and n.exp.value < 0)
+               or (isinstance(n, Apply) and n.prim.name in _QUOTIENTS and not free_of(n, var))
+               for n in expr.walk())  # fmt: skip
+
+
+_QUOTIENTS = frozenset({"tanh", "coth", "sech", "csch"})
 
 
 def _mapping(expr: Expr, var: Symbol, u: Symbol) -> dict[Expr, Expr] | None:
