@@ -25,6 +25,7 @@ from calcml.symbolic.integrate.base import (
     split_constant,
 )
 from calcml.symbolic.integrate.explain import substituted
+from calcml.symbolic.verify import agree
 
 #: Most candidate u tried.
 MAX_CANDIDATES = 6
@@ -41,7 +42,6 @@ _U_PROBE = 0.737
 def cancelled_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ g(u(x))·u′(x) dx = ∫ g(u) du when expr/u′ is free of x only after cancellation."""
     from calcml.symbolic.diff import diff
-    from calcml.symbolic.integrate.driver import agree
 
     if ctx.depth > MAX_DEPTH:
         return None

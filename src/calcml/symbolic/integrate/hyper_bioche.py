@@ -20,13 +20,13 @@ from __future__ import annotations
 from fractions import Fraction
 from math import comb
 
-from flint import fmpq, fmpq_mpoly, fmpq_poly
+from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx, fmpq_poly
 
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, COSH, LOG, SINH, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
-from calcml.symbolic.integrate.bioche import _RING, invariances  # one ring for both rule sets
+from calcml.symbolic.integrate.bioche import invariances
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.integrate.log_pairs import logs_to_atanh
 from calcml.symbolic.polys import from_rational
@@ -37,6 +37,8 @@ MAX_DEGREE = 24
 MAX_MULTIPLE = 8
 
 
+# flint hands out one context per (names, order), so this is the ring bioche.py's rules use too
+_RING = fmpq_mpoly_ctx.get(("s", "c"), "lex")
 _S, _C = _RING.gens()
 _ONE = _RING.from_dict({(0, 0): 1})
 

@@ -26,6 +26,7 @@ from calcml.core.expr import Apply, Expr, Number, Pow, Symbol, mul, number, powe
 from calcml.core.registry import COSH, SINH, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, factors, free_of, make
 from calcml.symbolic.steps import Step
+from calcml.symbolic.verify import agree
 
 _HYPERBOLIC = frozenset({"sinh", "cosh", "tanh", "coth", "sech", "csch"})
 
@@ -81,7 +82,6 @@ def _only_hyperbolic(b: Expr, var: Symbol) -> bool:
 
 def _monomial(b: Expr, var: Symbol) -> tuple[Fraction, int, int] | None:
     """(c, a, b) with B = c·sinhᵃ·coshᵇ, c a positive fraction, confirmed; None otherwise."""
-    from calcml.symbolic.integrate.driver import agree
 
     rows, values = [], []
     for x0 in _FIT_POINTS:
