@@ -13,6 +13,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
+    euler,
     gaussian,
     hyperbolic,
     param_radicals,
@@ -21,6 +22,7 @@ from calcml.symbolic.integrate import (
     radicals,
     rational,
     risch,
+    root_fractions,
     substitution,
     table,
     trig,
@@ -56,9 +58,12 @@ METHODS: list[tuple[str, Method]] = [
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
     ("combine radicals", radicals.combined_radicals),
+    ("multiply by the conjugate", euler.conjugate),
+    ("partial fractions under a root", root_fractions.root_fractions),
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
+    ("Euler substitution", euler.euler),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("exponential substitution", hyperbolic.exponential_substitution),
