@@ -23,6 +23,7 @@ from calcml.symbolic.integrate import (
     rational,
     risch,
     root_fractions,
+    root_substitution,
     substitution,
     table,
     trig,
@@ -66,6 +67,7 @@ METHODS: list[tuple[str, Method]] = [
     ("Euler substitution", euler.euler),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
+    ("radical substitution", root_substitution.root_substitution),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
