@@ -179,7 +179,13 @@ def _quadratic(c: UPoly, g: UPoly, var: Symbol, field: NumberField) -> Expr:
 
 
 def _sqrt(e: NFElem) -> Expr:
-    """√e for e > 0, with square factors taken out when e is rational."""
+    """√e for e > 0, with square factors taken out when e is rational or k·θ^(2j) (then
+    √k·θ^j, a square root up to sign, which is all the callers need: their formulas are even
+    in it)."""
     if e.p.degree() <= 0:
         return sqrt_rational(fraction(e.p[0]))
+    terms = [(j, c) for j, c in enumerate(e.p.coeffs()) if c != 0]
+    if len(terms) == 1 and terms[0][0] % 2 == 0 and terms[0][1] > 0:
+        j, c = terms[0]
+        return mul(sqrt_rational(fraction(c)), power(e.k.theta, j // 2))
     return power(e.k.to_expr(e), HALF)
