@@ -83,9 +83,18 @@ def _reduced(p, q: fmpq_poly) -> list[fmpq_poly]:
     return out
 
 
+def in_parts(ctx: Context) -> bool:
+    """Is this integral the ∫ v·du of an integration by parts? The heavy algebraic methods stay
+    out of it: an algebraic ∫ v·du that needs them marks a detour, whose answer would be far
+    longer than the one another method (expanding, say) finds for the whole integrand."""
+    return ctx.active.get("integration by parts", 0) > 0
+
+
 def conjugate(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ R(x, √Q) dx with √Q in a denominator or in a power of a sum: multiply by the conjugate,
     so that the integrand is A(x) + B(x)·√Q, and integrate that."""
+    if in_parts(ctx):
+        return None
     surd = find_surd(expr, var)
     if surd is None:
         return None
@@ -127,6 +136,8 @@ def euler(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ R(x, √Q) dx by the Euler substitution that keeps the coefficients rational."""
     from calcml.symbolic.diff import diff
 
+    if in_parts(ctx):
+        return None
     surd = find_surd(expr, var)
     if surd is None or in_y(expr, surd, var) is None:
         return None

@@ -15,8 +15,9 @@ from fractions import Fraction
 from math import lcm
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import Expr, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.expr import Apply, Expr, Number, Pow, Symbol, add, mul, number, power
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
+from calcml.symbolic.integrate.euler import in_parts
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.polys import fraction, from_poly, to_poly, to_rational
 
@@ -28,6 +29,8 @@ def root_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     """∫ f dx with t = L^(1/n) for a linear or fractional-linear L under a root in f."""
     from calcml.symbolic.diff import diff
 
+    if in_parts(ctx) or any(isinstance(n, Apply) and n.has(var) for n in expr.walk()):
+        return None  # algebraic integrands only: a logarithm of roots is a by-parts detour
     for base, n in _candidates(expr, var)[:MAX_TRIES]:
         inverse = _inverse(base, var, n, ctx)
         if inverse is None:
