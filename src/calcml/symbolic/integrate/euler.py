@@ -15,6 +15,7 @@ The rational integrand in t goes back to the search (partial fractions), and t i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -115,8 +116,11 @@ def conjugate(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return rewritten("multiply by the conjugate", expr, var, new, inner,
-                     hint="1/(p + q·√Q) = (p − q·√Q)/(p² − q²·Q)")  # fmt: skip
+    found = rewritten("multiply by the conjugate", expr, var, new, inner, hint=_CONJUGATE)
+    return Antiderivative(found.result, replace(found.step, hint=_CONJUGATE), found.method)
+
+
+_CONJUGATE = "1/(p + q·√Q) = (p − q·√Q)/(p² − q²·Q), then ∫ (A(x) + B(x)·√Q) dx"
 
 
 def _in_a_sum(expr: Expr, surd: Surd) -> bool:
@@ -159,9 +163,8 @@ def euler(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     if inner is None:
         ctx.release(t)
         return None
-    return substituted(f"Euler substitution t = {t_of_x.text()}", expr, var, t, t_of_x,
-                       diff(t_of_x, var, verify=False), g, inner, method="Euler substitution",
-                       hint=kind)  # fmt: skip
+    return substituted("Euler substitution", expr, var, t, t_of_x,
+                       diff(t_of_x, var, verify=False), g, inner, hint=kind)  # fmt: skip
 
 
 def _choose(surd: Surd, var: Symbol, t: Symbol) -> tuple[Expr, Expr, Expr, str] | None:
