@@ -23,12 +23,15 @@ from .test_steps_checked import _assert_all_checked
 x = symbol("x")
 EULER, CONJUGATE, FRACTIONS = "Euler substitution", "multiply by the conjugate", "partial fractions"
 ROOT, CUBIC = "radical substitution", "real quadratic factors"
+ABEL, PARTS = "Abel's substitution", "even and odd parts"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
-    ("sqrt(1 - x**2)/(2 + x**2)", EULER),
-    ("1/((x**2 + 1)*sqrt(x**2 + 4))", EULER),
     ("1/((2 + x**2)*sqrt(1 + x + x**2))", EULER),
+    ("sqrt(x**2 + 2*x)/(x**2 + 1)", EULER),
+    ("sqrt(1 - x**2)/(2 + x**2)", ABEL),
+    ("1/((x**2 + 1)*sqrt(x**2 + 4))", ABEL),
+    ("(x + 2)/((x**2 + 2*x + 3)*sqrt(x**2 + 2*x + 5))", PARTS),
     ("x/((x**2 + 3)*sqrt(4 - x**2))", None),
     ("1/(x + sqrt(x**2 + 4))", CONJUGATE),
     ("1/(1 + x + sqrt(x**2 + 2*x + 2))", CONJUGATE),
@@ -63,9 +66,15 @@ def test_algebraic_solved_checked_and_named(text: str, rule: str | None) -> None
 
 
 def test_euler_step_names_the_substitution() -> None:
-    found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 4))", "x", steps=True)
+    found = integrate_indefinite("1/((2 + x^2)*sqrt(x^2 + x + 1))", "x", steps=True)
     step = next(s for s in found.steps.walk() if s.rule == EULER)
-    assert step.get("u").text() == "x + √(x² + 4)"
+    assert step.get("u").text() == "x + √(x² + x + 1)"
+
+
+def test_abel_answer_is_the_tables_arctangent() -> None:
+    """∫ dx/((x² + 1)·√(x² + 4)) = atan(√3·x/√(x² + 4))/√3: one arctangent, no logarithm."""
+    found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 4))", "x")
+    assert "atan" in found.text() and "ln" not in found.text() and found.size() < 25
 
 
 def test_cardano_root_in_radicals() -> None:

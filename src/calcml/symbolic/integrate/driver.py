@@ -14,6 +14,7 @@ from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
     euler,
+    even_odd,
     gaussian,
     hyperbolic,
     param_radicals,
@@ -61,6 +62,7 @@ METHODS: list[tuple[str, Method]] = [
     ("combine radicals", radicals.combined_radicals),
     ("multiply by the conjugate", euler.conjugate),
     ("partial fractions under a root", root_fractions.root_fractions),
+    ("even and odd parts", even_odd.even_odd),
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
     ("substitution", substitution.derivative_divides),
