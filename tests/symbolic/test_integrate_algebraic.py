@@ -23,7 +23,7 @@ from .test_steps_checked import _assert_all_checked
 x = symbol("x")
 EULER, CONJUGATE, FRACTIONS = "Euler substitution", "multiply by the conjugate", "partial fractions"
 ROOT, CUBIC = "radical substitution", "real quadratic factors"
-ABEL, PARTS = "Abel's substitution", "even and odd parts"
+ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -50,6 +50,8 @@ CASES = [
     ("1/(x**3 - 3*x + 1)", CUBIC),
     ("(x + 1)**(1/3)/(x - 2)", CUBIC),
     ("1/(x**2 + 2*sqrt(2)*x + 3)", FRACTIONS),
+    ("1/(sqrt(x + 2)*sqrt(4 - x**2))", MERGE),
+    ("sqrt(3 + 3*x**2)*sqrt(1 + x**2)", MERGE),
 ]  # fmt: skip
 
 
@@ -83,17 +85,22 @@ def test_cardano_root_in_radicals() -> None:
     assert "ln(|x - 3^(1/3)|)" in found.text()
 
 
-def test_split_radicals_where_both_factors_are_negative() -> None:
-    """For x < −4, √(x + 1)·√(x + 4) = −√((x + 1)(x + 4)) in complex arithmetic: the answer
-    keeps √A·√B so that it is an antiderivative there too (checked by SymPy with principal
-    square roots at x = −6 and x = −9)."""
-    text = "x/(sqrt(x + 1)*sqrt(x + 4))"
+@pytest.mark.parametrize(("text", "points"), [
+    ("x/(sqrt(x + 1)*sqrt(x + 4))", (-6, -9)),
+    ("1/(sqrt(1 - x**2)*sqrt(3 - 3*x**2))", (-3, 2.5)),
+    ("1/(sqrt(x + 2)*sqrt(4 - x**2))", (-3, -5)),
+])  # fmt: skip
+def test_answers_hold_where_both_radicands_are_negative(text: str, points) -> None:
+    """Where A, B < 0, √A·√B = −√(A·B) in complex arithmetic and the integrand is real: the
+    answer must be an antiderivative there too (SymPy's principal square roots, mpmath)."""
     found = integrate_indefinite(text, "x")
     sx = sympy.Symbol("x")
     big_f = sympy.lambdify(sx, sympy.sympify(str(found), locals={"x": sx}), "mpmath")
     f = sympy.lambdify(sx, sympy.sympify(text, locals={"x": sx}), "mpmath")
-    h = mpmath.mpf("1e-10")
+    h = mpmath.mpf("1e-15")
     with mpmath.workdps(40):
-        for point in (-6, -9):
+        for point in points:
             slope = (big_f(point + h) - big_f(point - h)) / (2 * h)
-            assert abs(slope - f(mpmath.mpf(point))) < 1e-12, (point, slope)
+            value = f(mpmath.mpf(point))
+            assert abs(mpmath.im(value)) < 1e-20, "the integrand must be real there"
+            assert abs(slope - value) < 1e-12, (point, slope)

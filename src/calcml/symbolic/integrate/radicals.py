@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
-from itertools import pairwise
 
 from flint import fmpq_poly
 
@@ -33,6 +32,7 @@ from calcml.core.expr import (
 from calcml.core.registry import ABS, ASIN, ASINH, COS, LOG, SIN
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, op
 from calcml.symbolic.integrate.explain import plain, rewritten
+from calcml.symbolic.integrate.radical_merge import split_back
 from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
 from calcml.symbolic.simplify import expand
 from calcml.symbolic.steps import Step
@@ -345,68 +345,4 @@ def combined_radicals(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
         return None
     found = rewritten("combine radicals", expr, var, new, inner,
                       hint="√A·√B = √(A·B) for A, B ≥ 0", method=inner.method)  # fmt: skip
-    return _split_back(found, expr, var, merged)
-
-
-def _split_back(found: Antiderivative, expr: Expr, var: Symbol,
-                merged: dict[Expr, list[Expr]]) -> Antiderivative:  # fmt: skip
-    """(A·B)^r in the answer written A^r·B^r again, as a last step, where it must be.
-
-    Where A and B are both negative the integrand is real too (√A·√B = −√(A·B) there), and
-    only the split form stays an antiderivative on that side. The answer is an algebraic
-    function of s = (A·B)^r with s² known, plus logarithms of such: replacing s by A^r·B^r,
-    which has the same square, keeps d/dx F = f on both sides. Answers with other functions
-    of s (asin of s, say) are declined."""
-    if not any(Fraction(e.value).denominator % 2 == 0 and _all_negative_somewhere(fs, var)
-               for e, fs in merged.items()):  # fmt: skip
-        return found  # √A·√B = √(A·B) wherever the integrand is real
-    mapping: dict[Expr, Expr] = {}
-    for e, fs in merged.items():
-        whole = expand(mul(*(f.base for f in fs)))
-        for node in found.result.walk():
-            if isinstance(node, Pow) and node.base is whole and isinstance(node.exp, Number) \
-                    and Fraction(node.exp.value).denominator == Fraction(e.value).denominator:
-                mapping[node] = mul(*(power(f.base, node.exp) for f in fs))
-    if not mapping or not _only_logs_of(found.result, set(mapping)):
-        return None
-    split = substitute(found.result, mapping)
-    tidy = Step("split the radicals", found.result, split, (), "",
-                hint="√(A·B) = √A·√B for A, B ≥ 0")  # fmt: skip
-    return make(found.step.rule, expr, var, split, (found.step, tidy), found.step.details,
-                found.method, found.step.hint)  # fmt: skip
-
-
-def _only_logs_of(result: Expr, radicals: set[Expr]) -> bool:
-    """Is every function applied to one of `radicals` a logarithm, |·| or an arctangent, whose
-    derivatives are rational in their argument?"""
-    from calcml.core.expr import Apply
-    from calcml.core.registry import ATAN
-
-    for node in result.walk():
-        if isinstance(node, Apply) and node.prim not in (LOG, ABS, ATAN) \
-                and any(r in radicals for r in node.arg.walk()):
-            return False
-    return True
-
-
-def _all_negative_somewhere(factors: list[Expr], var: Symbol) -> bool:
-    """Are the bases of `factors` all negative at some x (there √A·√B = −√(A·B))? Tested at
-    the midpoints between their real roots and beyond them; True when undecided."""
-    polys = [to_poly(f.base, var) for f in factors]
-    if any(p is None for p in polys):
-        return True
-    zs = (complex(z) for p in polys for z, _ in p.complex_roots())
-    roots = sorted(z.real for z in zs if abs(z.imag) < 1e-12)
-    if not roots:
-        points = [0.0]
-    else:
-        points = [roots[0] - 1, roots[-1] + 1]
-        points += [(a + b) / 2 for a, b in pairwise(roots)]
-    return any(all(float(p(fq(x))) < 0 for p in polys) for x in points)
-
-
-def fq(x: float):
-    from flint import fmpq
-
-    f = Fraction(x).limit_denominator(10**9)
-    return fmpq(f.numerator, f.denominator)
+    return split_back(found, expr, var, merged)
