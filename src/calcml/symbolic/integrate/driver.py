@@ -62,6 +62,7 @@ METHODS: list[tuple[str, Method]] = [
     ("quadratic radicals with parameters", param_radicals.param_radical),
     ("common factors under roots", radical_merge.common_factor_radicals),
     ("combine radicals", radicals.combined_radicals),
+    ("expand powers of roots", radical_merge.expand_root_powers),
     ("multiply by the conjugate", euler.conjugate),
     ("partial fractions under a root", root_fractions.root_fractions),
     ("even and odd parts", even_odd.even_odd),

@@ -10,7 +10,7 @@ from fractions import Fraction
 from itertools import pairwise
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import Apply, Expr, Mul, Number, Pow, Symbol, mul, power
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, mul, power
 from calcml.core.registry import ABS, ATAN, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
 from calcml.symbolic.integrate.explain import rewritten
@@ -129,3 +129,28 @@ def fq(x: float):
 
     f = Fraction(x).limit_denominator(10**9)
     return fmpq(f.numerator, f.denominator)
+
+
+def expand_root_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """(√A + √B)ⁿ multiplied out first, as a teacher does: (√(1 + x) + √(1 − x))²/x becomes
+    2/x + 2·√(1 + x)·√(1 − x)/x, two integrals with textbook answers."""
+    if not any(_root_sum_power(node, var) for node in expr.walk()):
+        return None
+    new = expand(expr)
+    if new is expr:
+        return None
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return rewritten("expand", expr, var, new, inner,
+                     hint="multiply out, then integrate term by term", method=inner.method)
+
+
+def _root_sum_power(node: Expr, var: Symbol) -> bool:
+    """A positive integer power of a sum with a square root of something in var as a term."""
+    if not (isinstance(node, Pow) and isinstance(node.exp, Number)
+            and isinstance(node.exp.value, int) and 1 < node.exp.value <= 4
+            and isinstance(node.base, Add)):  # fmt: skip
+        return False
+    return any(isinstance(t, Pow) and isinstance(t.exp, Number) and t.base.has(var)
+               and Fraction(t.exp.value).denominator == 2 for t in node.base.args)  # fmt: skip

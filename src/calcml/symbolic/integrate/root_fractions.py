@@ -17,6 +17,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import HALF, Expr, Symbol, add, mul, number, power, symbol
 from calcml.symbolic.integrate.base import Antiderivative, Context, make
 from calcml.symbolic.integrate.euler import find_surd, in_y
+from calcml.symbolic.integrate.explain import rewritten
 from calcml.symbolic.integrate.radicals import reciprocal_radical
 from calcml.symbolic.integrate.rational import partial_fractions
 from calcml.symbolic.polys import fraction, from_poly
@@ -31,6 +32,8 @@ def root_fractions(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
     if split is None:
         return None
     c_num, c_den, surd = split
+    if c_den.degree() == 0:  # a common factor cancelled: P/√Q, the quadratic-radical case
+        return _polynomial_over_root(expr, var, c_num / c_den[0], surd, ctx)
     quotient, rest = divmod(c_num, c_den)
     lead = c_den.leading_coefficient()
     pieces = partial_fractions(rest / lead, c_den / lead)
@@ -59,6 +62,17 @@ def root_fractions(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
     return rewrite
 
 
+def _polynomial_over_root(expr: Expr, var: Symbol, p: fmpq_poly, surd,
+                          ctx: Context) -> Antiderivative | None:  # fmt: skip
+    """expr = P/√Q once a common factor of numerator and denominator cancels."""
+    new = mul(from_poly(p, var), power(surd.base, -HALF))
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return rewritten("cancel a common factor", expr, var, new, inner,
+                     hint="R(x)·√Q = R(x)·Q/√Q, then cancel", method=inner.method)  # fmt: skip
+
+
 def _c_over_root(expr: Expr, var: Symbol):
     """(numerator, denominator of C, the surd) with expr = C/√Q, C rational and not a
     polynomial; None otherwise."""
@@ -77,8 +91,8 @@ def _c_over_root(expr: Expr, var: Symbol):
         return None
     g = num.gcd(den)
     num, den = num / g, den / g
-    if den.degree() < 1:
-        return None
+    if den.degree() < 1 and g.degree() < 1:
+        return None  # already P/√Q
     return num, den, surd
 
 
