@@ -13,6 +13,7 @@ import mpmath
 import pytest
 import sympy
 
+from calcml.core.errors import NoClosedFormError
 from calcml.core.expr import symbol
 from calcml.symbolic.integrate import integrate_indefinite
 
@@ -24,6 +25,7 @@ x = symbol("x")
 EULER, CONJUGATE, FRACTIONS = "Euler substitution", "multiply by the conjugate", "partial fractions"
 ROOT, CUBIC = "radical substitution", "real quadratic factors"
 ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
+BINOMIAL, EXPAND = "binomial differential", "expand"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -52,6 +54,9 @@ CASES = [
     ("1/(x**2 + 2*sqrt(2)*x + 3)", FRACTIONS),
     ("1/(sqrt(x + 2)*sqrt(4 - x**2))", MERGE),
     ("sqrt(3 + 3*x**2)*sqrt(1 + x**2)", MERGE),
+    ("sqrt(x + x**(5/2))", BINOMIAL),
+    ("sqrt(x**3 + x**(1/2))", BINOMIAL),
+    ("(sqrt(1 + x) + sqrt(1 - x))**2/x", EXPAND),
 ]  # fmt: skip
 
 
@@ -77,6 +82,13 @@ def test_abel_answer_is_the_tables_arctangent() -> None:
     """∫ dx/((x² + 1)·√(x² + 4)) = atan(√3·x/√(x² + 4))/√3: one arctangent, no logarithm."""
     found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 4))", "x")
     assert "atan" in found.text() and "ln" not in found.text() and found.size() < 25
+
+
+def test_non_elementary_binomial_declined() -> None:
+    """(√x + x²)^(1/3) = x^(1/6)·(1 + x^(3/2))^(1/3): p, q, p + q are 1/3, −2/9, 1/9, none an
+    integer, so by Chebyshev's theorem no elementary antiderivative exists to be found."""
+    with pytest.raises(NoClosedFormError):
+        integrate_indefinite("(x^(1/2) + x^2)^(1/3)", "x")
 
 
 def test_cardano_root_in_radicals() -> None:

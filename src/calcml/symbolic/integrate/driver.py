@@ -12,6 +12,7 @@ import numpy as np
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
+    binomial,
     bioche,
     euler,
     even_odd,
@@ -73,13 +74,15 @@ METHODS: list[tuple[str, Method]] = [
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("radical substitution", root_substitution.root_substitution),
+    ("binomial differential", binomial.binomial),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
 #: tree wide, and textbook integrals rarely need more.
-MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2}  # fmt: skip
+MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2,
+              "radical substitution": 2, "Euler substitution": 1}  # fmt: skip
 
 #: Relative tolerance of the check that d/dx of a candidate equals the integrand.
 VERIFY_RTOL = 1e-7
