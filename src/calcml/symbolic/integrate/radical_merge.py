@@ -133,8 +133,10 @@ def fq(x: float):
 
 def expand_root_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """(√A + √B)ⁿ multiplied out first, as a teacher does: (√(1 + x) + √(1 − x))²/x becomes
-    2/x + 2·√(1 + x)·√(1 − x)/x, two integrals with textbook answers."""
-    if not any(_root_sum_power(node, var) for node in expr.walk()):
+    2/x + 2·√(1 + x)·√(1 − x)/x, two integrals with textbook answers. Only a power that is a
+    factor of the integrand: one inside a denominator is the conjugate method's."""
+    factors = expr.args if isinstance(expr, Mul) else (expr,)
+    if not any(_root_sum_power(f, var) for f in factors):
         return None
     new = expand(expr)
     if new is expr:
