@@ -25,7 +25,7 @@ x = symbol("x")
 EULER, CONJUGATE, FRACTIONS = "Euler substitution", "multiply by the conjugate", "partial fractions"
 ROOT, CUBIC = "radical substitution", "real quadratic factors"
 ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
-BINOMIAL, EXPAND = "binomial differential", "expand"
+BINOMIAL, EXPAND, TABLE = "binomial differential", "expand", "table of integrals"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -57,6 +57,10 @@ CASES = [
     ("sqrt(x + x**(5/2))", BINOMIAL),
     ("sqrt(x**3 + x**(1/2))", BINOMIAL),
     ("(sqrt(1 + x) + sqrt(1 - x))**2/x", EXPAND),
+    ("1/((x**2 - 3)**(1/4)*(x**2 - 6))", TABLE),
+    ("1/((3 + x**4)**(1/4)*(6 + x**4))", TABLE),
+    ("1/((1 + 2*x**2)**(1/4)*(2 + 2*x**2))", TABLE),
+    ("1/((5 - x**2)**(1/4)*(10 - x**2))", TABLE),
 ]  # fmt: skip
 
 
