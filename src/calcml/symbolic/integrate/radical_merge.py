@@ -55,7 +55,7 @@ def _merge(fs: list[Pow], e: Expr, var: Symbol) -> list[Expr] | None:
             if i == j or a is None or c is None or a.degree() < 1:
                 continue
             b, rem = divmod(c, a)
-            if rem.is_zero():
+            if rem.is_zero() and not (b.degree() == 0 and b[0] < 0):  # √A·√(−A): never real
                 rest = [f for k, f in enumerate(fs) if k not in (i, j)]
                 return [*rest, power(fs[i].base, mul(2, e)), _power_of(b, e, var)]
     return None
