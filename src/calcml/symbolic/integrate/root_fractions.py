@@ -9,6 +9,7 @@ whose answer T(v)·√Q̃/v^(k−1) + λ·∫ dv/√Q̃ + μ·∫ dv/(v·√Q̃)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from flint import fmpq_poly
@@ -69,8 +70,12 @@ def _polynomial_over_root(expr: Expr, var: Symbol, p: fmpq_poly, surd,
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return rewritten("cancel a common factor", expr, var, new, inner,
-                     hint="R(x)·√Q = R(x)·Q/√Q, then cancel", method=inner.method)  # fmt: skip
+    found = rewritten("cancel a common factor", expr, var, new, inner, hint=_CANCEL,
+                      method=inner.method)  # fmt: skip
+    return Antiderivative(found.result, replace(found.step, hint=_CANCEL), found.method)
+
+
+_CANCEL = "R(x)·√Q = R(x)·Q/√Q; a factor common to R·Q's numerator and denominator cancels"
 
 
 def _c_over_root(expr: Expr, var: Symbol):
