@@ -26,6 +26,7 @@ EULER, CONJUGATE, FRACTIONS = "Euler substitution", "multiply by the conjugate",
 ROOT, CUBIC = "radical substitution", "real quadratic factors"
 ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
 BINOMIAL, EXPAND, TABLE = "binomial differential", "expand", "table of integrals"
+PSEUDO = "pseudo-elliptic"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -61,6 +62,8 @@ CASES = [
     ("1/((3 + x**4)**(1/4)*(6 + x**4))", TABLE),
     ("1/((1 + 2*x**2)**(1/4)*(2 + 2*x**2))", TABLE),
     ("1/((5 - x**2)**(1/4)*(10 - x**2))", TABLE),
+    ("(x - 1)/((x + 2)*sqrt(x**3 - 1))", PSEUDO),
+    ("(x**2 - 2*x - 2)/((x**2 + 2)*sqrt(1 - x**3))", PSEUDO),
 ]  # fmt: skip
 
 
@@ -93,6 +96,12 @@ def test_non_elementary_binomial_declined() -> None:
     integer, so by Chebyshev's theorem no elementary antiderivative exists to be found."""
     with pytest.raises(NoClosedFormError):
         integrate_indefinite("(x^(1/2) + x^2)^(1/3)", "x")
+
+
+def test_elliptic_integral_declined() -> None:
+    """∫ dx/√(1 + x³) is elliptic: no P makes it d/dx of atan or artanh of P/√C."""
+    with pytest.raises(NoClosedFormError):
+        integrate_indefinite("1/sqrt(1 + x^3)", "x")
 
 
 def test_cardano_root_in_radicals() -> None:
