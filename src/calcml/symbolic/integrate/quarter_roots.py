@@ -1,10 +1,10 @@
-"""∫ dx/((a + b·xⁿ)^(1/4)·(2a + b·xⁿ)) for n = 2 and n = 4: arctangent plus artanh.
+"""∫ dx/((a + b·xⁿ)^(1/4)·(g + h·xⁿ)) for n = 2 and n = 4: arctangent plus artanh.
 
 These are the elementary cases of a family that is otherwise elliptic. With Q = a + b·xⁿ and
 w = k·x/Q^(1/4), w′ = k·(Q − n·b·xⁿ/4)/Q^(5/4) and d/dx[atan w + artanh w] = 2w′/(1 − w⁴):
 
-- n = 4, k⁴ = b/2 (b > 0): w′ = k·a/Q^(5/4), 1 − w⁴ = (2a + b·x⁴)/(2Q), so
-  ∫ = (atan w + artanh w)/(4a·k), and w⁴ < 1/2;
+- n = 4, any g + h·x⁴ with k⁴ = b − h·a/g > 0: w′ = k·a/Q^(5/4) and
+  1 − w⁴ = a·(g + h·x⁴)/(g·Q), so ∫ dx/(Q^(1/4)·(g + h·x⁴)) = (atan w + artanh w)/(2g·k);
 - n = 2, a < 0 < b, k⁴ = b²/(4|a|): Q − k⁴·x⁴ = −(2a + b·x²)²/(4|a|), so
   ∫ = (atan w + arcoth w)/(4a·k) (here |w| ≥ 1, so artanh becomes ½·ln|(w + 1)/(w − 1)|);
 - n = 2, a > 0: k is complex; the real form (checked by differentiating back) is
@@ -24,39 +24,43 @@ from calcml.symbolic.polys import fraction, to_poly
 
 
 def quarter_root(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
-    """∫ c/((a + b·xⁿ)^(1/4)·(2a + b·xⁿ)) dx, n ∈ {2, 4}."""
+    """∫ c/((a + b·xⁿ)^(1/4)·(g + h·xⁿ)) dx: n = 4 with k⁴ = b − h·a/g > 0, or n = 2 with
+    g + h·x² a multiple of 2a + b·x²."""
     shape = _shape(expr, var)
     if shape is None:
         return None
-    c, root, a, b, n = shape
+    c, root, a, b, n, g, h = shape
     q = root.base
-    if n == 4 and b > 0:
-        k = _root4(b / 2)
+    w1 = None
+    if n == 4 and b - h * a / g > 0:
+        k = _root4(b - h * a / g)
         w = mul(k, var, power(root, -1))
-        result = mul(c, power(mul(4 * a, k), -1), add(ATAN(w), ATANH(w)))
-    elif n == 2 and a < 0 < b:
+        second = ATANH(w) if h / g > 0 else _arcoth(w)  # w⁴ < 1 exactly when h·x⁴/g > −1
+        result = mul(c, power(mul(2 * g, k), -1), add(ATAN(w), second))
+    elif n == 2 and h * 2 * a == g * b and a < 0 < b:
         k = _root4(b * b / (4 * -a))
         w = mul(k, var, power(root, -1))
-        result = mul(c, power(mul(4 * a, k), -1), add(ATAN(w), _arcoth(w)))
-    elif n == 2 and a > 0:
+        result = mul(c, 2 * a / g, power(mul(4 * a, k), -1), add(ATAN(w), _arcoth(w)))
+    elif n == 2 and h * 2 * a == g * b and a > 0:
         s = 1 if b > 0 else -1
         a14, a34 = _root4(a), power(number(a), number(Fraction(3, 4)))
         sq = power(q, number(Fraction(1, 2)))
         den = power(mul(_sqrt(abs(b)), var, root), -1)
         w1 = mul(add(a34, mul(s, a14, sq)), den)
-        w2 = mul(add(a34, mul(-s, a14, sq)), den)
-        second = ATANH(w2) if b > 0 else _arcoth(w2)
-        result = mul(c, -s, a14, power(mul(2 * a, _sqrt(abs(b))), -1), add(ATAN(w1), second))
+        w = mul(add(a34, mul(-s, a14, sq)), den)
+        second = ATANH(w) if b > 0 else _arcoth(w)
+        result = mul(c, 2 * a / g, -s, a14, power(mul(2 * a, _sqrt(abs(b))), -1),
+                     add(ATAN(w1), second))  # fmt: skip
     else:
         return None
-    return plain("table of integrals", expr, var, result, (("w", w if n == 4 or a < 0 else w1),),
-                 "∫ dx/((a + b·xⁿ)^(1/4)·(2a + b·xⁿ)), n = 2, 4: an arctangent and an artanh "
-                 "of w = k·x/(a + b·xⁿ)^(1/4) (for n = 2, a > 0: of (a^(3/4) ± a^(1/4)·√Q)/"
-                 "(√|b|·x·Q^(1/4)))")  # fmt: skip
+    return plain("table of integrals", expr, var, result, (("w", w if w1 is None else w1),),
+                 "∫ dx/((a + b·xⁿ)^(1/4)·(g + h·xⁿ)) for n = 4, or n = 2 with g + h·x² ∝ "
+                 "2a + b·x²: an arctangent and an artanh of w = k·x/(a + b·xⁿ)^(1/4) (for n = 2, "
+                 "a > 0: of (a^(3/4) ± a^(1/4)·√Q)/(√|b|·x·Q^(1/4)))")  # fmt: skip
 
 
 def _shape(expr: Expr, var: Symbol):
-    """(c, Q^(1/4), a, b, n) with expr = c·Q^(−1/4)·(2a + b·xⁿ)^(−1), Q = a + b·xⁿ."""
+    """(c, Q^(1/4), a, b, n, g, h) with expr = c·Q^(−1/4)·(g + h·xⁿ)^(−1), Q = a + b·xⁿ."""
     c, rest = split_constant(expr, var)
     factors = rest.args if isinstance(rest, Mul) else (rest,)
     if len(factors) != 2:
@@ -72,11 +76,10 @@ def _shape(expr: Expr, var: Symbol):
     n = q.degree()
     if any(q[k] != 0 or d[k] != 0 for k in range(1, n)):
         return None
-    a, b = fraction(q[0]), fraction(q[n])
-    scale = fraction(d[n]) / b  # d = scale·(2a + b·xⁿ)
-    if a == 0 or fraction(d[0]) != scale * 2 * a:
+    a, b, g, h = (fraction(p[k]) for p, k in ((q, 0), (q, n), (d, 0), (d, n)))
+    if a == 0 or g == 0:
         return None
-    return mul(c, number(1 / scale)), power(root.base, number(Fraction(1, 4))), a, b, n
+    return c, power(root.base, number(Fraction(1, 4))), a, b, n, g, h
 
 
 def _root4(v: Fraction) -> Expr:
