@@ -65,6 +65,8 @@ CASES = [
     ("1/((4 + 6*x**2)**(1/4)*(4 + 3*x**2))", TABLE),
     ("1/((2 + x**4)**(1/4)*(1 - x**4))", TABLE),
     ("(x - 1)/((x + 2)*sqrt(x**3 - 1))", PSEUDO),
+    ("sqrt(3 + sqrt(9 + 2*x**2))", TABLE),
+    ("sqrt(-2 + sqrt(4 + x**2))", TABLE),
     ("(x**2 - 2*x - 2)/((x**2 + 2)*sqrt(1 - x**3))", PSEUDO),
 ]  # fmt: skip
 
