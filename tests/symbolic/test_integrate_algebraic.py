@@ -27,6 +27,7 @@ ROOT, CUBIC = "radical substitution", "real quadratic factors"
 ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
 BINOMIAL, EXPAND, TABLE = "binomial differential", "expand", "table of integrals"
 PSEUDO = "pseudo-elliptic"
+HIDDEN = "substitution"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -67,6 +68,8 @@ CASES = [
     ("(x - 1)/((x + 2)*sqrt(x**3 - 1))", PSEUDO),
     ("sqrt(3 + sqrt(9 + 2*x**2))", TABLE),
     ("sqrt(-2 + sqrt(4 + x**2))", TABLE),
+    ("(2*x + 1)*sqrt(x**4 + 2*x**3 + x**2 + 1)", HIDDEN),
+    ("x*(x - 2)*(x - 1)/sqrt(x**4 - 4*x**3 + 4*x**2 + 3)", HIDDEN),
     ("(x**2 - 2*x - 2)/((x**2 + 2)*sqrt(1 - x**3))", PSEUDO),
 ]  # fmt: skip
 

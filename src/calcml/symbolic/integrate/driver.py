@@ -23,6 +23,7 @@ from calcml.symbolic.integrate import (
     parametric,
     parts,
     pseudo_elliptic,
+    quadratic_inner,
     quarter_roots,
     radical_merge,
     radicals,
@@ -81,6 +82,7 @@ METHODS: list[tuple[str, Method]] = [
     ("expand", table.expanded),
     ("radical substitution", root_substitution.root_substitution),
     ("binomial differential", binomial.binomial),
+    ("hidden quadratic substitution", quadratic_inner.quadratic_inner),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
