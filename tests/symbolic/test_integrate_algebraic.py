@@ -27,7 +27,7 @@ ROOT, CUBIC = "radical substitution", "real quadratic factors"
 ABEL, PARTS, MERGE = "Abel's substitution", "even and odd parts", "combine radicals"
 BINOMIAL, EXPAND, TABLE = "binomial differential", "expand", "table of integrals"
 PSEUDO = "pseudo-elliptic"
-HIDDEN = "substitution"
+HIDDEN, SQUARE = "substitution", "square root of a square"
 
 #: Textbook integrals of each class, with a rule whose step must show.
 CASES = [
@@ -69,6 +69,8 @@ CASES = [
     ("sqrt(3 + sqrt(9 + 2*x**2))", TABLE),
     ("sqrt(-2 + sqrt(4 + x**2))", TABLE),
     ("(2*x + 1)*sqrt(x**4 + 2*x**3 + x**2 + 1)", HIDDEN),
+    ("sqrt(x**2 - 4*x + 4)/sqrt(x**2 + 4)", SQUARE),
+    ("sqrt(x**4 - 3*x**2)/(x**2 + 1)", SQUARE),
     ("x*(x - 2)*(x - 1)/sqrt(x**4 - 4*x**3 + 4*x**2 + 3)", HIDDEN),
     ("(x**2 - 2*x - 2)/((x**2 + 2)*sqrt(1 - x**3))", PSEUDO),
 ]  # fmt: skip
