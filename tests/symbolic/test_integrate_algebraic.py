@@ -56,7 +56,7 @@ CASES = [
     ("1/(x**2 + 2*sqrt(2)*x + 3)", FRACTIONS),
     ("1/(sqrt(x + 2)*sqrt(4 - x**2))", MERGE),
     ("sqrt(3 + 3*x**2)*sqrt(1 + x**2)", MERGE),
-    ("sqrt(x + x**(5/2))", BINOMIAL),
+    ("sqrt(x + x**(5/2))", ROOT),
     ("sqrt(x**3 + x**(1/2))", BINOMIAL),
     ("(sqrt(1 + x) + sqrt(1 - x))**2/x", EXPAND),
     ("1/((x**2 - 3)**(1/4)*(x**2 - 6))", TABLE),

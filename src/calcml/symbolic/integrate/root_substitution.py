@@ -15,11 +15,13 @@ from fractions import Fraction
 from math import lcm
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import Apply, Expr, Number, Pow, Symbol, add, mul, number, power
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
+from calcml.core.expr import ONE, Apply, Expr, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.registry import SIGN
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
 from calcml.symbolic.integrate.euler import in_parts
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.polys import fraction, from_poly, to_poly, to_rational
+from calcml.symbolic.steps import Step
 
 #: Most roots tried as the one to remove, per integrand.
 MAX_TRIES = 2
@@ -49,8 +51,9 @@ def root_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
             ctx.release(t)
             continue
         u = power(base, number(Fraction(1, n)))
-        return substituted("radical substitution", expr, var, t, u, diff(u, var, verify=False),
-                           g, inner, hint="t = ⁿ√L makes x, and so dx, rational in t")  # fmt: skip
+        found = substituted("radical substitution", expr, var, t, u, diff(u, var, verify=False),
+                            g, inner, hint="t = ⁿ√L makes x, and so dx, rational in t")
+        return _positive_root_sign(found, expr, var, u) if n % 2 == 0 else found  # fmt: skip
     return None
 
 
@@ -97,3 +100,15 @@ def _tidy(g: Expr, t: Symbol) -> Expr:
             if p is not None:
                 mapping[node] = power(from_poly(p, t), node.exp)
     return substitute(g, mapping) if mapping else g
+
+
+def _positive_root_sign(found: Antiderivative, expr: Expr, var: Symbol,
+                        u: Expr) -> Antiderivative:  # fmt: skip
+    """sign(ⁿ√L) written 1 (n even: the root is positive wherever it is defined and not 0), as
+    a last step; a sign(t) from the t-integral otherwise survives the substitution."""
+    one = substitute(found.result, {SIGN(u): ONE})
+    if one is found.result:
+        return found
+    tidy = Step("simplify", found.result, one, hint="sign(ⁿ√L) = 1 where ⁿ√L > 0")
+    return make(found.step.rule, expr, var, one, (found.step, tidy), found.step.details,
+                found.method, found.step.hint)  # fmt: skip
