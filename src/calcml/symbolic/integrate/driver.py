@@ -92,7 +92,8 @@ METHODS: list[tuple[str, Method]] = [
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
 #: tree wide, and textbook integrals rarely need more.
 MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2,
-              "radical substitution": 2, "Euler substitution": 1}  # fmt: skip
+              "radical substitution": 2, "Euler substitution": 1, "square root of a square": 1,
+              "common factors under roots": 1}  # fmt: skip
 
 #: Relative tolerance of the check that d/dx of a candidate equals the integrand.
 VERIFY_RTOL = 1e-7

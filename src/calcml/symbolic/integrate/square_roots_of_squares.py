@@ -21,6 +21,8 @@ from calcml.symbolic.polys import from_poly, from_rational, to_rational
 
 def square_root_of_square(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ (S²·R)^(k/2)·h dx = sign(S)ᵏ·∫ Sᵏ·R^(k/2)·h dx, k odd."""
+    if ctx.active.get("substitution", 0) or ctx.active.get("integration by parts", 0):
+        return None  # deep in a search a square under a root is a detour (and costs seconds)
     factors = expr.args if isinstance(expr, Mul) else (expr,)
     for f in factors:
         split = _split(f, var)
