@@ -159,7 +159,11 @@ class Signs:
         return sign
 
     def _uniform(self, f: fmpq_mpoly) -> tuple[int | None, set[Expr]]:
-        """The sign of a polynomial whose coefficients all share one sign (generators > 0)."""
+        """The sign of a polynomial whose coefficients all share one sign (generators > 0),
+        or of one in known constants only (√5 − 1, cos(π/7)), from its value."""
+        numeric = self._numeric(f)
+        if numeric is not None:
+            return numeric, set()
         signs = {1 if c > 0 else -1 for _, c in f.terms()}
         used: set[Expr] = set()
         for exps, _ in f.terms():
@@ -171,6 +175,32 @@ class Signs:
                     if kind == "assumed":
                         used.add(g)
         return (signs.pop(), used) if len(signs) == 1 else (None, set())
+
+    def _numeric(self, f: fmpq_mpoly) -> int | None:
+        """The sign of f when its generators are numbers (no parameter, not x) and its value
+        is far enough from 0 that rounding cannot flip it."""
+        from calcml.core.evaluate import evaluate_point
+
+        values = []
+        for k, g in enumerate(self.field.gens):
+            if not any(exps[k] for exps, _ in f.terms()):
+                values.append(0.0)
+                continue
+            if k == 0 or g.free_symbols:
+                return None
+            v = evaluate_point(g, {})
+            if not isinstance(v, float | int | Fraction):
+                return None
+            values.append(float(v))
+        total = scale = 0.0
+        for exps, c in f.terms():
+            term = float(fraction(c))
+            for v, e in zip(values, exps, strict=True):
+                term *= v ** int(e)
+            total, scale = total + term, scale + abs(term)
+        if abs(total) <= 1e-9 * scale:
+            return None
+        return 1 if total > 0 else -1
 
     def details(self) -> tuple[tuple[str, Any], ...]:
         """Step details: the assumption line first, then the conditions."""

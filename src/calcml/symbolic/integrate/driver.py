@@ -10,8 +10,11 @@ from __future__ import annotations
 from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
+    binomial,
     bioche,
     cancel_substitution,
+    euler,
+    even_odd,
     exponential_base,
     gaussian,
     hyper_bioche,
@@ -20,12 +23,20 @@ from calcml.symbolic.integrate import (
     hyper_reduction,
     hyper_substitution,
     hyperbolic,
+    nested_roots,
     param_radicals,
     parametric,
     parts,
+    pseudo_elliptic,
+    quadratic_inner,
+    quarter_roots,
+    radical_merge,
     radicals,
     rational,
     risch,
+    root_fractions,
+    root_substitution,
+    square_roots_of_squares,
     substitution,
     table,
     trig,
@@ -63,7 +74,16 @@ METHODS: list[tuple[str, Method]] = [
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
+    ("square root of a square", square_roots_of_squares.square_root_of_square),
+    ("common factors under roots", radical_merge.common_factor_radicals),
     ("combine radicals", radicals.combined_radicals),
+    ("expand powers of roots", radical_merge.expand_root_powers),
+    ("quarter roots", quarter_roots.quarter_root),
+    ("pseudo-elliptic", pseudo_elliptic.pseudo_elliptic),
+    ("nested square roots", nested_roots.nested_root),
+    ("multiply by the conjugate", euler.conjugate),
+    ("partial fractions under a root", root_fractions.root_fractions),
+    ("even and odd parts", even_odd.even_odd),
     ("Gaussian integral", gaussian.gaussian),
     ("Pythagorean radical", hyper_radicals.pythagorean_radical),
     ("exponential base", exponential_base.exponential_base),
@@ -71,17 +91,23 @@ METHODS: list[tuple[str, Method]] = [
     ("substitution", substitution.derivative_divides),
     ("hyperbolic substitution", hyper_substitution.hyperbolic_substitution),
     ("substitution with cancellation", cancel_substitution.cancelled_substitution),
+    ("Euler substitution", euler.euler),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("laws of exponents", exponential_base.exponential_split),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("common factor", hyper_reduction.common_factor),
+    ("radical substitution", root_substitution.root_substitution),
+    ("binomial differential", binomial.binomial),
+    ("hidden quadratic substitution", quadratic_inner.quadratic_inner),
     ("heuristic Risch", risch.poor_mans_risch),
 ]
 
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
 #: tree wide, and textbook integrals rarely need more.
-MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2}  # fmt: skip
+MAX_NESTED = {"substitution": 3, "integration by parts": 2, "linear substitution": 2,
+              "radical substitution": 2, "Euler substitution": 1, "square root of a square": 1,
+              "common factors under roots": 1}  # fmt: skip
 
 
 def integrate_node(expr: Expr, var: Symbol, ctx: Context,

@@ -264,7 +264,8 @@ def _sqrt_poly(p: fmpq_mpoly, field: ParamField) -> Expr:
     inside = [power(field.poly_expr(f), m % 2) for f, m in factored]
     c = Fraction(int(content.p), int(content.q)) if hasattr(content, "p") else Fraction(content)
     root = sqrt_rational(abs(c))
-    return mul(root, *outside, power(mul(*inside), number(Fraction(1, 2))))
+    rest = mul(*inside) if c > 0 else mul(-1, *inside)  # c·P > 0 with c < 0: √(c·P) = √|c|·√(−P)
+    return mul(root, *outside, power(rest, number(Fraction(1, 2))))
 
 
 def _upoly_expr(p: UPoly, var: Symbol, field: ParamField) -> Expr:

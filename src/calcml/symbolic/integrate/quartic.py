@@ -150,21 +150,21 @@ def _integrate(c: fmpq_poly, split: tuple[NumberField, list[NFElem]],
     _, s, t = g1.xgcd(g2)  # s·g1 + t·g2 = 1
     terms = []
     for num, g in (((big_c * t) % g1, g1), ((big_c * s) % g2, g2)):
-        terms.append(_quadratic(num, g, var, field))
-    return add(*terms), mul(_gx(g1, var), _gx(g2, var))
+        terms.append(integrate_quadratic_factor(num, g, var, field))
+    return add(*terms), mul(monic_quadratic_expr(g1, var), monic_quadratic_expr(g2, var))
 
 
-def _gx(g: UPoly, var: Symbol) -> Expr:
+def monic_quadratic_expr(g: UPoly, var: Symbol) -> Expr:
     e = g.zero.k.to_expr
     return add(power(var, 2), mul(e(g[1]), var), e(g[0]))
 
 
-def _quadratic(c: UPoly, g: UPoly, var: Symbol, field: NumberField) -> Expr:
+def integrate_quadratic_factor(c: UPoly, g: UPoly, var: Symbol, field: NumberField) -> Expr:
     """∫ (B·x + C)/(x² + p·x + q) dx over Q(θ)."""
     two = field.of(2)
     b_coef, c_coef, p, q = c[1], c[0], g[1], g[0]
     e = field.to_expr
-    log_part = mul(e(b_coef / two), LOG(ABS(_gx(g, var))))
+    log_part = mul(e(b_coef / two), LOG(ABS(monic_quadratic_expr(g, var))))
     d = c_coef - b_coef * p / two
     if d.is_zero():
         return log_part
@@ -179,7 +179,13 @@ def _quadratic(c: UPoly, g: UPoly, var: Symbol, field: NumberField) -> Expr:
 
 
 def _sqrt(e: NFElem) -> Expr:
-    """√e for e > 0, with square factors taken out when e is rational."""
+    """√e for e > 0, with square factors taken out when e is rational or k·θ^(2j) (then
+    √k·θ^j, a square root up to sign, which is all the callers need: their formulas are even
+    in it)."""
     if e.p.degree() <= 0:
         return sqrt_rational(fraction(e.p[0]))
+    terms = [(j, c) for j, c in enumerate(e.p.coeffs()) if c != 0]
+    if len(terms) == 1 and terms[0][0] % 2 == 0 and terms[0][1] > 0:
+        j, c = terms[0]
+        return mul(sqrt_rational(fraction(c)), power(e.k.theta, j // 2))
     return power(e.k.to_expr(e), HALF)

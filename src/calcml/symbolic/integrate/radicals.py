@@ -32,6 +32,7 @@ from calcml.core.expr import (
 from calcml.core.registry import ABS, ASIN, ASINH, COS, LOG, SIN
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, op
 from calcml.symbolic.integrate.explain import plain, rewritten
+from calcml.symbolic.integrate.radical_merge import split_back
 from calcml.symbolic.polys import fraction, from_poly, sqrt_rational, to_poly, to_rational
 from calcml.symbolic.simplify import expand
 from calcml.symbolic.steps import Step
@@ -216,7 +217,7 @@ def _solve_reciprocal(r: fmpq_poly, q: fmpq_poly, m: int):
     columns += [fmpq_poly([0] * m + [1]), fmpq_poly([0] * (m - 1) + [1])]
     rows = max(max(c.degree() for c in columns), r.degree()) + 1
     matrix = [[fraction(c[i]) for c in columns] + [fraction(r[i])] for i in range(rows)]
-    solution = _gauss(matrix, len(columns))
+    solution = solve_rational_system(matrix, len(columns))
     if solution is None:
         return None
     t = fmpq_poly([_fq(v) for v in solution[: d + 1]])
@@ -229,7 +230,7 @@ def _fq(v: Fraction):
     return fmpq(v.numerator, v.denominator)
 
 
-def _gauss(rows: list[list[Fraction]], n: int) -> list[Fraction] | None:
+def solve_rational_system(rows: list[list[Fraction]], n: int) -> list[Fraction] | None:
     """A solution of the augmented system (free unknowns set to 0), or None if inconsistent."""
     pivots, r = [], 0
     for col in range(n):
@@ -342,5 +343,6 @@ def combined_radicals(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     inner = ctx.integrate(new, var)
     if inner is None:
         return None
-    return rewritten("combine radicals", expr, var, new, inner, hint="√A·√B = √(A·B) for A, B ≥ 0",
-                     method=inner.method)  # fmt: skip
+    found = rewritten("combine radicals", expr, var, new, inner,
+                      hint="√A·√B = √(A·B) for A, B ≥ 0", method=inner.method)  # fmt: skip
+    return split_back(found, expr, var, merged)

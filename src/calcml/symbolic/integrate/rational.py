@@ -16,6 +16,7 @@ from flint import fmpq, fmpq_poly
 from calcml.core.expr import ZERO, Expr, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, ATAN, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, make, op, split_constant
+from calcml.symbolic.integrate.cubic import real_cubic
 from calcml.symbolic.integrate.explain import plain
 from calcml.symbolic.integrate.quartic import real_quartic
 from calcml.symbolic.polys import fraction, from_poly, from_rational, sqrt_rational, to_rational
@@ -171,8 +172,8 @@ def _piece(cs: dict[int, fmpq_poly], f: fmpq_poly,
     else:
         logs = _rothstein_trager(c, f, var)
         rule = "Rothstein–Trager"
-        if logs is None and f.degree() == 4:
-            found = real_quartic(c, f, var)
+        if logs is None and f.degree() in (3, 4):
+            found = (real_cubic if f.degree() == 3 else real_quartic)(c, f, var)
             logs, rule = (None, rule) if found is None else (found[0], "real quadratic factors")
             details += () if found is None else (("factors", found[1]),)
     if logs is None:
