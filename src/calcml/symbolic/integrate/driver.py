@@ -13,6 +13,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
+    exp_identities,
     gaussian,
     hyperbolic,
     log_parts,
@@ -59,7 +60,9 @@ METHODS: list[tuple[str, Method]] = [
     ("combine radicals", radicals.combined_radicals),
     ("Gaussian integral", gaussian.gaussian),
     ("linear substitution", substitution.linear_substitution),
+    ("powers through e", exp_identities.variable_powers),
     ("substitution", substitution.derivative_divides),
+    ("exponential identities", exp_identities.exponential_identities),
     ("parts for a logarithm of a root", log_parts.log_algebraic_parts),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
