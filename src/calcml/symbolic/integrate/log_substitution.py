@@ -1,0 +1,100 @@
+"""The logarithmic substitution u = ln(c·xᵏ), du = k·dx/x, for ∫ f(ln x)/x dx in any form.
+
+Derivative-divides replaces ln(7x) by u syntactically, so x·(integrand) must be free of x as
+written; in 1/(x + x·ln 7x + x·ln² 7x) the x is spread over a sum and never cancels. Here every
+logarithm ln(c′·xʲ) is written through u (ln c′ + j·(u − ln c)/k) and a power of x common to the
+terms of each sum is taken out first, so the x's cancel:
+∫ dx/(x + x·ln 7x + x·ln² 7x) = ∫ du/(1 + u + u²).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from calcml.core.expr import (
+    ONE,
+    Add,
+    Apply,
+    Expr,
+    Mul,
+    Number,
+    Pow,
+    Symbol,
+    add,
+    mul,
+    power,
+)
+from calcml.core.registry import LOG
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
+from calcml.symbolic.integrate.exp_identities import transform
+from calcml.symbolic.integrate.explain import substituted
+
+_HINT = "u = ln(c·xᵏ), du = k·dx/x; ln(c′·xʲ) = ln c′ + j·(u − ln c)/k"
+
+
+def log_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ f(ln(c·xᵏ))/x dx = (1/k)·∫ f(u) du, with x taken out of sums so that it cancels."""
+    logs = Counter(m for m in (_log_monomial(n, var) for n in expr.walk()) if m is not None)
+    if not logs:
+        return None
+    (c, k), _ = logs.most_common(1)[0]
+    u = ctx.dummy()
+    ln_x = mul(add(u, mul(-1, LOG(c))), power(k, -1))
+    mapping = {}
+    for n in expr.walk():
+        m = _log_monomial(n, var)
+        if m is not None:
+            mapping[n] = u if m == (c, k) else add(LOG(m[0]), mul(m[1], ln_x))
+    g = _common_powers(mul(transform(expr, lambda n: mapping.get(n, n)), var, power(k, -1)),
+                       var)  # fmt: skip
+    inner = ctx.integrate(g, u) if free_of(g, var) and not free_of(g, u) else None
+    if inner is None:
+        ctx.release(u)
+        return None
+    u_of_x = LOG(mul(c, power(var, k)))
+    du = mul(k, power(var, -1))
+    return substituted("logarithmic substitution", expr, var, u, u_of_x, du, g, inner, hint=_HINT)
+
+
+def _log_monomial(n: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
+    """(c, k) for n = ln(c·xᵏ), c free of x and k a nonzero number."""
+    if not (isinstance(n, Apply) and n.prim is LOG):
+        return None
+    c, g = split_constant(n.arg, var)
+    if g is var:
+        return c, ONE
+    if isinstance(g, Pow) and g.base is var and isinstance(g.exp, Number):
+        return c, g.exp
+    return None
+
+
+def _common_powers(e: Expr, var: Symbol) -> Expr:
+    """Each sum whose terms all hold a power of x (of one sign) written x^m·(sum/x^m)."""
+
+    def pull(n: Expr) -> Expr:
+        if not isinstance(n, Add):
+            return n
+        exps = [_x_power(t, var) for t in n.args]
+        if all(p > 0 for p in exps):
+            m = min(exps)
+        elif all(p < 0 for p in exps):
+            m = max(exps)
+        else:
+            return n
+        return mul(power(var, m), add(*(mul(t, power(var, -m)) for t in n.args)))
+
+    return transform(e, pull)
+
+
+def _x_power(term: Expr, var: Symbol) -> Fraction:
+    """The exponent of x as a factor of `term` (0 when x is not a factor)."""
+    for f in term.args if isinstance(term, Mul) else (term,):
+        if f is var:
+            return Fraction(1)
+        if isinstance(f, Pow) and f.base is var and isinstance(f.exp, Number) and f.exp.is_exact:
+            return Fraction(f.exp.value)
+    return Fraction(0)
+
+
+__all__ = ["log_substitution"]
