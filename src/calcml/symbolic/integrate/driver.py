@@ -14,6 +14,7 @@ from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
     exp_identities,
+    exp_product,
     gaussian,
     hyperbolic,
     log_parts,
@@ -63,6 +64,7 @@ METHODS: list[tuple[str, Method]] = [
     ("logarithmic substitution", log_substitution.log_substitution),
     ("linear substitution", substitution.linear_substitution),
     ("parts for a logarithm of a root", log_parts.log_algebraic_parts),
+    ("the product rule backwards", exp_product.exp_product),
     ("powers through e", exp_identities.variable_powers),
     ("substitution", substitution.derivative_divides),
     ("exponential identities", exp_identities.exponential_identities),

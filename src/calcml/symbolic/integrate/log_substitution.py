@@ -62,6 +62,8 @@ def _log_monomial(n: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     if not (isinstance(n, Apply) and n.prim is LOG):
         return None
     c, g = split_constant(n.arg, var)
+    if isinstance(c, Number) and c.value <= 0:
+        return None  # ln(−x): a different substitution (and ln c is not real)
     if g is var:
         return c, ONE
     if isinstance(g, Pow) and g.base is var and isinstance(g.exp, Number):
