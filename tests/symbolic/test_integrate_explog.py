@@ -16,7 +16,9 @@ import pytest
 import sympy
 
 from calcml.core.expr import symbol
+from calcml.symbolic.diff import diff
 from calcml.symbolic.integrate import integrate_indefinite
+from calcml.symbolic.integrate.root_field import RootField
 
 from .test_integrate import read
 
@@ -58,6 +60,9 @@ CASES = {
     "multiply by the conjugate": [
         "log(x + sqrt(x**2 + 4))", "x*log(x + sqrt(x**2 - 1))",
         "sqrt(x)*log(2*x - 1 + 2*sqrt(x**2 - x))", "log(2*x - 1 + 2*sqrt(x**2 - x))/sqrt(x)",
+        "log(sqrt(1 - x) + sqrt(1 + x))", "x*log(sqrt(x + 1) + sqrt(x - 1))",
+        "atan(sqrt(x + 2) - sqrt(x))", "x*atan(sqrt(x + 2) - sqrt(x))",
+        "atan(sqrt(x) + sqrt(x + 1))/x**2",
     ],
     "logarithmic substitution": [
         "1/(x + x*log(2*x) + x*log(2*x)**2)", "(1 + log(5*x))/(x + x*log(5*x)**2)",
@@ -133,3 +138,27 @@ def test_agrees_with_sympy_up_to_a_constant() -> None:
         theirs = sympy.integrate(s, sx)
         diffs = [float(ours.evaluate(x=p)) - float(theirs.subs(sx, p)) for p in (0.3, 1.1, 2.5)]
         assert max(diffs) - min(diffs) < 1e-9, text
+
+
+def test_root_field_inverse_and_derivative() -> None:
+    # in Q(x)(√x, √(x + 1), √(x² + 3)): a·(1/a) = 1, and d/dx atan(√x − √(x + 1)) reduces to
+    # 1/(4·√x·(x + 1)) (values compared with SymPy's)
+    g = read("sqrt(x) - sqrt(x + 1) + x*sqrt(x**2 + 3)")[0]
+    field = RootField.of(g, x)
+    assert field is not None and len(field.radicands) == 3
+    a = field.element(g)
+    inv = field.inverse(a)
+    assert field.mul(a, inv) == field.element(read("1")[0])
+    h = read("sqrt(x) - sqrt(x + 1)")[0]
+    small = RootField.of(h, x)
+    el = small.element(h)
+    du = small.mul(small.element(diff(h, x, verify=False)),
+                   small.inverse(small.add(small.element(read("1")[0]), small.mul(el, el))))
+    got = small.to_expr(du)
+    want = sympy.sympify("1/(4*sqrt(x)*(x + 1))", locals=_LOCALS)
+    for p in (0.2, 1.3, 4.0):
+        assert math.isclose(float(got.evaluate(x=p)), _value(want, p), rel_tol=1e-12)
+
+
+def test_root_field_declines_cube_roots() -> None:
+    assert RootField.of(read("x**(1/3) + sqrt(x)")[0], x) is None
