@@ -187,7 +187,7 @@ def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | No
 
 
 def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
-    simpler = simplify(found.result)
+    simpler = exp_identities.tidy_exponentials(simplify(found.result))
     if simpler is found.result or not verified(expr, simpler, var):
         return found
     if agree(found.result, simpler, var):

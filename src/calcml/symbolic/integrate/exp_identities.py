@@ -125,6 +125,19 @@ def _exp_of(arg: Expr, var: Symbol) -> Expr:
     return mul(*factors)
 
 
+def tidy_exponentials(expr: Expr) -> Expr:
+    """(e^a)ᵏ written e^(k·a) for a number k: 1/e^(−x) is eˣ, as a substitution u = e^(−x)
+    leaves it when put back."""
+
+    def rule(n: Expr) -> Expr:
+        if (isinstance(n, Pow) and isinstance(n.exp, Number) and isinstance(n.base, Apply)
+                and n.base.prim is EXP):  # fmt: skip
+            return EXP(mul(n.exp, n.base.arg))
+        return n
+
+    return transform(expr, rule)
+
+
 def _as_power(n: Expr) -> Expr:
     """e^(g·ln f) = f^g, when that has fewer nodes."""
     if not (isinstance(n, Apply) and n.prim is EXP and isinstance(n.arg, Mul)):
@@ -137,4 +150,4 @@ def _as_power(n: Expr) -> Expr:
     return shorter if shorter.size() < n.size() else n
 
 
-__all__ = ["exponential_identities", "transform", "variable_powers"]
+__all__ = ["exponential_identities", "tidy_exponentials", "transform", "variable_powers"]
