@@ -70,7 +70,7 @@ CASES = {
     ],
     "exponential identities": [
         "x**x*(1 + log(x))", "x**(1/x)*(1 - log(x))/x**2", "exp(2*x + exp(2*x))",
-        "3**log(x)", "5**log(2*x + 1)",
+        "3**log(x)", "5**log(2*x + 1)", "x*sqrt(2**x)", "x**2/sqrt(exp(x))",
     ],
     "product rule backwards": [
         "exp(x)*(1/x + log(x))", "exp(x**2)*(2*x*log(x) + 1/x)",

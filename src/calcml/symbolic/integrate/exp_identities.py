@@ -1,5 +1,5 @@
 """Exponential identities that expose a substitution: e^(A + B) = e^A·e^B, f^g = e^(g·ln f),
-e^(c·ln f) = f^c and a^(c·ln u) = u^(c·ln a).
+e^(c·ln f) = f^c, a^(c·ln u) = u^(c·ln a) and (a^g)ᵏ = a^(k·g).
 
 Canonical form keeps e^(x + eˣ) and x^(−2 − 1/x) as single powers, so derivative-divides sees no
 u whose derivative divides them; split, they are eˣ·e^(eˣ) (u = eˣ) and x⁻²·e^(−ln x/x)
@@ -16,7 +16,8 @@ from calcml.core.registry import EXP, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
 from calcml.symbolic.integrate.explain import rewritten
 
-_HINT = "e^(A + B) = e^A·e^B, f^g = e^(g·ln f), e^(c·ln f) = f^c, a^(c·ln u) = u^(c·ln a)"
+_HINT = ("e^(A + B) = e^A·e^B, f^g = e^(g·ln f), e^(c·ln f) = f^c, a^(c·ln u) = u^(c·ln a), "
+         "(a^g)ᵏ = a^(k·g)")  # fmt: skip
 
 
 def variable_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
@@ -70,7 +71,7 @@ def transform(expr: Expr, rule: Callable[[Expr], Expr]) -> Expr:
 def _applies(n: Expr, var: Symbol) -> bool:
     if isinstance(n, Pow):
         if free_of(n.exp, var):
-            return False
+            return _power_of_exponential(n, var)
         return not free_of(n.base, var) or _log_multiple(n.exp) is not None
     if isinstance(n, Apply) and n.prim is EXP:
         return _split_sum(n.arg, var) or _log_multiple(n.arg) is not None
@@ -98,7 +99,20 @@ def _log_multiple(e: Expr) -> tuple[Expr, Expr] | None:
     return None
 
 
+def _power_of_exponential(n: Pow, var: Symbol) -> bool:
+    """(a^g)ᵏ or (e^g)ᵏ with a free of x: a^g > 0 wherever it is real, so (a^g)ᵏ = a^(k·g)."""
+    b = n.base
+    if isinstance(b, Apply) and b.prim is EXP:
+        return not free_of(b.arg, var)
+    return isinstance(b, Pow) and free_of(b.base, var) and not free_of(b.exp, var)
+
+
 def _rule(n: Expr, var: Symbol) -> Expr:
+    if isinstance(n, Pow) and _power_of_exponential(n, var):
+        b = n.base
+        if isinstance(b, Apply):
+            return EXP(mul(n.exp, b.arg))
+        return power(b.base, mul(n.exp, b.exp))
     if isinstance(n, Pow) and not free_of(n.exp, var):
         if free_of(n.base, var):
             lm = _log_multiple(n.exp)
