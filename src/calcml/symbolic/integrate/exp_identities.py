@@ -9,11 +9,12 @@ u whose derivative divides them; split, they are eˣ·e^(eˣ) (u = eˣ) and x⁻
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from fractions import Fraction
 
 from calcml.core.expr import ONE, ZERO, Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, power
 from calcml.core.registry import EXP, LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make
+from calcml.symbolic.integrate.common_factors import transform
 from calcml.symbolic.integrate.explain import rewritten
 
 _HINT = ("e^(A + B) = e^A·e^B, f^g = e^(g·ln f), e^(c·ln f) = f^c, a^(c·ln u) = u^(c·ln a), "
@@ -54,20 +55,6 @@ def _tidy_step(before: Expr, after: Expr):
     return Step("rewrite", before, after, (), "", hint="e^(g·ln f) = f^g")
 
 
-def transform(expr: Expr, rule: Callable[[Expr], Expr]) -> Expr:
-    """`rule` applied to every node, children first, to the rebuilt node (iterative)."""
-    done: dict[Expr, Expr] = {}
-    for node in expr.walk():
-        if node.args:
-            args = tuple(done[a] for a in node.args)
-            same = all(a is b for a, b in zip(args, node.args, strict=True))
-            node_now = node if same else node.func(*args)
-        else:
-            node_now = node
-        done[node] = rule(node_now)
-    return done[expr]
-
-
 def _applies(n: Expr, var: Symbol) -> bool:
     if isinstance(n, Pow):
         if free_of(n.exp, var):
@@ -100,7 +87,11 @@ def _log_multiple(e: Expr) -> tuple[Expr, Expr] | None:
 
 
 def _power_of_exponential(n: Pow, var: Symbol) -> bool:
-    """(a^g)ᵏ or (e^g)ᵏ with a free of x: a^g > 0 wherever it is real, so (a^g)ᵏ = a^(k·g)."""
+    """(a^g)ᵏ or (e^g)ᵏ with a free of x and k not an integer (√(2ˣ)): a^g > 0 wherever it is
+    real, so (a^g)ᵏ = a^(k·g). Integer powers are left to the exponential substitution, which
+    reads (eˣ)² as u² at once."""
+    if not isinstance(n.exp, Number) or Fraction(n.exp.value).denominator == 1:
+        return False
     b = n.base
     if isinstance(b, Apply) and b.prim is EXP:
         return not free_of(b.arg, var)
@@ -164,4 +155,4 @@ def _as_power(n: Expr) -> Expr:
     return shorter if shorter.size() < n.size() else n
 
 
-__all__ = ["exponential_identities", "tidy_exponentials", "transform", "variable_powers"]
+__all__ = ["exponential_identities", "tidy_exponentials", "variable_powers"]

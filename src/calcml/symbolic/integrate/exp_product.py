@@ -18,6 +18,9 @@ from calcml.symbolic.verify import check_equal
 
 #: Most terms of the cofactor tried as f·g′.
 MAX_TERMS = 8
+#: Only the integrand and its first sub-integrals (after a constant or a sum is split off):
+#: deeper, the pattern is rare and the checks add up.
+MAX_DEPTH = 2
 
 _HINT = "(e^g·f)′ = e^g·(g′·f + f′), so ∫ e^g·(g′·f + f′) dx = e^g·f"
 
@@ -26,6 +29,8 @@ def exp_product(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ c·e^g·h dx = c·e^g·f where h = g′·f + f′ and f·g′ is a term of h."""
     from calcml.symbolic.diff import diff
 
+    if ctx.depth > MAX_DEPTH:
+        return None
     c, f = split_constant(expr, var)
     fs = f.args if isinstance(f, Mul) else (f,)
     exps = [e for e in fs if isinstance(e, Apply) and e.prim is EXP and not free_of(e.arg, var)]

@@ -10,14 +10,11 @@ terms of each sum is taken out first, so the x's cancel:
 from __future__ import annotations
 
 from collections import Counter
-from fractions import Fraction
 
 from calcml.core.expr import (
     ONE,
-    Add,
     Apply,
     Expr,
-    Mul,
     Number,
     Pow,
     Symbol,
@@ -27,7 +24,7 @@ from calcml.core.expr import (
 )
 from calcml.core.registry import LOG
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
-from calcml.symbolic.integrate.exp_identities import transform
+from calcml.symbolic.integrate.common_factors import pull_common_factors, transform
 from calcml.symbolic.integrate.explain import substituted
 
 _HINT = "u = ln(c·xᵏ), du = k·dx/x; ln(c′·xʲ) = ln c′ + j·(u − ln c)/k"
@@ -46,8 +43,8 @@ def log_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | 
         m = _log_monomial(n, var)
         if m is not None:
             mapping[n] = u if m == (c, k) else add(LOG(m[0]), mul(m[1], ln_x))
-    g = _common_powers(mul(transform(expr, lambda n: mapping.get(n, n)), var, power(k, -1)),
-                       var)  # fmt: skip
+    g = pull_common_factors(mul(transform(expr, lambda n: mapping.get(n, n)), var,
+                                power(k, -1)))  # fmt: skip
     inner = ctx.integrate(g, u) if free_of(g, var) and not free_of(g, u) else None
     if inner is None:
         ctx.release(u)
@@ -69,34 +66,6 @@ def _log_monomial(n: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     if isinstance(g, Pow) and g.base is var and isinstance(g.exp, Number):
         return c, g.exp
     return None
-
-
-def _common_powers(e: Expr, var: Symbol) -> Expr:
-    """Each sum whose terms all hold a power of x (of one sign) written x^m·(sum/x^m)."""
-
-    def pull(n: Expr) -> Expr:
-        if not isinstance(n, Add):
-            return n
-        exps = [_x_power(t, var) for t in n.args]
-        if all(p > 0 for p in exps):
-            m = min(exps)
-        elif all(p < 0 for p in exps):
-            m = max(exps)
-        else:
-            return n
-        return mul(power(var, m), add(*(mul(t, power(var, -m)) for t in n.args)))
-
-    return transform(e, pull)
-
-
-def _x_power(term: Expr, var: Symbol) -> Fraction:
-    """The exponent of x as a factor of `term` (0 when x is not a factor)."""
-    for f in term.args if isinstance(term, Mul) else (term,):
-        if f is var:
-            return Fraction(1)
-        if isinstance(f, Pow) and f.base is var and isinstance(f.exp, Number) and f.exp.is_exact:
-            return Fraction(f.exp.value)
-    return Fraction(0)
 
 
 __all__ = ["log_substitution"]
