@@ -90,9 +90,9 @@ def test_reciprocal_powers_count_as_powers() -> None:
     ("(9**x - 1)/(3**x + 1)", "substitution"),
     ("exp(2*x)/sqrt(9 + exp(4*x))", "substitution"),
     ("exp(x + exp(x))*cos(exp(exp(x)))", "laws of exponents"),
-    ("3**log(x)*x**2", "laws of exponents"),
-    ("1/(x*(2 + log(5*x) + log(5*x)**2))", "substitution"),
-    ("x**x*(1 + log(x))", "substitution"),
+    ("3**log(x)*x**2", "laws of exponents|exponential identities"),
+    ("1/(x*(2 + log(5*x) + log(5*x)**2))", "substitution|logarithmic substitution"),
+    ("x**x*(1 + log(x))", "substitution|exponential identities"),
 ])  # fmt: skip
 def test_exponential_and_logarithmic_compositions(text: str, rule: str) -> None:
     """aˣ as a power of gˣ, e^(a + b) = eᵃ·eᵇ, a^(ln g) = g^(ln a), and derivative-divides when
@@ -101,7 +101,8 @@ def test_exponential_and_logarithmic_compositions(text: str, rule: str) -> None:
     assert found.verified and found.rejected == 0, text
     assert central_differences_match(text, found.result) >= 20
     _assert_all_checked(found.steps, text)
-    assert any(s.rule == rule for s in found.steps.walk()), [s.rule for s in found.steps.walk()]
+    rules = set(rule.split("|"))  # two methods that say the same, whichever the order tries first
+    assert any(s.rule in rules for s in found.steps.walk()), [s.rule for s in found.steps.walk()]
 
 
 @pytest.mark.parametrize(("text", "answer"), [

@@ -15,6 +15,9 @@ from calcml.symbolic.integrate import (
     cancel_substitution,
     euler,
     even_odd,
+    exp_identities,
+    exp_product,
+    exp_trig,
     exponential_base,
     gaussian,
     hyper_bioche,
@@ -23,6 +26,8 @@ from calcml.symbolic.integrate import (
     hyper_reduction,
     hyper_substitution,
     hyperbolic,
+    log_parts,
+    log_substitution,
     nested_roots,
     param_radicals,
     parametric,
@@ -87,13 +92,20 @@ METHODS: list[tuple[str, Method]] = [
     ("Gaussian integral", gaussian.gaussian),
     ("Pythagorean radical", hyper_radicals.pythagorean_radical),
     ("exponential base", exponential_base.exponential_base),
+    ("the product rule backwards", exp_product.exp_product),
+    ("cyclic integration by parts", exp_trig.exp_trig),
+    ("product to sum before e^(ax)", exp_trig.exp_trig_products),
+    ("logarithmic substitution", log_substitution.log_substitution),
     ("linear substitution", substitution.linear_substitution),
+    ("parts for a logarithm of a root", log_parts.log_algebraic_parts),
+    ("powers through e", exp_identities.variable_powers),
     ("substitution", substitution.derivative_divides),
     ("hyperbolic substitution", hyper_substitution.hyperbolic_substitution),
     ("substitution with cancellation", cancel_substitution.cancelled_substitution),
     ("Euler substitution", euler.euler),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("laws of exponents", exponential_base.exponential_split),
+    ("exponential identities", exp_identities.exponential_identities),
     ("integration by parts", parts.by_parts),
     ("expand", table.expanded),
     ("common factor", hyper_reduction.common_factor),
@@ -191,7 +203,7 @@ def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | No
 
 
 def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
-    simpler = simplify(found.result)
+    simpler = exp_identities.tidy_exponentials(simplify(found.result))
     if simpler is found.result or not verified(expr, simpler, var):
         return found
     if agree(found.result, simpler, var):

@@ -58,7 +58,7 @@ def rewritten(rule: str, expr: Expr, var: Symbol, new: Expr, inner: Antiderivati
               method: str | None = None) -> Antiderivative:  # fmt: skip
     """The integrand replaced by an equal expression (an identity), then integrated."""
     identity = Step(rule, expr, new, (), "", details, hint=hint)
-    return make(rule, expr, var, inner.result, (identity, inner), details, method)
+    return make(rule, expr, var, inner.result, (identity, inner), details, method, hint=hint)
 
 
 def plain(rule: str, expr: Expr, var: Symbol, result: Expr,
