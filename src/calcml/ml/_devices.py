@@ -38,13 +38,13 @@ def beside(xp: Any, a: Any, like: Any, dtype: Any = None) -> Any:
     """`a` as an array of `xp` on like's device: itself when it is already there, a copy of a
     host array otherwise (the one explicit host-to-device copy of labels or targets)."""
     src = foreign(a)
+    if src is not None and (src is not xp or device_of(a) != device_of(like)):
+        raise CalcmlError(
+            f"X and y live apart: {name_of(xp)} on {device_of(like)} and {name_of(src)} on "
+            f"{device_of(a)}; move one beside the other first"
+        )
     if src is xp:
         return a if dtype is None or a.dtype == dtype else xp.astype(a, dtype)
-    if src is not None:
-        raise CalcmlError(
-            f"X and y live apart: X is a {name_of(xp)} array, y a {name_of(src)} array; "
-            "move one beside the other first"
-        )
     return xp.asarray(np.asarray(a), dtype=dtype, device=device_of(like))
 
 
@@ -55,10 +55,20 @@ def encode_labels(xp: Any, y: Any, like: Any) -> tuple[Any, Any]:
     return classes, xp.searchsorted(classes, y)
 
 
-def host_copy(a: Any) -> np.ndarray:
-    """A NumPy copy of `a`: for an array of another namespace, an explicit copy from the device
-    (which `array_api_strict`'s test device refuses, as it should)."""
-    return np.asarray(a) if foreign(a) is None else to_host(a)
+def host_copy(a: Any, why: str) -> np.ndarray:
+    """A NumPy copy of `a`: for an array of another namespace, an explicit copy from the device;
+    where that device refuses copies (`array_api_strict`'s test device), a one-line error that
+    says `why` the copy was needed."""
+    xp = foreign(a)
+    if xp is None:
+        return np.asarray(a)
+    try:
+        return to_host(a)
+    except Exception as exc:
+        raise CalcmlError(
+            f"{why} needs these {name_of(xp)} values on the host, and their device refused the "
+            f"copy ({type(exc).__name__}); pass them as a NumPy array"
+        ) from None
 
 
 def zeros_beside(X: Any, shape: tuple[int, ...]) -> Any:

@@ -126,7 +126,9 @@ class MLPClassifier(_BaseMLP):
             self.classes_, yi = encode_labels(xp, y, X)
             # the stratified validation split is drawn on the host: labels on a device are
             # copied there once (explicitly), and only when early stopping asks for the split
-            stratify = host_copy(y) if self.early_stopping else None
+            stratify = None
+            if self.early_stopping:
+                stratify = host_copy(y, "the stratified validation split")
         if self.classes_.shape[0] < 2:
             raise ValueError("a classifier needs at least two classes")
         return self._fit(X, yi, self.classes_.shape[0], stratify)
