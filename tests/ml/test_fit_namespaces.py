@@ -202,13 +202,20 @@ def test_numpy_only_models_say_so_in_one_line(iris: Any) -> None:
         assert "\n" not in str(info.value) and "NumPy" in str(info.value)
 
 
-def test_x_and_y_of_two_namespaces_are_one_clear_error(iris: Any) -> None:
+def test_data_that_lives_apart_is_one_clear_error(iris: Any) -> None:
     X, y = iris
     other = xps.asarray(y, device=CPU)
     for fit in (lambda: LinearRegression().fit(strict(X), xps.asarray(X[:, 0], device=CPU)),
                 lambda: MLPClassifier(max_iter=1).fit(strict(X), other)):  # fmt: skip
         with pytest.raises(CalcmlError, match=r"live apart.*CPU_DEVICE") as info:
             fit()
+        assert "\n" not in str(info.value)
+    fitted = [LinearRegression().fit(strict(X), strict(y)),
+              LogisticRegression(solver="newton").fit(strict(X), strict(y)),
+              MLPRegressor(max_iter=1).fit(strict(X), strict(y, "float64"))]  # fmt: skip
+    for model in fitted:  # predictions for host data from a model that lives on the device
+        with pytest.raises(CalcmlError, match="live apart: numpy on cpu") as info:
+            model.predict(X)
         assert "\n" not in str(info.value)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
-from calcml.autodiff.namespaces import refuse
+from calcml.autodiff.namespaces import refuse, same_place
 from calcml.core.arrays import is_dask
 from calcml.ml import _device_fit as device_fit
 from calcml.ml import losses
@@ -52,13 +52,16 @@ def r2_score(y: Any, pred: Any) -> float:
     return 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
 
 
-def _rows(X: Any) -> Any:
+def _rows(X: Any, coef: Any = None) -> Any:
     """X as a float array; a Dask array stays one (so predictions stay lazy), and so does an
-    array of another array-API namespace (CuPy)."""
+    array of another array-API namespace (CuPy), which must live where `coef` does."""
     if is_dask(X):
         return X.astype(float)
     xp = on_device(X)
-    return np.asarray(X, dtype=float) if xp is None else floating(xp, X)
+    X = np.asarray(X, dtype=float) if xp is None else floating(xp, X)
+    if coef is not None and (xp is not None or on_device(coef) is not None):
+        same_place(X, coef)  # a one-line error when the model was fitted elsewhere
+    return X
 
 
 def accuracy_score(y: Any, pred: Any) -> float:
@@ -103,7 +106,7 @@ class _Regressor:
 
     def predict(self, X: Any) -> np.ndarray:
         """Predictions; lazy (a Dask array) for a Dask X."""
-        return _rows(X) @ self.coef_ + self.intercept_
+        return _rows(X, self.coef_) @ self.coef_ + self.intercept_
 
 
 class LinearRegression(_Regressor):
@@ -351,7 +354,7 @@ class LogisticRegression:
         return history
 
     def decision_function(self, X: Any) -> np.ndarray:
-        z = _rows(X) @ self.coef_.T + self.intercept_
+        z = _rows(X, self.coef_) @ self.coef_.T + self.intercept_
         return z[:, 0] if self.binary_ else z
 
     def predict_proba(self, X: Any) -> Any:
