@@ -104,8 +104,8 @@ class _Regressor:
         """R² of the predictions."""
         return r2_score(y, self.predict(X))
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions; lazy (a Dask array) for a Dask X."""
+    def predict(self, X: Any) -> Any:
+        """Predictions; lazy (a Dask array) for a Dask X, an array of X's namespace for CuPy."""
         return _rows(X, self.coef_) @ self.coef_ + self.intercept_
 
 
@@ -353,7 +353,7 @@ class LogisticRegression:
         self.n_iter_ = len(history)
         return history
 
-    def decision_function(self, X: Any) -> np.ndarray:
+    def decision_function(self, X: Any) -> Any:
         z = _rows(X, self.coef_) @ self.coef_.T + self.intercept_
         return z[:, 0] if self.binary_ else z
 
