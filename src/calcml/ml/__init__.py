@@ -4,9 +4,11 @@ Everything is built on calcml's autodiff (`calcml.autodiff.Tensor`) and matches 
 scikit-learn where the mathematics is the same (see `tests/data/README_ml.md`). Submodules load
 on first use, so `import calcml.ml` stays cheap.
 
-Modules, lowest first; each imports only modules to its left: _tensor, _threads, data, datasets,
-optim, plot, schedules, spline → _integral_penalties, descent, losses, nn, training → _dask_fit,
-distributional, penalties, smoothness_demo → linear → mlp → models.
+Modules, lowest first; each imports only modules to its left: _devices, _tensor, _threads, data,
+datasets, optim, plot, schedules, spline → _integral_penalties, descent, losses, nn, training →
+_dask_fit, _device_fit, distributional, penalties, smoothness_demo → linear → mlp → models.
+(_devices and _device_fit: what the models need to fit on arrays of another array-API
+namespace, CuPy on a GPU.)
 
 >>> import calcml.ml as ml
 >>> r = ml.minimize("x^2 + y^2", [1.0, 2.0], method="gd", lr=0.25, steps=60)

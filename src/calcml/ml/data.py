@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from calcml.autodiff.namespaces import device_of, foreign
+
 DATASETS: dict[str, dict[str, Any]] = {
     "breast_cancer": {"task": "classification", "target_names": ("malignant", "benign")},
     "iris": {"task": "classification", "target_names": ("setosa", "versicolor", "virginica")},
@@ -258,22 +260,43 @@ class StandardScaler:
 
 
 def batches(*arrays: Any, batch_size: int = 32, shuffle: bool = True, seed: Any = None,
-            drop_last: bool = False) -> Iterator[tuple[np.ndarray, ...]]:  # fmt: skip
+            drop_last: bool = False) -> Iterator[tuple[Any, ...]]:  # fmt: skip
     """Mini-batches of rows of the arrays, shuffled with a seeded generator.
+
+    Arrays of another array-API namespace (CuPy) stay there: the permutation is drawn on the
+    host with the same seeded generator (so the batches are the NumPy run's), copied to the
+    device once per call as one index array, and each batch is a `take` of it there.
 
     >>> [b[0].tolist() for b in batches(np.arange(5), batch_size=2, shuffle=False)]
     [[0, 1], [2, 3], [4]]
     """
-    arrays_np = [np.asarray(a) for a in arrays]
-    n = len(arrays_np[0])
     if batch_size <= 0:
         raise ValueError("batch_size must be positive")
+    xp = foreign(arrays[0]) if arrays else None
+    arrays_np = [np.asarray(a) if xp is None else a for a in arrays]
+    n = len(arrays_np[0]) if xp is None else arrays[0].shape[0]
     if shuffle:
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         order = rng.permutation(n)
     else:
         order = np.arange(n)
     stop = n - n % batch_size if drop_last else n
+    if xp is not None:
+        yield from _device_batches(xp, arrays_np, order if shuffle else None, batch_size, stop)
+        return
     for start in range(0, stop, batch_size):
         idx = order[start : start + batch_size]
         yield tuple(a[idx] for a in arrays_np)
+
+
+def _device_batches(xp: Any, arrays: list[Any], order: np.ndarray | None, size: int, stop: int
+                    ) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+    """Batches of arrays of namespace `xp`: slices without a shuffle, else `take` by the
+    permutation moved to the device once."""
+    index = None if order is None else xp.asarray(order, device=device_of(arrays[0]))
+    for start in range(0, stop, size):
+        end = min(start + size, stop)
+        if index is None:
+            yield tuple(a[start:end, ...] for a in arrays)
+        else:
+            yield tuple(xp.take(a, index[start:end], axis=0) for a in arrays)

@@ -19,8 +19,21 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor
+from calcml.autodiff.namespaces import refuse, same_place
 from calcml.core.arrays import is_dask
+from calcml.ml import _device_fit as device_fit
 from calcml.ml import losses
+from calcml.ml._devices import (
+    abs_max,
+    accuracy,
+    encode_labels,
+    floating,
+    logistic,
+    on_device,
+    r2,
+    softmax_rows,
+    zeros_beside,
+)
 from calcml.ml._threads import one_blas_thread
 from calcml.ml.optim import SGD, Newton
 from calcml.ml.penalties import soft_threshold
@@ -28,19 +41,34 @@ from calcml.ml.training import History, progress, show_progress
 
 
 def r2_score(y: Any, pred: Any) -> float:
-    """Coefficient of determination 1 - SS_res / SS_tot."""
+    """Coefficient of determination 1 - SS_res / SS_tot (beside `pred` when it is an array of
+    another namespace)."""
+    xp = on_device(pred)
+    if xp is not None:
+        return r2(xp, y, pred)
     y, pred = np.asarray(y, dtype=float), np.asarray(pred, dtype=float)
     ss_tot = float(((y - y.mean()) ** 2).sum())
     ss_res = float(((y - pred) ** 2).sum())
     return 1.0 - ss_res / ss_tot if ss_tot > 0 else (1.0 if ss_res == 0 else 0.0)
 
 
-def _rows(X: Any) -> Any:
-    """X as a float array; a Dask array stays one (so predictions stay lazy)."""
-    return X.astype(float) if is_dask(X) else np.asarray(X, dtype=float)
+def _rows(X: Any, coef: Any = None) -> Any:
+    """X as a float array; a Dask array stays one (so predictions stay lazy), and so does an
+    array of another array-API namespace (CuPy), which must live where `coef` does."""
+    if is_dask(X):
+        return X.astype(float)
+    xp = on_device(X)
+    X = np.asarray(X, dtype=float) if xp is None else floating(xp, X)
+    if coef is not None and (xp is not None or on_device(coef) is not None):
+        same_place(X, coef)  # a one-line error when the model was fitted elsewhere
+    return X
 
 
 def accuracy_score(y: Any, pred: Any) -> float:
+    """The fraction of equal labels (beside `pred` when it is an array of another namespace)."""
+    xp = on_device(pred)
+    if xp is not None:
+        return accuracy(xp, y, pred)
     return float(np.mean(np.asarray(y) == np.asarray(pred)))
 
 
@@ -59,7 +87,7 @@ def _nesterov_descent(params: list[Tensor], objective: Any, L: float, mu: float,
             loss = objective()
             loss.backward()
             history.append(float(loss.data))
-            gmax = max(float(np.max(np.abs(p.grad))) for p in params)
+            gmax = max(abs_max(p.grad) for p in params)
             if gmax < tol:
                 break
             if it > 0 and history[-1] > history[-2] and momentum > 0:
@@ -76,9 +104,9 @@ class _Regressor:
         """R² of the predictions."""
         return r2_score(y, self.predict(X))
 
-    def predict(self, X: Any) -> np.ndarray:
-        """Predictions; lazy (a Dask array) for a Dask X."""
-        return _rows(X) @ self.coef_ + self.intercept_
+    def predict(self, X: Any) -> Any:
+        """Predictions; lazy (a Dask array) for a Dask X, an array of X's namespace for CuPy."""
+        return _rows(X, self.coef_) @ self.coef_ + self.intercept_
 
 
 class LinearRegression(_Regressor):
@@ -102,6 +130,9 @@ class LinearRegression(_Regressor):
             from calcml.ml._dask_fit import fit_linear
 
             return fit_linear(self, X, y, client)
+        xp = on_device(X)
+        if xp is not None:
+            return device_fit.fit_linear(self, xp, X, y)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         x_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
         y_mean = float(y.mean()) if self.fit_intercept else 0.0
@@ -122,19 +153,25 @@ class LinearRegression(_Regressor):
         self.loss_history_ = history
         return history
 
-    def _fit_gd(self, Xc: np.ndarray, yc: np.ndarray) -> tuple[np.ndarray, History]:
-        n = len(Xc)
-        scale = Xc.std(axis=0)
-        scale[scale == 0] = 1.0
-        Z = Tensor(Xc / scale)
-        w = Tensor(np.zeros(Xc.shape[1]), requires_grad=True)
-        ridge = self._penalty_matrix(Xc.shape[1]).diagonal() / scale**2 / n
+    def _fit_gd(self, Xc: Any, yc: Any) -> tuple[Any, History]:
+        n = Xc.shape[0]
+        penalized = self._penalty_matrix(Xc.shape[1]).diagonal()
+        xp = on_device(Xc)
+        if xp is not None:  # the same start on X's device
+            scale, Zd, w0, ridge, eig = device_fit.scaled_start(xp, Xc, penalized)
+            Z, w = Tensor(Zd), Tensor(w0, requires_grad=True)
+        else:
+            scale = Xc.std(axis=0)
+            scale[scale == 0] = 1.0
+            Z = Tensor(Xc / scale)
+            w = Tensor(np.zeros(Xc.shape[1]), requires_grad=True)
+            ridge = penalized / scale**2 / n
+            eig = np.linalg.eigvalsh(Z.data.T @ Z.data / n + np.diag(ridge))
 
         def objective() -> Tensor:
             mse = losses.mse_loss(Z @ w, yc) * 0.5
-            return mse + 0.5 * (w * w * ridge).sum() if np.any(ridge) else mse
+            return mse + 0.5 * (w * w * ridge).sum() if np.any(penalized) else mse
 
-        eig = np.linalg.eigvalsh(Z.data.T @ Z.data / n + np.diag(ridge))
         history = _nesterov_descent([w], objective, float(eig[-1]), float(max(eig[0], 0)),
                                     self.max_iter, self.tol, self.verbose, "gd", self)  # fmt: skip
         return w.data / scale, history
@@ -166,6 +203,8 @@ class Lasso(_Regressor):
         self.max_iter, self.tol, self.verbose = max_iter, tol, verbose
 
     def fit(self, X: Any, y: Any) -> History:
+        if on_device(X) is not None:
+            raise refuse("Lasso.fit", on_device(X))
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         n, d = X.shape
         x_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(d)
@@ -215,7 +254,7 @@ class LogisticRegression:
         self.fit_intercept, self.verbose = fit_intercept, verbose
 
     def _objective(self, X: np.ndarray, Y: np.ndarray, W: Tensor, b: Tensor) -> Tensor:
-        n = len(X)
+        n = X.shape[0]
         z = Tensor(X) @ W + b
         if self.binary_:
             data_loss = losses.bce_with_logits(z.reshape(-1), Y)
@@ -231,40 +270,62 @@ class LogisticRegression:
             from calcml.ml._dask_fit import fit_logistic
 
             return fit_logistic(self, X, y, client)
-        X = np.asarray(X, dtype=float)
-        self.classes_, yi = np.unique(np.asarray(y), return_inverse=True)
-        k = len(self.classes_)
+        xp = on_device(X)
+        if xp is None:
+            X = np.asarray(X, dtype=float)
+            self.classes_, yi = np.unique(np.asarray(y), return_inverse=True)
+        else:  # fitted on X's device: labels moved there, parameters made there
+            X = floating(xp, X)
+            self.classes_, yi = encode_labels(xp, y, X)
+        k = self.classes_.shape[0]
         if k < 2:
             raise ValueError("logistic regression needs at least two classes")
         self.binary_ = k == 2
         n, d = X.shape
         cols = 1 if self.binary_ else k
-        W = Tensor(np.zeros((d, cols)), requires_grad=True)
-        b = Tensor(np.zeros(cols), requires_grad=self.fit_intercept)
-        target = yi.astype(float) if self.binary_ else yi
+        W = Tensor(zeros_beside(X, (d, cols)), requires_grad=True)
+        b = Tensor(zeros_beside(X, (cols,)), requires_grad=self.fit_intercept)
+        target = yi
+        if self.binary_:
+            target = yi.astype(float) if xp is None else xp.astype(yi, X.dtype)
         params = [W, b] if self.fit_intercept else [W]
 
         def objective() -> Tensor:
             return self._objective(X, target, W, b)
 
         if self.solver in ("gd", "plain_gd"):
-            A = np.c_[X, np.ones(n)] if self.fit_intercept else X
             curvature = 0.25 if self.binary_ else 0.5
             mu = 1.0 / (self.C * n)
-            L = curvature * float(np.linalg.eigvalsh(A.T @ A / n)[-1]) + mu
+            L = curvature * self._top_eigenvalue(X) + mu
             history = _nesterov_descent(params, objective, L, mu, self.max_iter, self.tol,
                                         self.verbose, "logistic", self,
                                         accelerate=self.solver == "gd")  # fmt: skip
+        elif self.solver == "newton" and xp is not None:
+            history = device_fit.newton(self, xp, params, objective, X)
         elif self.solver == "newton":
             history = self._fit_newton(params, objective, X, target)
         else:
             raise ValueError(f"unknown solver {self.solver!r}: gd, plain_gd or newton")
-        self.coef_ = W.data.T.copy()
-        self.intercept_ = np.array(b.data, dtype=float).reshape(-1).copy()
+        if xp is None:
+            self.coef_ = W.data.T.copy()
+            self.intercept_ = np.array(b.data, dtype=float).reshape(-1).copy()
+        else:
+            self.coef_ = xp.asarray(W.data.T, copy=True)
+            self.intercept_ = xp.reshape(xp.asarray(b.data, copy=True), (-1,))
         if not self.binary_:  # softmax ignores a common shift of the intercepts: centre them
-            self.intercept_ -= self.intercept_.mean()
+            shift = self.intercept_.mean() if xp is None else xp.mean(self.intercept_)
+            self.intercept_ = self.intercept_ - shift
         self.loss_history_ = history
         return history
+
+    def _top_eigenvalue(self, X: Any) -> float:
+        """The largest eigenvalue of A^T A / n, A = [X, 1] (X without an intercept)."""
+        xp = on_device(X)
+        if xp is not None:
+            A = device_fit.with_ones(xp, X) if self.fit_intercept else X
+            return float(xp.max(xp.linalg.eigvalsh(xp.matmul(A.T, A) / A.shape[0])))
+        A = np.c_[X, np.ones(len(X))] if self.fit_intercept else X
+        return float(np.linalg.eigvalsh(A.T @ A / len(X))[-1])
 
     def _fit_newton(self, params: list[Tensor], objective: Any, X: np.ndarray,
                     target: np.ndarray) -> History:  # fmt: skip
@@ -292,12 +353,18 @@ class LogisticRegression:
         self.n_iter_ = len(history)
         return history
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        z = _rows(X) @ self.coef_.T + self.intercept_
+    def decision_function(self, X: Any) -> Any:
+        z = _rows(X, self.coef_) @ self.coef_.T + self.intercept_
         return z[:, 0] if self.binary_ else z
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any) -> Any:
         z = self.decision_function(X)
+        xp = on_device(z)
+        if xp is not None:
+            if not self.binary_:
+                return softmax_rows(xp, z)
+            p1 = logistic(xp, z)
+            return xp.stack([1 - p1, p1], axis=1)
         if self.binary_:
             from calcml.core.registry import sigmoid
 
@@ -307,15 +374,22 @@ class LogisticRegression:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+    def predict(self, X: Any) -> Any:
+        proba = self.predict_proba(X)
+        xp = on_device(proba)
+        if xp is not None:
+            return xp.take(self.classes_, xp.argmax(proba, axis=1))
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy."""
         return accuracy_score(y, self.predict(X))
 
     def objective(self, X: Any, y: Any) -> float:
-        """scikit-learn's objective at the fitted parameters: mean log-loss + ||W||^2/(2Cn)."""
+        """scikit-learn's objective at the fitted parameters: mean log-loss + ||W||^2/(2Cn)
+        (NumPy arrays only)."""
+        if on_device(X) is not None:
+            raise refuse("LogisticRegression.objective", on_device(X))
         _, yi = np.unique(np.asarray(y), return_inverse=True)
         target = yi.astype(float) if self.binary_ else yi
         W, b = Tensor(self.coef_.T), Tensor(self.intercept_)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from calcml.autodiff import Tensor, no_grad
+from calcml.ml._devices import on_device, snapshot
 from calcml.ml._threads import one_blas_thread
 from calcml.ml.data import batches, split_indices
 from calcml.ml.optim import Optimizer
@@ -101,7 +102,9 @@ def fit_loop(params: list[Tensor], loss_fn: Callable[[np.ndarray, np.ndarray], T
              description: str = "training", model: Any = None) -> History:  # fmt: skip
     """Minimise `loss_fn(X_batch, y_batch)` over `params` for `epochs` passes.
 
-    Records each epoch's mean batch loss. With `validation`, also the validation loss and (with
+    Records each epoch's mean batch loss. X and y of another array-API namespace (CuPy) stay
+    there (see `calcml.ml.data.batches`); the epoch's loss is summed on the device and read
+    once per epoch. With `validation`, also the validation loss and (with
     `score_fn`) score; `early_stopping` stops after `patience` epochs without an improvement of
     `tol` (in the score when given, else the loss) and restores the best parameters.
     """
@@ -109,7 +112,8 @@ def fit_loop(params: list[Tensor], loss_fn: Callable[[np.ndarray, np.ndarray], T
 
     history = History(model=model)
     rng = np.random.default_rng(seed)
-    n = len(X)
+    on_host = on_device(X) is None
+    n = len(X) if on_host else X.shape[0]
     size = n if batch_size is None else max(1, min(int(batch_size), n))
     best_value, best_state, stale = np.inf, None, 0
     start = time.perf_counter()
@@ -124,9 +128,11 @@ def fit_loop(params: list[Tensor], loss_fn: Callable[[np.ndarray, np.ndarray], T
                 if clip is not None:
                     clip_grad_norm(params, clip)
                 optimizer.step()
-                total += float(loss.data) * len(Xb)
-                count += len(Xb)
-            history.append(total / count)
+                rows = len(Xb) if on_host else Xb.shape[0]
+                # on a device the sum stays there: one float() per epoch, not per step
+                total = total + (float(loss.data) if on_host else loss.data) * rows
+                count += rows
+            history.append(float(total) / count)
             if schedule is not None:
                 schedule.step()
             if not np.isfinite(history[-1]):
@@ -141,7 +147,7 @@ def fit_loop(params: list[Tensor], loss_fn: Callable[[np.ndarray, np.ndarray], T
                 current = _monitored(history, validation is not None, score_fn is not None)
                 if current < best_value - tol:
                     best_value, stale = current, 0
-                    best_state = [np.array(p.data) for p in params]
+                    best_state = [snapshot(p.data) for p in params]
                 else:
                     stale += 1
                     if stale >= patience:
