@@ -31,6 +31,23 @@ CPU = xps.Device("CPU_DEVICE")
 PRECISIONS = [("float64", 1e-12), ("float32", 1e-5)]
 
 
+@pytest.fixture(autouse=True)
+def device_refuses_dlpack(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """device1 refuses `np.asarray` but lets `np.from_dlpack` through: shut that door too, so a
+    hidden copy of device data to the host fails the test (tests of the explicit copies,
+    `.to("cpu")` and `.numpy()`, are marked `host_copy` and keep it open)."""
+    if request.node.get_closest_marker("host_copy"):
+        return
+    real = np.from_dlpack
+
+    def refusing(x: Any, *args: Any, **kwargs: Any) -> Any:
+        if getattr(x, "device", None) == DEVICE:
+            raise RuntimeError("device1 refuses copies to the host")
+        return real(x, *args, **kwargs)
+
+    monkeypatch.setattr(np, "from_dlpack", refusing)
+
+
 def to_strict(a: np.ndarray, dtype: str) -> Any:
     return xps.asarray(np.asarray(a, dtype=dtype), device=DEVICE)
 
@@ -195,6 +212,7 @@ def test_cross_entropy_with_probabilities_and_bce_match_numpy() -> None:
         assert_same(t.grad, ref_t.grad, 1e-12)
 
 
+@pytest.mark.host_copy
 def test_a_strict_array_keeps_its_namespace_device_and_dtype() -> None:
     a = xps.asarray([[1.0, 2.0]], dtype=xps.float32, device=DEVICE)
     t = cm.tensor(a)
