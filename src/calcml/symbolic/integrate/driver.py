@@ -24,6 +24,8 @@ from calcml.symbolic.integrate import (
     substitution,
     table,
     trig,
+    trig_algebraic,
+    trig_squares,
 )
 from calcml.symbolic.integrate.base import (
     MAX_INTEGRATION_DEPTH,
@@ -52,6 +54,8 @@ METHODS: list[tuple[str, Method]] = [
     ("trigonometric products", trig.trig_products),
     ("Bioche's rule", bioche.bioche),
     ("Weierstrass substitution", trig.half_angle),
+    ("Pythagorean square", trig_squares.pythagorean_squares),
+    ("trigonometric substitution", trig_algebraic.trig_algebraic),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),

@@ -1,0 +1,132 @@
+"""Roots of Pythagorean squares, √(1 − cos² x) = |sin x|, and odd powers of |g(x)|.
+
+A base B(sin x, cos x) under an odd power of a square root is often κ·G(x)² by sin² + cos² = 1,
+with G one of sin, cos, tan, cot, sec, csc: 1 − cos² x = sin² x, 1 + tan² x = sec² x,
+1 − cos 2x = 2 sin² x. Then B^(k/2) = κ^(k/2)·|G|^k, and for odd k
+
+    |G|^k = σ·G^k   with   σ = |G|/G,
+
+a factor that is constant (±1) on every interval where G ≠ 0. So σ comes out of the integral
+like a constant, ∫ f·|G|^k dx = σ·∫ f·G^k dx, and what is left has no root and no absolute value:
+∫ √(1 − cos² x) dx = (|sin x|/sin x)·(−cos x) = −cot x·|sin x|, as Rubi writes it. The test for
+B = κ·G² is exact: polynomial identities over Q modulo s² + c² − 1 (python-flint).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mpoly
+
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, mul, number, power
+from calcml.core.registry import ABS, COS, COT, CSC, SEC, SIN, TAN
+from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
+from calcml.symbolic.integrate.explain import constant_multiple, rewritten
+
+_HINT = ("sin² x + cos² x = 1 makes the base κ·G², so its odd power of a square root is "
+         "κ^(k/2)·|G|^k = κ^(k/2)·σ·G^k with σ = |G|/G = ±1, constant where G ≠ 0")  # fmt: skip
+
+
+def pythagorean_squares(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ f·|G|^k dx = σ·∫ f·G^k dx (σ = |G|/G, k odd), with roots of Pythagorean squares
+    (√(1 − cos² x), (1 + tan² x)^(3/2), ...) first written as |G|."""
+    c, g = split_constant(expr, var)
+    sigmas: list[Expr] = []
+    new: list[Expr] = []
+    for f in g.args if isinstance(g, Mul) else (g,):
+        found = _unsigned(f, var)
+        if found is None:
+            new.append(f)
+        else:
+            new.append(found[0])
+            sigmas.append(found[1])
+    if not sigmas:
+        return None
+    sigma = mul(*sigmas)
+    h = mul(c, *new)
+    inner = ctx.integrate(h, var)
+    if inner is None:
+        return None
+    pulled = constant_multiple(sigma, h, var, inner, "Pythagorean square")
+    return rewritten("Pythagorean square", expr, var, mul(sigma, h), pulled,
+                     (("σ", sigma),), _HINT, "Pythagorean square")  # fmt: skip
+
+
+def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
+    """(κ^(k/2)·G^k, |G|/G) for a factor f = |G|^k or B^(k/2) with B = κ·G², k odd."""
+    base, e = (f.base, f.exp) if isinstance(f, Pow) else (f, number(1))
+    if not (isinstance(e, Number) and e.is_exact) or free_of(base, var):
+        return None
+    k = Fraction(e.value)
+    if isinstance(base, Apply) and base.prim is ABS and k.denominator == 1 and k.numerator % 2:
+        g = base.arg
+        return power(g, e), mul(base, power(g, -1))
+    if not isinstance(base, Add) or k.denominator != 2:
+        return None
+    square = square_of(base, var)
+    if square is None:
+        return None
+    kappa, g = square
+    odd = number(2 * k)
+    return mul(power(number(kappa), e), power(g, odd)), mul(ABS(g), power(g, -1))
+
+
+def _gens():
+    from calcml.symbolic.integrate.bioche import _C, _ONE, _S
+
+    return _S, _C, _ONE
+
+
+def square_of(base: Expr, var: Symbol) -> tuple[Fraction, Expr] | None:
+    """(κ, G) with base = κ·G(x)², κ > 0 rational, G ∈ {sin, cos, tan, cot, sec, csc}; None
+    when there is none.
+
+    >>> from calcml import parse, symbol
+    >>> x = symbol("x")
+    >>> k, g = square_of(parse("1 + tan(x)^2"), x); (k, g.text())
+    (Fraction(1, 1), 'sec(x)')
+    >>> k, g = square_of(parse("1 - cos(2*x)"), x); (k, g.text())
+    (Fraction(2, 1), 'sin(x)')
+    """
+    from calcml.symbolic.integrate.bioche import to_frac
+    from calcml.symbolic.integrate.substitution import to_sin_cos
+
+    frac = to_frac(to_sin_cos(base), var)
+    if frac is None:
+        return None
+    p, q = frac
+    s, c, one = _gens()
+    candidates = ((s, one, SIN), (c, one, COS), (s, c, TAN), (c, s, COT), (one, c, SEC),
+                  (one, s, CSC))  # fmt: skip
+    for gp, gq, prim in candidates:
+        kappa = _ratio(_reduce(p * gq * gq), _reduce(q * gp * gp))
+        if kappa is not None and kappa > 0:
+            return kappa, prim(var)
+    return None
+
+
+def _reduce(p: fmpq_mpoly) -> fmpq_mpoly:
+    """p with every c² replaced by 1 − s²: a normal form modulo s² + c² − 1."""
+    s, c, one = _gens()
+    out = 0 * one
+    for exps, coeff in p.terms():
+        a, b = int(exps[0]), int(exps[1])
+        out += fmpq(coeff) * s**a * c ** (b % 2) * (one - s * s) ** (b // 2)
+    return out
+
+
+def _ratio(n: fmpq_mpoly, d: fmpq_mpoly) -> Fraction | None:
+    """κ with n = κ·d exactly, or None."""
+    if d.is_zero() or n.is_zero():
+        return None
+    exps, coeff = next(iter(d.terms()))
+    other = dict(n.terms()).get(exps)
+    if other is None:
+        return None
+    k = fmpq(other) / fmpq(coeff)
+    if n - k * d != 0:
+        return None
+    return Fraction(int(k.p), int(k.q))
+
+
+__all__ = ["pythagorean_squares", "square_of"]
