@@ -225,7 +225,8 @@ def _common_inner(expr: Expr, var: Symbol):
             if not free_of(node.exp, var):
                 return None
             inner = node.base
-            if isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
+            lin = inner is var or linear_coefficients(inner, var) is not None
+            if lin and isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
                 radicals.append(node)
                 n = lcm(n, node.exp.value.denominator)
         else:

@@ -56,7 +56,7 @@ def trig_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         return None
     c, family, m, n = shape
     if (m, n) in ((1, 0), (0, 1)) and family == "trig":
-        return None  # the table has these
+        return _sin_or_cos(expr, var, ctx, c, m)  # the table has these
     s, co = (SIN, COS) if family == "trig" else (SINH, COSH)
     if family == "trig" and min(m, n) < 0 == max(m, n) and (m + n) % 2:
         which, k = ("c", n) if m == 0 else ("s", m)
@@ -80,6 +80,18 @@ def trig_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     result = mul(c, _even_powers(family, m, n, var))
     return plain("reduction formula", expr, var, result, (), _REDUCTION[family],
                  "trigonometric powers")  # fmt: skip
+
+
+def _sin_or_cos(expr: Expr, var: Symbol, ctx: Context, c: Expr, m: int) -> Antiderivative | None:
+    """1/sec x = cos x, 1/csc x = sin x (the table has sin and cos themselves)."""
+    new = mul(c, SIN(var) if m else COS(var))
+    if new is expr:
+        return None
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return rewritten("trigonometric identity", expr, var, new, inner, (), "sec x = 1/cos x, "
+                     "csc x = 1/sin x", "trigonometric powers")  # fmt: skip
 
 
 _REDUCTION = {

@@ -61,14 +61,15 @@ def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     if isinstance(base, Apply) and base.prim is ABS and k.denominator == 1 and k.numerator % 2:
         g = base.arg
         return power(g, e), mul(base, power(g, -1))
-    if not isinstance(base, Add) or k.denominator != 2:
+    if not isinstance(base, (Add, Mul)) or k.denominator != 2:
         return None
     square = square_of(base, var)
     if square is None:
         return None
-    kappa, g = square
+    kappa, g, rest = square
     odd = number(2 * k)
-    return mul(power(number(kappa), e), power(g, odd)), mul(ABS(g), power(g, -1))
+    return (mul(power(number(kappa), e), power(g, odd), power(rest, e)),
+            mul(ABS(g), power(g, -1)))  # fmt: skip
 
 
 def _gens():
@@ -77,16 +78,18 @@ def _gens():
     return _S, _C, _ONE
 
 
-def square_of(base: Expr, var: Symbol) -> tuple[Fraction, Expr] | None:
-    """(κ, G) with base = κ·G(x)², κ > 0 rational, G ∈ {sin, cos, tan, cot, sec, csc}; None
-    when there is none.
+def square_of(base: Expr, var: Symbol) -> tuple[Fraction, Expr, Expr] | None:
+    """(κ, G, R) with base = κ·G(x)²·R(x), κ > 0 rational, G ∈ {sin, cos, tan, cot, sec,
+    csc} and R = 1 or one power of sin x or cos x; None when there is none.
 
     >>> from calcml import parse, symbol
     >>> x = symbol("x")
-    >>> k, g = square_of(parse("1 + tan(x)^2"), x); (k, g.text())
-    (Fraction(1, 1), 'sec(x)')
-    >>> k, g = square_of(parse("1 - cos(2*x)"), x); (k, g.text())
-    (Fraction(2, 1), 'sin(x)')
+    >>> k, g, r = square_of(parse("1 + tan(x)^2"), x); (k, g.text(), r.text())
+    (Fraction(1, 1), 'sec(x)', '1')
+    >>> k, g, r = square_of(parse("1 - cos(2*x)"), x); (k, g.text(), r.text())
+    (Fraction(2, 1), 'sin(x)', '1')
+    >>> k, g, r = square_of(parse("csc(x) - sin(x)"), x); (k, g.text(), r.text())
+    (Fraction(1, 1), 'cos(x)', '1/sin(x)')
     """
     from calcml.symbolic.integrate.bioche import to_frac
     from calcml.symbolic.integrate.substitution import to_sin_cos
@@ -101,8 +104,29 @@ def square_of(base: Expr, var: Symbol) -> tuple[Fraction, Expr] | None:
     for gp, gq, prim in candidates:
         kappa = _ratio(_reduce(p * gq * gq), _reduce(q * gp * gp))
         if kappa is not None and kappa > 0:
-            return kappa, prim(var)
+            return kappa, prim(var), number(1)
+    for gp, gq, prim in candidates:  # no exact square: a square times one power of sin or cos
+        found = _monomial_ratio(_reduce(p * gq * gq), _reduce(q * gp * gp))
+        if found is not None and found[0] > 0:
+            kappa, a, b = found
+            return kappa, prim(var), mul(power(SIN(var), a), power(COS(var), b))
     return None
+
+
+def _monomial_ratio(n: fmpq_mpoly, d: fmpq_mpoly) -> tuple[Fraction, int, int] | None:
+    """(κ, a, b) with n/d = κ·s^a·c^b, exactly one of a, b nonzero; or None."""
+    if d.is_zero() or n.is_zero():
+        return None
+    g = n.gcd(d)
+    n, d = n / g, d / g
+    if len(n) != 1 or len(d) != 1:
+        return None
+    (en, kn), (ed, kd) = next(iter(n.terms())), next(iter(d.terms()))
+    a, b = int(en[0]) - int(ed[0]), int(en[1]) - int(ed[1])
+    if (a == 0) == (b == 0):
+        return None
+    k = fmpq(kn) / fmpq(kd)
+    return Fraction(int(k.p), int(k.q)), a, b
 
 
 def _reduce(p: fmpq_mpoly) -> fmpq_mpoly:
