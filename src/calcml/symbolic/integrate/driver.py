@@ -25,6 +25,7 @@ from calcml.symbolic.integrate import (
     table,
     trig,
     trig_algebraic,
+    trig_reduction,
     trig_squares,
 )
 from calcml.symbolic.integrate.base import (
@@ -56,6 +57,7 @@ METHODS: list[tuple[str, Method]] = [
     ("Weierstrass substitution", trig.half_angle),
     ("Pythagorean square", trig_squares.pythagorean_squares),
     ("trigonometric substitution", trig_algebraic.trig_algebraic),
+    ("reduction formula", trig_reduction.fractional_powers),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
