@@ -61,6 +61,10 @@ def fractional_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
 
 def _shape(expr: Expr, var: Symbol) -> tuple[int, Apply, dict[Fraction, Expr]] | None:
     """(m, sin or cos, {p: c}) with expr = x^m·Σ c·f(x)^p; None for another shape."""
+    sums = [f for f in expr.args if isinstance(f, Add)] if isinstance(expr, Mul) else []
+    if len(sums) == 1:  # x·(cos^(5/2) x − 3·√(cos x)/5): the sum distributed
+        rest = mul(*(f for f in expr.args if f is not sums[0]))
+        expr = add(*(mul(rest, t) for t in sums[0].args))
     terms = expr.args if isinstance(expr, Add) else (expr,)
     found: dict[Fraction, Expr] = {}
     ms, prims = set(), set()

@@ -20,8 +20,15 @@ from flint import fmpq, fmpq_mpoly
 
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, mul, number, power
 from calcml.core.registry import ABS, COS, COT, CSC, SEC, SIN, TAN
-from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, split_constant
-from calcml.symbolic.integrate.explain import constant_multiple, rewritten
+from calcml.symbolic.integrate.base import (
+    Antiderivative,
+    Context,
+    free_of,
+    make,
+    split_constant,
+)
+from calcml.symbolic.integrate.explain import constant_multiple
+from calcml.symbolic.steps import Step
 
 _HINT = ("sin² x + cos² x = 1 makes the base κ·G², so its odd power of a square root is "
          "κ^(k/2)·|G|^k = κ^(k/2)·σ·G^k with σ = |G|/G = ±1, constant where G ≠ 0")  # fmt: skip
@@ -48,8 +55,10 @@ def pythagorean_squares(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     if inner is None:
         return None
     pulled = constant_multiple(sigma, h, var, inner, "Pythagorean square")
-    return rewritten("Pythagorean square", expr, var, mul(sigma, h), pulled,
-                     (("σ", sigma),), _HINT, "Pythagorean square")  # fmt: skip
+    details = (("σ", sigma),)
+    identity = Step("Pythagorean square", expr, mul(sigma, h), (), "", details, hint=_HINT)
+    return make("Pythagorean square", expr, var, pulled.result, (identity, pulled), details,
+                "Pythagorean square", _HINT)  # fmt: skip
 
 
 def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
