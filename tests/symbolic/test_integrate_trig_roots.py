@@ -1,6 +1,7 @@
 """Roots and fractional powers of trigonometric functions: Pythagorean squares under roots
 (√(1 − sin² x) = |cos x|), algebraic functions of sin and cos by u = sin, cos, tan, cot, sec or
-csc, and sums of fractional powers whose non-elementary parts cancel by the reduction formula.
+csc, and sums of fractional powers whose non-elementary parts cancel by the reduction formula;
+and xᵐ·atan(g) with roots in g, by parts with du rationalized.
 
 Oracle: the integrand is read and evaluated by SymPy (never by calcml), and compared with central
 differences of calcml's antiderivative at random points where both are real and finite. The steps
@@ -20,6 +21,7 @@ from .test_steps_checked import _assert_all_checked
 
 x = symbol("x")
 SQUARE, SUBSTITUTION, REDUCTION = "Pythagorean square", "substitution", "reduction formula"
+PARTS = "integration by parts"
 
 #: Textbook integrals of each class, with the rule whose step must show.
 CASES = [
@@ -40,6 +42,8 @@ CASES = [
     ("sqrt(sin(x)) + 1/sin(x)**(3/2)", REDUCTION),
     ("x*(cos(x)**(5/2) - 3*sqrt(cos(x))/5)", REDUCTION),
     ("x*(sec(x)**(7/2) - 3*sec(x)**(3/2)/5)", REDUCTION),
+    ("x**2*atan(sqrt(x + 2) - sqrt(x))", PARTS),
+    ("atan(x + sqrt(x**2 + 1))", PARTS),
 ]  # fmt: skip
 
 
@@ -82,3 +86,22 @@ def test_no_cancellation_no_answer() -> None:
 
     with pytest.raises(NoClosedFormError):
         integrate_indefinite("sqrt(cos(x)) + cos(x)^(5/2)", "x", seconds=2)
+
+
+def test_rationalized_derivative_of_atan_of_roots() -> None:
+    """d/dx atan(√(x + 2) − √x) has no root left in its denominator (SymPy checks the value)."""
+    import sympy
+
+    from calcml.core.expr import add, number
+    from calcml.symbolic.integrate.inverse_parts import rationalized
+
+    f, s = read("atan(sqrt(x + 2) - sqrt(x))")
+    from calcml.symbolic.diff import diff
+
+    du = rationalized(diff(f, x, verify=False), x, [add(x, number(2)), x])
+    assert du is not None and "(x + 2)" not in du.text().split("/")[-1]
+    sx = sympy.Symbol("x")
+    for point in (0.3, 1.7, 5.0):
+        want = float(sympy.diff(s, sx).subs(sx, point))
+        got = float(read(str(du))[1].subs(sx, point))
+        assert abs(want - got) < 1e-12 * (1 + abs(want))
