@@ -44,6 +44,9 @@ CASES = [
     ("x*(sec(x)**(7/2) - 3*sec(x)**(3/2)/5)", REDUCTION),
     ("x**2*atan(sqrt(x + 2) - sqrt(x))", PARTS),
     ("atan(x + sqrt(x**2 + 1))", PARTS),
+    ("1/((x**2 + 3)*sqrt(x**2 + 5))", SUBSTITUTION),
+    ("sqrt(x**2 + 3)/(x**2 + 2)", SUBSTITUTION),
+    ("sqrt(3 + sec(x)**2)", SUBSTITUTION),
 ]  # fmt: skip
 
 
@@ -105,3 +108,10 @@ def test_rationalized_derivative_of_atan_of_roots() -> None:
         want = float(sympy.diff(s, sx).subs(sx, point))
         got = float(read(str(du))[1].subs(sx, point))
         assert abs(want - got) < 1e-12 * (1 + abs(want))
+
+
+def test_even_radical_substitution_gives_the_arctangent_of_a_quotient() -> None:
+    """∫ dx/((x² + 1)·√(x² + 2)) = atan(x/√(x² + 2)), by t = x/√(x² + 2)."""
+    found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 2))", "x", steps=True)
+    assert found.method == "even radical substitution"
+    assert found.result.text() == "atan(x/√(x² + 2))"

@@ -13,6 +13,7 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Expr, Symbol, symbol
 from calcml.symbolic.integrate import (
     bioche,
+    even_radicals,
     gaussian,
     hyperbolic,
     inverse_parts,
@@ -68,6 +69,7 @@ METHODS: list[tuple[str, Method]] = [
     ("substitution", substitution.derivative_divides),
     ("inverse tangent by parts", inverse_parts.inverse_tangent_parts),
     ("integration by parts", parts.by_parts),
+    ("even radical substitution", even_radicals.even_radical),
     ("expand", table.expanded),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),

@@ -54,11 +54,25 @@ def pythagorean_squares(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     inner = ctx.integrate(h, var)
     if inner is None:
         return None
+    other = _by_substitution(expr, var, ctx)
+    if other is not None and other.result.size() < inner.result.size() + sigma.size():
+        return other  # √(1 + tan² x): u = tan x gives asinh(tan x), shorter than |sec x|·...
     pulled = constant_multiple(sigma, h, var, inner, "Pythagorean square")
     details = (("σ", sigma),)
     identity = Step("Pythagorean square", expr, mul(sigma, h), (), "", details, hint=_HINT)
     return make("Pythagorean square", expr, var, pulled.result, (identity, pulled), details,
                 "Pythagorean square", _HINT)  # fmt: skip
+
+
+def _by_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """The same integral by u = sin x, tan x, ... (trig_algebraic), when that applies."""
+    from calcml.symbolic.integrate.driver import verified
+    from calcml.symbolic.integrate.trig_algebraic import trig_algebraic
+
+    found = trig_algebraic(expr, var, ctx)
+    if found is None or not verified(expr, found.result, var):
+        return None
+    return found
 
 
 def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
