@@ -1,7 +1,8 @@
 """Roots and fractional powers of trigonometric functions: Pythagorean squares under roots
 (√(1 − sin² x) = |cos x|), algebraic functions of sin and cos by u = sin, cos, tan, cot, sec or
 csc, and sums of fractional powers whose non-elementary parts cancel by the reduction formula;
-and xᵐ·atan(g) with roots in g, by parts with du rationalized.
+products of powers of sines and cosines of several angles, linearized; and xᵐ·atan(g) with
+roots in g, by parts with du rationalized.
 
 Oracle: the integrand is read and evaluated by SymPy (never by calcml), and compared with central
 differences of calcml's antiderivative at random points where both are real and finite. The steps
@@ -21,7 +22,7 @@ from .test_steps_checked import _assert_all_checked
 
 x = symbol("x")
 SQUARE, SUBSTITUTION, REDUCTION = "Pythagorean square", "substitution", "reduction formula"
-PARTS = "integration by parts"
+PARTS, PRODUCT = "integration by parts", "product to sum"
 
 #: Textbook integrals of each class, with the rule whose step must show.
 CASES = [
@@ -47,6 +48,9 @@ CASES = [
     ("1/((x**2 + 3)*sqrt(x**2 + 5))", SUBSTITUTION),
     ("sqrt(x**2 + 3)/(x**2 + 2)", SUBSTITUTION),
     ("sqrt(3 + sec(x)**2)", SUBSTITUTION),
+    ("sin(2*x)**3*cos(5*x)", PRODUCT),
+    ("cos(x)**2*sin(3*x + 1)**2", PRODUCT),
+    ("sin(x)*sin(2*x)*sin(4*x)", PRODUCT),
 ]  # fmt: skip
 
 
@@ -115,3 +119,11 @@ def test_even_radical_substitution_gives_the_arctangent_of_a_quotient() -> None:
     found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 2))", "x", steps=True)
     assert found.method == "even radical substitution"
     assert found.result.text() == "atan(x/√(x² + 2))"
+
+
+def test_linearized_product_has_no_powers_and_positive_angles() -> None:
+    """∫ cos x·sin³ 6x dx = −3 cos 5x/40 − 3 cos 7x/56 + cos 17x/136 + cos 19x/152."""
+    text = integrate_indefinite("cos(x)*sin(6*x)^3", "x").text()
+    assert "^" not in text and "³" not in text and "(-" not in text
+    for angle in ("5x", "7x", "17x", "19x"):
+        assert f"cos({angle})" in text

@@ -27,6 +27,7 @@ from calcml.symbolic.integrate import (
     table,
     trig,
     trig_algebraic,
+    trig_linearize,
     trig_reduction,
     trig_squares,
 )
@@ -55,6 +56,7 @@ METHODS: list[tuple[str, Method]] = [
     ("rational with parameters", parametric.parametric_rational),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
+    ("linearize products", trig_linearize.linearize),
     ("Bioche's rule", bioche.bioche),
     ("Weierstrass substitution", trig.half_angle),
     ("Pythagorean square", trig_squares.pythagorean_squares),
