@@ -51,6 +51,8 @@ CASES = [
     ("sin(2*x)**3*cos(5*x)", PRODUCT),
     ("cos(x)**2*sin(3*x + 1)**2", PRODUCT),
     ("sin(x)*sin(2*x)*sin(4*x)", PRODUCT),
+    ("sin(6*x)/(4 + cos(3*x)**2)", "linear substitution"),
+    ("3*x**2*csc(x) - x**3*cot(x)*csc(x)", PARTS),
 ]  # fmt: skip
 
 

@@ -5,21 +5,26 @@ the product expands into a sum of e^(i(m₁θ₁ + m₂θ₂ + …)) with intege
 conjugate terms is a real cos or sin of m₁θ₁ + m₂θ₂ + …: the repeated product-to-sum formula.
 What is left is a sum of sin and cos of linear arguments, integrated term by term; the answer
 is the one tables give (−3 cos 2x/16 + 3 cos 4x/64 + …), with no powers.
+
+Angles that are all multiples of one g·x (sin 8x and sin 4x) are first put in t = g·x, so that
+Bioche's rules see sin 2t and sin t rather than degree-8 polynomials in sin x and cos x.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
+from math import gcd
 
+from calcml.core.evaluate import substitute
 from calcml.core.expr import Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number
-from calcml.core.registry import COS, SIN
+from calcml.core.registry import COS, COT, CSC, SEC, SIN, TAN
 from calcml.symbolic.integrate.base import (
     Antiderivative,
     Context,
     linear_coefficients,
     split_constant,
 )
-from calcml.symbolic.integrate.explain import rewritten
+from calcml.symbolic.integrate.explain import rewritten, substituted
 
 #: Highest total degree of the product that is expanded (2^degree terms at most).
 MAX_DEGREE = 12
@@ -108,4 +113,26 @@ def _sign(theta: Expr) -> int:
     return -1 if isinstance(lead, Number) and lead.value < 0 else 1
 
 
-__all__ = ["linearize"]
+def common_angle(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """t = g·x when every trigonometric angle is an integer multiple kⱼ·x and g = gcd(kⱼ) > 1."""
+    ks = []
+    for n in expr.walk():
+        if isinstance(n, Apply) and n.prim in (SIN, COS, TAN, COT, SEC, CSC) and n.arg.has(var):
+            c, g = split_constant(n.arg, var)
+            if g is not var or not (isinstance(c, Number) and isinstance(c.value, int)):
+                return None
+            ks.append(abs(c.value))
+    g = gcd(*ks) if len(set(ks)) > 1 else 1
+    if g <= 1:
+        return None
+    t = ctx.dummy("tuvw")
+    h = mul(Fraction(1, g), substitute(expr, {var: mul(Fraction(1, g), t)}))
+    inner = ctx.integrate(h, t)
+    if inner is None:
+        ctx.release(t)
+        return None
+    return substituted("linear substitution", expr, var, t, mul(g, var), number(g), h, inner,
+                       hint=f"every angle is a multiple of {g}x: t = {g}x, dt = {g} dx")
+
+
+__all__ = ["common_angle", "linearize"]
