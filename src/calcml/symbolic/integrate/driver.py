@@ -74,10 +74,10 @@ METHODS: list[tuple[str, Method]] = [
     ("inverse tangent by parts", inverse_parts.inverse_tangent_parts),
     ("integration by parts", parts.by_parts),
     ("even radical substitution", even_radicals.even_radical),
-    ("parts on a sum", parts_sum.parts_cancelling),
     ("expand", table.expanded),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),
+    ("parts on a sum", parts_sum.parts_cancelling),
 ]
 
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search

@@ -23,6 +23,8 @@ def parts_cancelling(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | 
     from calcml.symbolic.integrate.parts import _choose
     from calcml.symbolic.simplify import expand, simplify
 
+    if ctx.active.get("substitution", 0):
+        return None  # inside derivative-divides it only finds detours (u = 1/x and back)
     terms = _terms(expr, expand)
     if terms is None:
         return None
