@@ -212,6 +212,12 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
+def _inside_functions(e: Expr, var: Symbol) -> bool:
+    """Does var occur in e only inside function applications (sin(3x + 7)² + 3)?"""
+    hidden = {n: ONE for n in e.walk() if isinstance(n, Apply) and n.has(var)}
+    return not substitute(e, hidden).has(var)
+
+
 def _common_inner(expr: Expr, var: Symbol):
     """`(L, (a, b), n, radicals)`: the one linear inner expression a·x+b (arguments and bases),
     and the lcm n of the denominators of its fractional powers."""
@@ -226,6 +232,8 @@ def _common_inner(expr: Expr, var: Symbol):
                 return None
             inner = node.base
             lin = inner is var or linear_coefficients(inner, var) is not None
+            if not lin and not _inside_functions(inner, var):
+                return None  # √(sin²(3x + 7) + 3) is fine, √(x³ + 1) is not linear's to do
             if lin and isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
                 radicals.append(node)
                 n = lcm(n, node.exp.value.denominator)

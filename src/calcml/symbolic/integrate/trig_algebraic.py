@@ -21,7 +21,21 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
+from calcml.core.evaluate import substitute
+from calcml.core.expr import (
+    ONE,
+    Add,
+    Apply,
+    Expr,
+    Mul,
+    Number,
+    Pow,
+    Symbol,
+    add,
+    mul,
+    number,
+    power,
+)
 from calcml.core.registry import COS, COT, CSC, SEC, SIN, TAN
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
 from calcml.symbolic.integrate.explain import substituted
@@ -65,6 +79,9 @@ def trig_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
 def _eligible(g: Expr, var: Symbol) -> bool:
     """Only sin x and cos x carry x, and some power of them is not an integer (rational
     functions of sin and cos are Bioche's)."""
+    trig = {n: ONE for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)}
+    if not trig or substitute(g, trig).has(var):
+        return False  # x outside sin and cos (or no sin, cos at all)
     fractional = False
     for n in g.walk():
         if isinstance(n, Apply) and n.prim in (SIN, COS) and n.arg is not var:

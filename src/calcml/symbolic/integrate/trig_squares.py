@@ -84,7 +84,7 @@ def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     if isinstance(base, Apply) and base.prim is ABS and k.denominator == 1 and k.numerator % 2:
         g = base.arg
         return power(g, e), mul(base, power(g, -1))
-    if not isinstance(base, (Add, Mul)) or k.denominator != 2:
+    if not isinstance(base, (Add, Mul)) or k.denominator != 2 or not _has_trig(base):
         return None
     square = square_of(base, var)
     if square is None:
@@ -93,6 +93,10 @@ def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     odd = number(2 * k)
     return (mul(power(number(kappa), e), power(g, odd), power(rest, e)),
             mul(ABS(g), power(g, -1)))  # fmt: skip
+
+
+def _has_trig(e: Expr) -> bool:
+    return any(isinstance(n, Apply) and n.prim in (SIN, COS, TAN, COT, SEC, CSC) for n in e.walk())
 
 
 def _gens():
