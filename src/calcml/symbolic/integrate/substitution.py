@@ -26,6 +26,7 @@ from calcml.core.expr import (
     mul,
     number,
     power,
+    symbol,
 )
 from calcml.core.registry import COS, EXP, SIN
 from calcml.symbolic.integrate.base import (
@@ -214,7 +215,8 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
 
 def _inside_functions(e: Expr, var: Symbol) -> bool:
     """Does var occur in e only inside function applications (sin(3x + 7)² + 3)?"""
-    hidden = {n: ONE for n in e.walk() if isinstance(n, Apply) and n.has(var)}
+    stand_in = symbol("_hidden_function")
+    hidden = {n: stand_in for n in e.walk() if isinstance(n, Apply) and n.has(var)}
     return not substitute(e, hidden).has(var)
 
 

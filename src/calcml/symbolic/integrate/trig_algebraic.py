@@ -23,7 +23,6 @@ from fractions import Fraction
 
 from calcml.core.evaluate import substitute
 from calcml.core.expr import (
-    ONE,
     Add,
     Apply,
     Expr,
@@ -35,6 +34,7 @@ from calcml.core.expr import (
     mul,
     number,
     power,
+    symbol,
 )
 from calcml.core.registry import COS, COT, CSC, SEC, SIN, TAN
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
@@ -51,6 +51,7 @@ _CHOICES = {
             lambda x: mul(-1, CSC(x), COT(x))),
 }  # fmt: skip
 
+_HIDDEN = symbol("_trig_function")  # stands for sin x and cos x when looking for a bare x
 _HINT = "sin² x + cos² x = 1 writes every power of sin x and cos x that is left in u"
 
 
@@ -79,7 +80,7 @@ def trig_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
 def _eligible(g: Expr, var: Symbol) -> bool:
     """Only sin x and cos x carry x, and some power of them is not an integer (rational
     functions of sin and cos are Bioche's)."""
-    trig = {n: ONE for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)}
+    trig = {n: _HIDDEN for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)}
     if not trig or substitute(g, trig).has(var):
         return False  # x outside sin and cos (or no sin, cos at all)
     fractional = False
