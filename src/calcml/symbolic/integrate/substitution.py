@@ -213,8 +213,13 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
-def _inside_functions(e: Expr, var: Symbol) -> bool:
-    """Does var occur in e only inside function applications (sin(3x + 7)² + 3)?"""
+def _nested_or_inside(e: Expr, var: Symbol) -> bool:
+    """Has e a root of a linear expression (x + √(x + 1)), or does var occur in e only inside
+    function applications (sin(3x + 7)² + 3)? Then t = (a·x + b)^(1/n) may help."""
+    for n in e.walk():
+        if (isinstance(n, Pow) and isinstance(n.exp, Number) and isinstance(n.exp.value, Fraction)
+                and (n.base is var or linear_coefficients(n.base, var) is not None)):
+            return True
     stand_in = symbol("_hidden_function")
     hidden = {n: stand_in for n in e.walk() if isinstance(n, Apply) and n.has(var)}
     return not substitute(e, hidden).has(var)
@@ -234,9 +239,10 @@ def _common_inner(expr: Expr, var: Symbol):
                 return None
             inner = node.base
             lin = inner is var or linear_coefficients(inner, var) is not None
-            if not lin and not _inside_functions(inner, var):
-                return None  # √(sin²(3x + 7) + 3) is fine, √(x³ + 1) is not linear's to do
-            if lin and isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
+            root = isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction)
+            if root and not lin and not _nested_or_inside(inner, var):
+                return None  # √(sin²(3x + 7) + 3), √(x + √(x + 1)) are fine, √(x³ + 1) is not
+            if lin and root:
                 radicals.append(node)
                 n = lcm(n, node.exp.value.denominator)
         else:
