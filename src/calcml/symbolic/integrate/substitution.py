@@ -37,6 +37,7 @@ from calcml.symbolic.integrate.base import (
     split_constant,
 )
 from calcml.symbolic.integrate.explain import substituted
+from calcml.symbolic.polys import poly_coefficients
 
 #: Most candidate u's derivative-divides tries for one integrand.
 MAX_CANDIDATES = 12
@@ -213,6 +214,16 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
+def _small(e: Expr, var: Symbol) -> bool:
+    """A quadratic polynomial, or a quotient of linear ones: a shift of x keeps it small."""
+    from calcml.symbolic.polys import to_rational
+
+    if poly_coefficients(e, var, max_degree=2) is not None:
+        return True
+    pq = to_rational(e, var)
+    return pq is not None and max(pq[0].degree(), pq[1].degree()) <= 1
+
+
 def _nested_or_inside(e: Expr, var: Symbol) -> bool:
     """Has e a root of a linear expression (x + √(x + 1)), or does var occur in e only inside
     function applications (sin(3x + 7)² + 3)? Then t = (a·x + b)^(1/n) may help."""
@@ -230,6 +241,7 @@ def _common_inner(expr: Expr, var: Symbol):
     and the lcm n of the denominators of its fractional powers."""
     linear: set[Expr] = set()
     radicals: list[Pow] = []
+    foreign: list[Expr] = []  # other roots: √(x³ + 1)
     n = 1
     for node in expr.walk():
         if isinstance(node, Apply) and not free_of(node.arg, var):
@@ -241,7 +253,7 @@ def _common_inner(expr: Expr, var: Symbol):
             lin = inner is var or linear_coefficients(inner, var) is not None
             root = isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction)
             if root and not lin and not _nested_or_inside(inner, var):
-                return None  # √(sin²(3x + 7) + 3), √(x + √(x + 1)) are fine, √(x³ + 1) is not
+                foreign.append(inner)
             if lin and root:
                 radicals.append(node)
                 n = lcm(n, node.exp.value.denominator)
@@ -249,6 +261,8 @@ def _common_inner(expr: Expr, var: Symbol):
             continue
         if inner is var or linear_coefficients(inner, var) is not None:
             linear.add(inner)
+    if not radicals and not all(_small(f, var) for f in foreign):
+        return None  # t = x + c cannot help √(x³ + 1) when no root of x + c is to be removed
     bases = {r.base for r in radicals}
     if len(bases) > 1:
         return None
