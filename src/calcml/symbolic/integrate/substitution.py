@@ -37,7 +37,6 @@ from calcml.symbolic.integrate.base import (
     split_constant,
 )
 from calcml.symbolic.integrate.explain import substituted
-from calcml.symbolic.polys import poly_coefficients
 
 #: Most candidate u's derivative-divides tries for one integrand.
 MAX_CANDIDATES = 12
@@ -214,14 +213,19 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
-def _small(e: Expr, var: Symbol) -> bool:
-    """A quadratic polynomial, or a quotient of linear ones: a shift of x keeps it small."""
+def _centred(e: Expr, inner: Expr, var: Symbol) -> bool:
+    """Does t = inner make e simpler: a quadratic with its vertex at inner = 0 (x² + 2x with
+    t = x + 1), or a quotient of linear polynomials with inner on top or below?"""
     from calcml.symbolic.polys import to_rational
 
-    if poly_coefficients(e, var, max_degree=2) is not None:
-        return True
-    pq = to_rational(e, var)
-    return pq is not None and max(pq[0].degree(), pq[1].degree()) <= 1
+    pq, lin = to_rational(e, var), to_rational(inner, var)
+    if pq is None or lin is None or lin[0].degree() != 1:
+        return False
+    p, q = pq
+    root = -lin[0][0] / lin[0][1]
+    if q.degree() == 0 and p.degree() == 2:
+        return -p[1] / (2 * p[2]) == root
+    return max(p.degree(), q.degree()) <= 1 and (p(root) == 0 or q(root) == 0)
 
 
 def _nested_or_inside(e: Expr, var: Symbol) -> bool:
@@ -261,8 +265,6 @@ def _common_inner(expr: Expr, var: Symbol):
             continue
         if inner is var or linear_coefficients(inner, var) is not None:
             linear.add(inner)
-    if not radicals and not all(_small(f, var) for f in foreign):
-        return None  # t = x + c cannot help √(x³ + 1) when no root of x + c is to be removed
     bases = {r.base for r in radicals}
     if len(bases) > 1:
         return None
@@ -276,6 +278,8 @@ def _common_inner(expr: Expr, var: Symbol):
             return None
         only = next(iter(linear))
     lin = (ONE, ZERO) if only is var else linear_coefficients(only, var)
+    if not radicals and not all(_centred(f, only, var) for f in foreign):
+        return None  # t = x + c cannot help √(x³ + 1) when no root of x + c is to be removed
     return only, lin, n, radicals
 
 
