@@ -15,6 +15,9 @@ from calcml.symbolic.steps import Step
 #: Most terms of a sum that are tried as the one integrated by parts.
 MAX_TERMS = 6
 
+#: Deepest sub-integral (1: the user's own, 2: after a constant factor) where it is tried.
+MAX_DEPTH = 2
+
 
 def parts_cancelling(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """∫ (T + R) dx = u·v when parts on T leaves ∫ v du = ∫ R dx."""
@@ -23,8 +26,8 @@ def parts_cancelling(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | 
     from calcml.symbolic.integrate.parts import _choose
     from calcml.symbolic.simplify import expand, simplify
 
-    if ctx.active.get("substitution", 0):
-        return None  # inside derivative-divides it only finds detours (u = 1/x and back)
+    if ctx.active.get("substitution", 0) or ctx.depth > MAX_DEPTH:
+        return None  # deeper (or inside derivative-divides) it costs time and finds detours
     terms = _terms(expr, expand)
     if terms is None:
         return None

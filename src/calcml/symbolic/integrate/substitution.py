@@ -278,7 +278,7 @@ def _common_inner(expr: Expr, var: Symbol):
             return None
         only = next(iter(linear))
     lin = (ONE, ZERO) if only is var else linear_coefficients(only, var)
-    if not radicals and not all(_centred(f, only, var) for f in foreign):
+    if not all(_centred(f, only, var) for f in foreign):
         return None  # t = x + c cannot help √(x³ + 1) when no root of x + c is to be removed
     return only, lin, n, radicals
 
