@@ -123,6 +123,11 @@ METHOD_WORDS = {
     "Weierstrass substitution": "the Weierstrass substitution t = tan(x/2)",
     "Bioche's rule": "Bioche's rule (u = cos x, sin x or tan x by the integrand's symmetry)",
     "Gaussian integral": "the Gaussian integral (error function)",
+    "Pythagorean square": "a Pythagorean square under the root (√(1 − cos² x) = |sin x|)",
+    "trigonometric substitution": "the substitution u = sin x, cos x, tan x, … with "
+                                  "sin² x + cos² x = 1",
+    "even radical substitution": "the substitution t = x/√(p·x² + q)",
+    "reduction formula": "the reduction formula (the non-elementary parts cancel)",
 }
 
 
