@@ -77,7 +77,7 @@ def test_absolute_value_comes_out_as_a_locally_constant_factor() -> None:
 
 def test_substitution_names_u_and_leaves_a_power_of_sin() -> None:
     found = integrate_indefinite("cos(x)^3*sqrt(sin(x))", "x", steps=True)
-    assert found.method == "trigonometric substitution"
+    assert found.method.startswith("the substitution u = sin x")
     step = next(s for s in found.steps.walk() if s.rule == SUBSTITUTION)
     assert step.get("u").text() == "sin(x)"
     assert "cos" not in found.result.text()
@@ -119,7 +119,7 @@ def test_rationalized_derivative_of_atan_of_roots() -> None:
 def test_even_radical_substitution_gives_the_arctangent_of_a_quotient() -> None:
     """∫ dx/((x² + 1)·√(x² + 2)) = atan(x/√(x² + 2)), by t = x/√(x² + 2)."""
     found = integrate_indefinite("1/((x^2 + 1)*sqrt(x^2 + 2))", "x", steps=True)
-    assert found.method == "even radical substitution"
+    assert "t = x/√(p·x² + q)" in found.method
     assert found.result.text() == "atan(x/√(x² + 2))"
 
 
