@@ -27,7 +27,7 @@ PARTS, PRODUCT = "integration by parts", "product to sum"
 #: Textbook integrals of each class, with the rule whose step must show.
 CASES = [
     ("sqrt(1 - sin(x)**2)", SQUARE),
-    ("x*sqrt(cos(x)**2)", SQUARE),
+    ("x*sqrt(cos(x)**2)", "absolute value"),
     ("sqrt(1 + cos(2*x))", SQUARE),
     ("(sec(x)**2 - 1)**(3/2)", SQUARE),
     ("1/sqrt(1 - sin(x)**2)", SQUARE),

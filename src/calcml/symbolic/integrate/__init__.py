@@ -124,6 +124,7 @@ METHOD_WORDS = {
     "Bioche's rule": "Bioche's rule (u = cos x, sin x or tan x by the integrand's symmetry)",
     "Gaussian integral": "the Gaussian integral (error function)",
     "Pythagorean square": "a Pythagorean square under the root (√(1 − cos² x) = |sin x|)",
+    "absolute value": "the sign σ = |g|/g taken out as a constant (±1 where g ≠ 0)",
     "trigonometric substitution": "the substitution u = sin x, cos x, tan x, … with "
                                   "sin² x + cos² x = 1",
     "even radical substitution": "the substitution t = x/√(p·x² + q)",

@@ -74,6 +74,7 @@ METHODS: list[tuple[str, Method]] = [
     ("inverse tangent by parts", inverse_parts.inverse_tangent_parts),
     ("integration by parts", parts.by_parts),
     ("even radical substitution", even_radicals.even_radical),
+    ("absolute value", trig_squares.absolute_values),
     ("expand", table.expanded),
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("heuristic Risch", risch.poor_mans_risch),

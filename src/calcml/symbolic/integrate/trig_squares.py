@@ -34,14 +34,27 @@ _HINT = ("sin² x + cos² x = 1 makes the base κ·G², so its odd power of a sq
          "κ^(k/2)·|G|^k = κ^(k/2)·σ·G^k with σ = |G|/G = ±1, constant where G ≠ 0")  # fmt: skip
 
 
+_ABS_HINT = "|g|^k = σ·g^k for odd k, with σ = |g|/g = ±1, constant where g ≠ 0"
+
+
 def pythagorean_squares(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
-    """∫ f·|G|^k dx = σ·∫ f·G^k dx (σ = |G|/G, k odd), with roots of Pythagorean squares
-    (√(1 − cos² x), (1 + tan² x)^(3/2), ...) first written as |G|."""
+    """∫ f·B^(k/2) dx = σ·∫ f·κ^(k/2)·G^k dx for roots of Pythagorean squares B = κ·G²
+    (√(1 − cos² x), (1 + tan² x)^(3/2), ...), σ = |G|/G."""
+    return _signs_out(expr, var, ctx, roots=True)
+
+
+def absolute_values(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ f·|g|^k dx = σ·∫ f·g^k dx (σ = |g|/g, k odd): tried late, after the methods that
+    answer ∫ |sin x|·cos x dx in fewer symbols."""
+    return _signs_out(expr, var, ctx, roots=False)
+
+
+def _signs_out(expr: Expr, var: Symbol, ctx: Context, roots: bool) -> Antiderivative | None:
     c, g = split_constant(expr, var)
     sigmas: list[Expr] = []
     new: list[Expr] = []
     for f in g.args if isinstance(g, Mul) else (g,):
-        found = _unsigned(f, var)
+        found = _unsigned(f, var, roots)
         if found is None:
             new.append(f)
         else:
@@ -57,11 +70,11 @@ def pythagorean_squares(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     other = _by_substitution(expr, var, ctx)
     if other is not None and other.result.size() < inner.result.size() + sigma.size():
         return other  # √(1 + tan² x): u = tan x gives asinh(tan x), shorter than |sec x|·...
-    pulled = constant_multiple(sigma, h, var, inner, "Pythagorean square")
+    rule, hint = ("Pythagorean square", _HINT) if roots else ("absolute value", _ABS_HINT)
+    pulled = constant_multiple(sigma, h, var, inner, rule)
     details = (("σ", sigma),)
-    identity = Step("Pythagorean square", expr, mul(sigma, h), (), "", details, hint=_HINT)
-    return make("Pythagorean square", expr, var, pulled.result, (identity, pulled), details,
-                "Pythagorean square", _HINT)  # fmt: skip
+    identity = Step(rule, expr, mul(sigma, h), (), "", details, hint=hint)
+    return make(rule, expr, var, pulled.result, (identity, pulled), details, rule, hint)
 
 
 def _by_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
@@ -75,16 +88,18 @@ def _by_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | 
     return found
 
 
-def _unsigned(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
-    """(κ^(k/2)·G^k, |G|/G) for a factor f = |G|^k or B^(k/2) with B = κ·G², k odd."""
+def _unsigned(f: Expr, var: Symbol, roots: bool) -> tuple[Expr, Expr] | None:
+    """(κ^(k/2)·G^k, |G|/G) for a factor f = B^(k/2) with B = κ·G² (roots) or |G|^k, k odd."""
     base, e = (f.base, f.exp) if isinstance(f, Pow) else (f, number(1))
     if not (isinstance(e, Number) and e.is_exact) or free_of(base, var):
         return None
     k = Fraction(e.value)
-    if isinstance(base, Apply) and base.prim is ABS and k.denominator == 1 and k.numerator % 2:
+    if isinstance(base, Apply) and base.prim is ABS:
+        if roots or k.denominator != 1 or not k.numerator % 2:
+            return None
         g = base.arg
         return power(g, e), mul(base, power(g, -1))
-    if not isinstance(base, (Add, Mul)) or k.denominator != 2 or not _has_trig(base):
+    if not roots or not isinstance(base, (Add, Mul)) or k.denominator != 2 or not _has_trig(base):
         return None
     square = square_of(base, var)
     if square is None:
@@ -180,4 +195,4 @@ def _ratio(n: fmpq_mpoly, d: fmpq_mpoly) -> Fraction | None:
     return Fraction(int(k.p), int(k.q))
 
 
-__all__ = ["pythagorean_squares", "square_of"]
+__all__ = ["absolute_values", "pythagorean_squares", "square_of"]
