@@ -63,6 +63,7 @@ METHODS: list[tuple[str, Method]] = [
     ("Weierstrass substitution", trig.half_angle),
     ("Pythagorean square", trig_squares.pythagorean_squares),
     ("trigonometric substitution", trig_algebraic.trig_algebraic),
+    ("hyperbolic substitution", trig_algebraic.hyperbolic_algebraic),
     ("reduction formula", trig_reduction.fractional_powers),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),

@@ -36,7 +36,7 @@ from calcml.core.expr import (
     power,
     symbol,
 )
-from calcml.core.registry import COS, COT, CSC, SEC, SIN, TAN
+from calcml.core.registry import COS, COSH, COT, CSC, SEC, SIN, SINH, TAN, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
 from calcml.symbolic.integrate.explain import substituted
 
@@ -75,6 +75,49 @@ def trig_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
                            details=(("identity", "sin² x + cos² x = 1"),),
                            method="trigonometric substitution", hint=_HINT)  # fmt: skip
     return None
+
+
+#: The hyperbolic substitutions, written with sin and cos standing for sinh and cosh while
+#: the integrand is rewritten: (u(x), du/dx in the stand-ins, du/dx as shown).
+_HYPERBOLIC = {
+    "sinh": (SINH, lambda x: COS(x), lambda x: COSH(x)),
+    "cosh": (COSH, lambda x: SIN(x), lambda x: SINH(x)),
+    "tanh": (TANH, lambda x: power(COS(x), -2), lambda x: power(COSH(x), -2)),
+}  # fmt: skip
+_HYP_HINT = "cosh² x − sinh² x = 1 writes every power of sinh x and cosh x that is left in u"
+
+
+def hyperbolic_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
+    """∫ f(sinh x, cosh x) dx for f with roots or fractional powers, by u = sinh x, cosh x or
+    tanh x (cosh² x − sinh² x = 1)."""
+    if not any(isinstance(n, Apply) and n.prim in (SINH, COSH, TANH) for n in expr.walk()):
+        return None
+    if any(isinstance(n, Apply) and n.prim in (SIN, COS, TAN, COT, SEC, CSC) for n in expr.walk()):
+        return None
+    stand = {n: _STAND_IN[n.prim](n.arg) for n in expr.walk()
+             if isinstance(n, Apply) and n.prim in _STAND_IN}  # fmt: skip
+    g = substitute(expr, stand)
+    if not _eligible(g, var):
+        return None
+    for name, (u_of, du_sc, du_shown) in _HYPERBOLIC.items():
+        ctx.budget.check()
+        u = ctx.dummy()
+        h = in_u(mul(g, power(du_sc(var), -1)), var, u, name)
+        inner = None if h is None or free_of(h, u) else ctx.integrate(h, u)
+        if inner is None:
+            ctx.release(u)
+            continue
+        return substituted("substitution", expr, var, u, u_of(var), du_shown(var), h, inner,
+                           details=(("identity", "cosh² x − sinh² x = 1"),),
+                           method="hyperbolic substitution", hint=_HYP_HINT)  # fmt: skip
+    return None
+
+
+_STAND_IN = {
+    SINH: SIN,
+    COSH: COS,
+    TANH: lambda a: mul(SIN(a), power(COS(a), -1)),
+}
 
 
 def _eligible(g: Expr, var: Symbol) -> bool:
@@ -161,6 +204,15 @@ def _monomial(name: str, a: Fraction, b: Fraction, u: Symbol) -> Expr | None:
 
     one_minus, one_plus, minus_one = (add(1, mul(-1, power(u, 2))), add(1, power(u, 2)),
                                       add(power(u, 2), -1))  # fmt: skip
+    if name == "sinh":
+        k = half(b)
+        return None if k is None else mul(power(u, _num(a)), power(one_plus, k))
+    if name == "cosh":
+        k = half(a)
+        return None if k is None else mul(power(u, _num(b)), power(minus_one, k))
+    if name == "tanh":
+        k = half(-(a + b))
+        return None if k is None else mul(power(u, _num(a)), power(one_minus, k))
     if name in ("sin", "cos"):
         own, other = (a, b) if name == "sin" else (b, a)
         k = half(other)
@@ -181,4 +233,4 @@ def _num(k: Fraction) -> Expr:
     return number(_as_number(k))
 
 
-__all__ = ["in_u", "trig_algebraic"]
+__all__ = ["hyperbolic_algebraic", "in_u", "trig_algebraic"]

@@ -5,6 +5,7 @@ sum is: the reduction formula
 
     ∫ cosⁿ x dx = cosⁿ⁻¹ x·sin x/n + (n − 1)/n·∫ cosⁿ⁻² x dx
     ∫ sinⁿ x dx = −sinⁿ⁻¹ x·cos x/n + (n − 1)/n·∫ sinⁿ⁻² x dx
+    (and for cosh, sinh: ∫ sinhⁿ x dx = sinhⁿ⁻¹ x·cosh x/n − (n − 1)/n·∫ sinhⁿ⁻² x dx)
 
 holds for every real n ≠ 0, so each power in a sum Σ cⱼ·cos^(pⱼ) x (all pⱼ equal modulo 2) is
 moved, up or down in steps of 2, to one exponent p₀ in (−1, 1]. When the coefficients of
@@ -19,7 +20,7 @@ from fractions import Fraction
 from math import floor
 
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
-from calcml.core.registry import COS, CSC, SEC, SIN
+from calcml.core.registry import COS, COSH, CSC, SEC, SIN, SINH
 from calcml.symbolic.integrate.base import Antiderivative, Context, make, op, split_constant
 from calcml.symbolic.integrate.explain import plain
 from calcml.symbolic.steps import Step
@@ -27,7 +28,10 @@ from calcml.symbolic.steps import Step
 #: Most steps of 2 the reduction takes from any exponent to the base one.
 MAX_STEPS = 12
 
-_AS = {SIN: (SIN, 1), COS: (COS, 1), CSC: (SIN, -1), SEC: (COS, -1)}
+_AS = {SIN: (SIN, 1), COS: (COS, 1), CSC: (SIN, -1), SEC: (COS, -1), SINH: (SINH, 1),
+       COSH: (COSH, 1)}  # fmt: skip
+#: f: (g, sign, rho) in ∫fⁿ = sign·fⁿ⁻¹·g/n + rho·(n − 1)/n·∫fⁿ⁻²
+_FORMULA = {COS: (SIN, 1, 1), SIN: (COS, -1, 1), COSH: (SINH, 1, 1), SINH: (COSH, 1, -1)}
 _HINT = ("∫ cosⁿ x dx = cosⁿ⁻¹ x·sin x/n + (n − 1)/n·∫ cosⁿ⁻² x dx, ∫ sinⁿ x dx = "
          "−sinⁿ⁻¹ x·cos x/n + (n − 1)/n·∫ sinⁿ⁻² x dx, for any n ≠ 0: the non-elementary "
          "integrals cancel")  # fmt: skip
@@ -75,6 +79,8 @@ def _shape(expr: Expr, var: Symbol) -> tuple[int, Apply, dict[Fraction, Expr]] |
             base, e = (f.base, f.exp) if isinstance(f, Pow) else (f, number(1))
             if not (isinstance(e, Number) and e.is_exact):
                 return None
+            if isinstance(base, Pow) and base.exp is number(-1):  # (1/cosh x)^(3/2)
+                base, e = base.base, number(-Fraction(e.value))
             if base is var and isinstance(e.value, int) and e.value > 0:
                 m += e.value
             elif isinstance(base, Apply) and base.arg is var and base.prim in _AS and p is None:
@@ -107,20 +113,21 @@ def reduce_sum(prim: Apply, coeffs: dict[Fraction, Expr], var: Symbol) -> Expr |
     p0 = p - 2 * floor((p + 1) / 2)  # the exponent in (−1, 1] that the others reduce to
     if max(abs(q - p0) for q in coeffs) > 2 * MAX_STEPS:
         return None
-    f, other = prim(var), (COS if prim is SIN else SIN)(var)
-    sign = 1 if prim is COS else -1  # the sin formula has −sinⁿ⁻¹·cos
+    # ∫fⁿ = sign·fⁿ⁻¹·g/n + rho·(n − 1)/n·∫fⁿ⁻², g the other function of the pair
+    other, sign, rho = _FORMULA[prim]
+    f, g = prim(var), other(var)
     c = dict(coeffs)
     parts: list[Expr] = []
     while max(c) > p0:  # down: n → n − 2
         n = max(c)
         k = c.pop(n)
-        parts.append(mul(sign, k, Fraction(1) / n, power(f, n - 1), other))
-        c[n - 2] = add(c.get(n - 2, number(0)), mul(k, (n - 1) / n))
-    while min(c) < p0:  # up: ∫fⁿ = (n+2)/(n+1)·∫fⁿ⁺² − sign·fⁿ⁺¹·g/(n+1)
+        parts.append(mul(sign, k, Fraction(1) / n, power(f, n - 1), g))
+        c[n - 2] = add(c.get(n - 2, number(0)), mul(k, rho * (n - 1) / n))
+    while min(c) < p0:  # up: ∫fⁿ = (n+2)/(rho·(n+1))·∫fⁿ⁺² − sign·fⁿ⁺¹·g/(rho·(n+1))
         n = min(c)
         k = c.pop(n)
-        parts.append(mul(-sign, k, Fraction(1) / (n + 1), power(f, n + 1), other))
-        c[n + 2] = add(c.get(n + 2, number(0)), mul(k, (n + 2) / (n + 1)))
+        parts.append(mul(-sign, k, Fraction(1) / (rho * (n + 1)), power(f, n + 1), g))
+        c[n + 2] = add(c.get(n + 2, number(0)), mul(k, (n + 2) / (rho * (n + 1))))
     left = c.get(p0, number(0))
     if not (isinstance(left, Number) and left.value == 0):
         return None
