@@ -53,6 +53,12 @@ CASES = [
     ("sin(x)*sin(2*x)*sin(4*x)", PRODUCT),
     ("sin(6*x)/(4 + cos(3*x)**2)", "linear substitution"),
     ("3*x**2*csc(x) - x**3*cot(x)*csc(x)", PARTS),
+    ("(cosh(x)**2 - 1)**(3/2)", SQUARE),
+    ("(1 + sinh(x)**2)**(5/2)", SQUARE),
+    ("sinh(x)**3*sqrt(cosh(x))", SUBSTITUTION),
+    ("sqrt(tanh(x))", SUBSTITUTION),
+    ("x*(cosh(x)**(5/2) - 3*sqrt(cosh(x))/5)", REDUCTION),
+    ("sinh(x)**(5/2) + 3*sqrt(sinh(x))/5", REDUCTION),
 ]  # fmt: skip
 
 

@@ -26,7 +26,6 @@ from calcml.core.expr import (
     mul,
     number,
     power,
-    symbol,
 )
 from calcml.core.registry import COS, EXP, SIN
 from calcml.symbolic.integrate.base import (
@@ -235,9 +234,9 @@ def _nested_or_inside(e: Expr, var: Symbol) -> bool:
         if (isinstance(n, Pow) and isinstance(n.exp, Number) and isinstance(n.exp.value, Fraction)
                 and (n.base is var or linear_coefficients(n.base, var) is not None)):
             return True
-    stand_in = symbol("_hidden_function")
-    hidden = {n: stand_in for n in e.walk() if isinstance(n, Apply) and n.has(var)}
-    return not substitute(e, hidden).has(var)
+    from calcml.symbolic.integrate.trig_algebraic import bare
+
+    return not bare(e, var)
 
 
 def _common_inner(expr: Expr, var: Symbol):

@@ -34,7 +34,6 @@ from calcml.core.expr import (
     mul,
     number,
     power,
-    symbol,
 )
 from calcml.core.registry import COS, COSH, COT, CSC, SEC, SIN, SINH, TAN, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
@@ -51,7 +50,6 @@ _CHOICES = {
             lambda x: mul(-1, CSC(x), COT(x))),
 }  # fmt: skip
 
-_HIDDEN = symbol("_trig_function")  # stands for sin x and cos x when looking for a bare x
 _HINT = "sin² x + cos² x = 1 writes every power of sin x and cos x that is left in u"
 
 
@@ -120,11 +118,25 @@ _STAND_IN = {
 }
 
 
+def bare(e: Expr, var: Symbol, inside: tuple | None = None) -> bool:
+    """Does var occur in e outside the applications of `inside` (of any function if None)?
+    Structural, so nothing is evaluated (x/(sin x − cos x) never meets 0/0)."""
+    found: dict[Expr, bool] = {}
+    for n in e.walk():
+        if n is var:
+            found[n] = True
+        elif isinstance(n, Apply) and (inside is None or n.prim in inside):
+            found[n] = False
+        else:
+            found[n] = any(found[a] for a in n.args) if n.args else False
+    return found[e]
+
+
 def _eligible(g: Expr, var: Symbol) -> bool:
     """Only sin x and cos x carry x, and some power of them is not an integer (rational
     functions of sin and cos are Bioche's)."""
-    trig = {n: _HIDDEN for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)}
-    if not trig or substitute(g, trig).has(var):
+    trig = [n for n in g.walk() if isinstance(n, Apply) and n.prim in (SIN, COS)]
+    if not trig or bare(g, var, (SIN, COS)):
         return False  # x outside sin and cos (or no sin, cos at all)
     fractional = False
     for n in g.walk():

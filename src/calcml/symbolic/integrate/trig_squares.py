@@ -18,8 +18,9 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mpoly
 
+from calcml.core.evaluate import substitute
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, mul, number, power
-from calcml.core.registry import ABS, COS, COT, CSC, SEC, SIN, TAN
+from calcml.core.registry import ABS, COS, COSH, COT, CSC, SEC, SIN, SINH, TAN, TANH
 from calcml.symbolic.integrate.base import (
     Antiderivative,
     Context,
@@ -30,8 +31,9 @@ from calcml.symbolic.integrate.base import (
 from calcml.symbolic.integrate.explain import constant_multiple
 from calcml.symbolic.steps import Step
 
-_HINT = ("sin² x + cos² x = 1 makes the base κ·G², so its odd power of a square root is "
-         "κ^(k/2)·|G|^k = κ^(k/2)·σ·G^k with σ = |G|/G = ±1, constant where G ≠ 0")  # fmt: skip
+_HINT = ("sin² x + cos² x = 1 (or cosh² x − sinh² x = 1) makes the base κ·G², so its odd "
+         "power of a square root is κ^(k/2)·|G|^k = κ^(k/2)·σ·G^k with σ = |G|/G = ±1, "
+         "constant where G ≠ 0")  # fmt: skip
 
 
 _ABS_HINT = "|g|^k = σ·g^k for odd k, with σ = |g|/g = ±1, constant where g ≠ 0"
@@ -71,7 +73,7 @@ def _signs_out(expr: Expr, var: Symbol, ctx: Context, roots: bool) -> Antideriva
     if other is not None and other.result.size() < inner.result.size() + sigma.size():
         return other  # √(1 + tan² x): u = tan x gives asinh(tan x), shorter than |sec x|·...
     rule, hint = ("Pythagorean square", _HINT) if roots else ("absolute value", _ABS_HINT)
-    pulled = constant_multiple(sigma, h, var, inner, rule)
+    pulled = inner if sigma is number(1) else constant_multiple(sigma, h, var, inner, rule)
     details = (("σ", sigma),)
     identity = Step(rule, expr, mul(sigma, h), (), "", details, hint=hint)
     return make(rule, expr, var, pulled.result, (identity, pulled), details, rule, hint)
@@ -80,9 +82,9 @@ def _signs_out(expr: Expr, var: Symbol, ctx: Context, roots: bool) -> Antideriva
 def _by_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     """The same integral by u = sin x, tan x, ... (trig_algebraic), when that applies."""
     from calcml.symbolic.integrate.driver import verified
-    from calcml.symbolic.integrate.trig_algebraic import trig_algebraic
+    from calcml.symbolic.integrate.trig_algebraic import hyperbolic_algebraic, trig_algebraic
 
-    found = trig_algebraic(expr, var, ctx)
+    found = trig_algebraic(expr, var, ctx) or hyperbolic_algebraic(expr, var, ctx)
     if found is None or not verified(expr, found.result, var):
         return None
     return found
@@ -106,12 +108,14 @@ def _unsigned(f: Expr, var: Symbol, roots: bool) -> tuple[Expr, Expr] | None:
         return None
     kappa, g, rest = square
     odd = number(2 * k)
+    positive = g in (COSH(var), power(COSH(var), -1))  # cosh x > 0: no sign to take out
     return (mul(power(number(kappa), e), power(g, odd), power(rest, e)),
-            mul(ABS(g), power(g, -1)))  # fmt: skip
+            number(1) if positive else mul(ABS(g), power(g, -1)))  # fmt: skip
 
 
 def _has_trig(e: Expr) -> bool:
-    return any(isinstance(n, Apply) and n.prim in (SIN, COS, TAN, COT, SEC, CSC) for n in e.walk())
+    prims = (SIN, COS, TAN, COT, SEC, CSC, SINH, COSH, TANH)
+    return any(isinstance(n, Apply) and n.prim in prims for n in e.walk())
 
 
 def _gens():
@@ -136,23 +140,35 @@ def square_of(base: Expr, var: Symbol) -> tuple[Fraction, Expr, Expr] | None:
     from calcml.symbolic.integrate.bioche import to_frac
     from calcml.symbolic.integrate.substitution import to_sin_cos
 
+    hyp = any(isinstance(n, Apply) and n.prim in _HYP for n in base.walk())
+    if hyp:  # sinh, cosh written as sin, cos stand-ins; the identity is then c² = 1 + s²
+        base = substitute(base, {n: _HYP[n.prim](n.arg) for n in base.walk()
+                                 if isinstance(n, Apply) and n.prim in _HYP})  # fmt: skip
     frac = to_frac(to_sin_cos(base), var)
     if frac is None:
         return None
     p, q = frac
     s, c, one = _gens()
-    candidates = ((s, one, SIN), (c, one, COS), (s, c, TAN), (c, s, COT), (one, c, SEC),
-                  (one, s, CSC))  # fmt: skip
-    for gp, gq, prim in candidates:
-        kappa = _ratio(_reduce(p * gq * gq), _reduce(q * gp * gp))
+    names = _HYP_NAMES if hyp else _TRIG_NAMES
+    candidates = [(gp, gq, names[k]) for k, (gp, gq) in enumerate(
+        ((s, one), (c, one), (s, c), (c, s), (one, c), (one, s)))]  # fmt: skip
+    for gp, gq, g_of in candidates:
+        kappa = _ratio(_reduce(p * gq * gq, hyp), _reduce(q * gp * gp, hyp))
         if kappa is not None and kappa > 0:
-            return kappa, prim(var), number(1)
-    for gp, gq, prim in candidates:  # no exact square: a square times one power of sin or cos
-        found = _monomial_ratio(_reduce(p * gq * gq), _reduce(q * gp * gp))
+            return kappa, g_of(var), number(1)
+    for gp, gq, g_of in candidates:  # no exact square: a square times one power of sin or cos
+        found = _monomial_ratio(_reduce(p * gq * gq, hyp), _reduce(q * gp * gp, hyp))
         if found is not None and found[0] > 0:
             kappa, a, b = found
-            return kappa, prim(var), mul(power(SIN(var), a), power(COS(var), b))
+            s_of, c_of = (SINH, COSH) if hyp else (SIN, COS)
+            return kappa, g_of(var), mul(power(s_of(var), a), power(c_of(var), b))
     return None
+
+
+_HYP = {SINH: SIN, COSH: COS, TANH: lambda a: mul(SIN(a), power(COS(a), -1))}
+_TRIG_NAMES = (SIN, COS, TAN, COT, SEC, CSC)
+_HYP_NAMES = (SINH, COSH, TANH, lambda a: power(TANH(a), -1), lambda a: power(COSH(a), -1),
+              lambda a: power(SINH(a), -1))  # fmt: skip
 
 
 def _monomial_ratio(n: fmpq_mpoly, d: fmpq_mpoly) -> tuple[Fraction, int, int] | None:
@@ -171,13 +187,15 @@ def _monomial_ratio(n: fmpq_mpoly, d: fmpq_mpoly) -> tuple[Fraction, int, int] |
     return Fraction(int(k.p), int(k.q)), a, b
 
 
-def _reduce(p: fmpq_mpoly) -> fmpq_mpoly:
-    """p with every c² replaced by 1 − s²: a normal form modulo s² + c² − 1."""
+def _reduce(p: fmpq_mpoly, hyp: bool = False) -> fmpq_mpoly:
+    """p with every c² replaced by 1 − s² (1 + s² for cosh, sinh): a normal form modulo
+    s² + c² − 1 (c² − s² − 1)."""
     s, c, one = _gens()
+    square = one + s * s if hyp else one - s * s
     out = 0 * one
     for exps, coeff in p.terms():
         a, b = int(exps[0]), int(exps[1])
-        out += fmpq(coeff) * s**a * c ** (b % 2) * (one - s * s) ** (b // 2)
+        out += fmpq(coeff) * s**a * c ** (b % 2) * square ** (b // 2)
     return out
 
 
