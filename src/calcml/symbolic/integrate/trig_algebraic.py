@@ -199,8 +199,13 @@ def _exponents(node: Expr, var: Symbol) -> tuple[Fraction, Fraction] | None:
             return None
         return sum((p[0] for p in parts), Fraction(0)), sum((p[1] for p in parts), Fraction(0))
     base, e = (node.base, node.exp) if isinstance(node, Pow) else (node, number(1))
-    if isinstance(base, Pow) and base.exp in (number(1), number(-1)) and isinstance(e, Number):
-        base, e = base.base, mul(base.exp, e)  # (1/sin x)^(9/2) from csc(x)^(9/2): sin^(−9/2)
+    if isinstance(base, Mul) and isinstance(e, Number) and e.is_exact:
+        inner = _exponents(base, var)  # √(tan³ x) = (sin³ x/cos³ x)^(1/2): the answer is checked
+        k = Fraction(e.value)
+        return None if inner is None else (inner[0] * k, inner[1] * k)
+    if (isinstance(base, Pow) and isinstance(base.exp, Number) and isinstance(e, Number)
+            and isinstance(base.exp.value, int) and base.exp.value % 2):
+        base, e = base.base, mul(base.exp, e)  # (1/sin x)^(9/2) = sin^(−9/2), √(tan³ x): odd
     if not (isinstance(base, Apply) and base.arg is var and base.prim in (SIN, COS)):
         return None
     if not (isinstance(e, Number) and e.is_exact):
