@@ -127,6 +127,8 @@ METHOD_WORDS = {
     "absolute value": "the sign σ = |g|/g taken out as a constant (±1 where g ≠ 0)",
     "trigonometric substitution": "the substitution u = sin x, cos x, tan x, … with "
                                   "sin² x + cos² x = 1",
+    "hyperbolic substitution": "the substitution u = sinh x, cosh x or tanh x with "
+                               "cosh² x − sinh² x = 1",
     "even radical substitution": "the substitution t = x/√(p·x² + q)",
     "reduction formula": "the reduction formula (the non-elementary parts cancel)",
 }
