@@ -26,8 +26,14 @@ from typing import Any
 from calcml.core.errors import NoClosedFormError, VerificationError
 from calcml.core.expr import Expr, Symbol
 from calcml.core.limits import DEFAULT_INTEGRATION_SECONDS
-from calcml.symbolic.integrate.base import MAX_INTEGRATION_DEPTH, Antiderivative, Budget, op
-from calcml.symbolic.integrate.driver import METHODS, search, verified
+from calcml.symbolic.integrate.base import (
+    MAX_INTEGRATION_DEPTH,
+    Antiderivative,
+    Budget,
+    op,
+    verified,
+)
+from calcml.symbolic.integrate.driver import METHODS, search
 from calcml.symbolic.step_check import certify
 from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import Check, check_derivative
@@ -128,6 +134,14 @@ METHOD_WORDS = {
     "hyperbolic powers": "the substitution the powers of sinh x and cosh x pick",
     "hyperbolic substitution": "u = a hyperbolic function, with cosh² x − sinh² x = 1",
     "exponential base": "the substitution u = gˣ (aˣ = e^(x·ln a))",
+    "Pythagorean square": "a Pythagorean square under the root (√(1 − cos² x) = |sin x|)",
+    "absolute value": "the sign σ = |g|/g taken out as a constant (±1 where g ≠ 0)",
+    "trigonometric substitution": "the substitution u = sin x, cos x, tan x, … with "
+                                  "sin² x + cos² x = 1",
+    "hyperbolic substitution for roots": "the substitution u = sinh x, cosh x or tanh x with "
+                               "cosh² x − sinh² x = 1",
+    "even radical substitution": "the substitution t = x/√(p·x² + q)",
+    "reduction formula": "the reduction formula (the non-elementary parts cancel)",
 }
 
 

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from calcml.core.errors import BudgetExceeded
-from calcml.core.expr import Add, Expr, Mul, Number, Symbol, add, mul, symbol
+from calcml.core.expr import Add, Apply, Expr, Mul, Number, Symbol, add, mul, symbol
+from calcml.symbolic.diff import diff
 from calcml.symbolic.steps import Step
+from calcml.symbolic.verify import agree
 
 #: Deepest nesting of sub-integrals one integration may open.
 MAX_INTEGRATION_DEPTH = 10
@@ -139,3 +141,26 @@ def linear_coefficients(expr: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
 
 def factors(expr: Expr) -> tuple[Expr, ...]:
     return expr.args if isinstance(expr, Mul) else (expr,)
+
+
+def bare(e: Expr, var: Symbol, inside: tuple | None = None) -> bool:
+    """Does var occur in e outside the applications of `inside` (of any function if None)?
+    Structural, so nothing is evaluated (x/(sin x − cos x) never meets 0/0)."""
+    found: dict[Expr, bool] = {}
+    for n in e.walk():
+        if n is var:
+            found[n] = True
+        elif isinstance(n, Apply) and (inside is None or n.prim in inside):
+            found[n] = False
+        else:
+            found[n] = any(found[a] for a in n.args) if n.args else False
+    return found[e]
+
+
+def verified(f: Expr, big_f: Expr, var: Symbol) -> bool:
+    """Is d/dvar big_f = f at random points where both are finite?
+
+    Points where the floats disagree are re-checked in ball arithmetic, so a right answer whose
+    derivative cancels to rounding is kept. When the usual sample cannot decide, a wider one is
+    tried; a candidate neither sample can confirm is dropped (the search goes on)."""
+    return agree(diff(big_f, var, verify=False), f, var)

@@ -15,6 +15,7 @@ from calcml.symbolic.integrate import (
     cancel_substitution,
     euler,
     even_odd,
+    even_radicals,
     exp_identities,
     exp_product,
     exp_trig,
@@ -26,12 +27,14 @@ from calcml.symbolic.integrate import (
     hyper_reduction,
     hyper_substitution,
     hyperbolic,
+    inverse_parts,
     log_parts,
     log_substitution,
     nested_roots,
     param_radicals,
     parametric,
     parts,
+    parts_sum,
     pseudo_elliptic,
     quadratic_inner,
     quarter_roots,
@@ -45,6 +48,10 @@ from calcml.symbolic.integrate import (
     substitution,
     table,
     trig,
+    trig_algebraic,
+    trig_linearize,
+    trig_reduction,
+    trig_squares,
 )
 from calcml.symbolic.integrate.base import (
     MAX_INTEGRATION_DEPTH,
@@ -54,6 +61,7 @@ from calcml.symbolic.integrate.base import (
     Method,
     make,
     op,
+    verified,
 )
 from calcml.symbolic.simplify import simplify
 from calcml.symbolic.steps import Step
@@ -72,10 +80,16 @@ METHODS: list[tuple[str, Method]] = [
     ("hyperbolic Bioche's rule", hyper_bioche.hyperbolic_bioche),
     ("trigonometric powers", trig.trig_powers),
     ("trigonometric products", trig.trig_products),
+    ("linearize products", trig_linearize.linearize),
+    ("common angle", trig_linearize.common_angle),
     ("hyperbolic powers", hyper_powers.hyperbolic_powers),
     ("hyperbolic reduction", hyper_reduction.reduction_sum),
     ("Bioche's rule", bioche.bioche),
     ("Weierstrass substitution", trig.half_angle),
+    ("Pythagorean square", trig_squares.pythagorean_squares),
+    ("trigonometric substitution", trig_algebraic.trig_algebraic),
+    ("hyperbolic substitution for roots", trig_algebraic.hyperbolic_algebraic),
+    ("reduction formula", trig_reduction.fractional_powers),
     ("quadratic radicals", radicals.quadratic_radical),
     ("reciprocal radicals", radicals.reciprocal_radical),
     ("quadratic radicals with parameters", param_radicals.param_radical),
@@ -106,13 +120,17 @@ METHODS: list[tuple[str, Method]] = [
     ("exponential substitution", hyperbolic.exponential_substitution),
     ("laws of exponents", exponential_base.exponential_split),
     ("exponential identities", exp_identities.exponential_identities),
+    ("inverse tangent by parts", inverse_parts.inverse_tangent_parts),
     ("integration by parts", parts.by_parts),
+    ("even radical substitution", even_radicals.even_radical),
+    ("absolute value", trig_squares.absolute_values),
     ("expand", table.expanded),
     ("common factor", hyper_reduction.common_factor),
     ("radical substitution", root_substitution.root_substitution),
     ("binomial differential", binomial.binomial),
     ("hidden quadratic substitution", quadratic_inner.quadratic_inner),
     ("heuristic Risch", risch.poor_mans_risch),
+    ("parts on a sum", parts_sum.parts_cancelling),
 ]
 
 #: How deeply the open-ended methods may nest inside themselves: they are what makes the search
@@ -179,17 +197,6 @@ def _first_verified(expr: Expr, var: Symbol, ctx: Context,
             return candidate
         ctx.rejected.append((name, expr, candidate.result))
     return None
-
-
-def verified(f: Expr, big_f: Expr, var: Symbol) -> bool:
-    """Is d/dvar big_f = f at random points where both are finite?
-
-    Points where the floats disagree are re-checked in ball arithmetic, so a right answer whose
-    derivative cancels to rounding is kept. When the usual sample cannot decide, a wider one is
-    tried; a candidate neither sample can confirm is dropped (the search goes on)."""
-    from calcml.symbolic.diff import diff
-
-    return agree(diff(big_f, var, verify=False), f, var)
 
 
 def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | None, Context]:

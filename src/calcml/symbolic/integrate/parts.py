@@ -61,7 +61,7 @@ def _positive_int(e: Expr) -> bool:
     return isinstance(e, Number) and isinstance(e.value, int) and e.value > 0
 
 
-def _choose(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
+def choose_parts(f: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
     """(u, dv) by LIATE; dv = 1 for a lone logarithm or inverse function."""
     _, g = split_constant(f, var)
     fs = list(g.args) if isinstance(g, Mul) else [g]
@@ -129,7 +129,7 @@ class _Round:
 def _round(current: Expr, var: Symbol, ctx: Context) -> _Round | None:
     from calcml.symbolic.diff import diff
 
-    choice = _choose(current, var)
+    choice = choose_parts(current, var)
     if choice is None:
         return None
     u, dv = choice

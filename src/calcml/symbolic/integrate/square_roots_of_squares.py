@@ -31,6 +31,8 @@ def square_root_of_square(expr: Expr, var: Symbol, ctx: Context) -> Antiderivati
         s, r_part, k = split
         rest = [g for g in factors if g is not f]
         new = mul(*rest, power(s, k), r_part)
+        if _imaginary_constant(new):
+            return None  # a negative constant left under the root: (−1)^(3/2) is not real
         inner = ctx.integrate(new, var)
         if inner is None:
             return None
@@ -41,6 +43,13 @@ def square_root_of_square(expr: Expr, var: Symbol, ctx: Context) -> Antiderivati
         found = rewritten("square root of a square", expr, var, signed, pulled, hint=_HINT)
         return Antiderivative(found.result, replace(found.step, hint=_HINT), found.method)
     return None
+
+
+def _imaginary_constant(e: Expr) -> bool:
+    """Does e hold a negative number to a fractional power?"""
+    return any(isinstance(n, Pow) and isinstance(n.base, Number) and n.base.value < 0
+               and isinstance(n.exp, Number) and Fraction(n.exp.value).denominator != 1
+               for n in e.walk())  # fmt: skip
 
 
 _HINT = "√(S²·R) = |S|·√R = sign(S)·S·√R, and sign(S) is constant where S ≠ 0"

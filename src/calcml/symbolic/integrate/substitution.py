@@ -31,6 +31,7 @@ from calcml.core.registry import COS, EXP, SIN
 from calcml.symbolic.integrate.base import (
     Antiderivative,
     Context,
+    bare,
     free_of,
     linear_coefficients,
     split_constant,
@@ -212,11 +213,38 @@ def linear_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative
     return substituted("linear substitution", expr, var, t, u, du, g, found)
 
 
+def _centred(e: Expr, inner: Expr, var: Symbol) -> bool:
+    """Does t = inner make e simpler: a quadratic with its vertex at inner = 0 (x² + 2x with
+    t = x + 1), or a quotient of linear polynomials with inner on top or below?"""
+    from calcml.symbolic.polys import to_rational
+
+    pq, lin = to_rational(e, var), to_rational(inner, var)
+    if pq is None or lin is None or lin[0].degree() != 1:
+        return False
+    p, q = pq
+    root = -lin[0][0] / lin[0][1]
+    if q.degree() == 0 and p.degree() == 2:
+        return -p[1] / (2 * p[2]) == root
+    return max(p.degree(), q.degree()) <= 1 and (p(root) == 0 or q(root) == 0)
+
+
+def _nested_or_inside(e: Expr, var: Symbol) -> bool:
+    """Has e a root of a linear expression (x + √(x + 1)), or does var occur in e only inside
+    function applications (sin(3x + 7)² + 3)? Then t = (a·x + b)^(1/n) may help."""
+    for n in e.walk():
+        if (isinstance(n, Pow) and isinstance(n.exp, Number) and isinstance(n.exp.value, Fraction)
+                and (n.base is var or linear_coefficients(n.base, var) is not None)):
+            return True
+
+    return not bare(e, var)
+
+
 def _common_inner(expr: Expr, var: Symbol):
     """`(L, (a, b), n, radicals)`: the one linear inner expression a·x+b (arguments and bases),
     and the lcm n of the denominators of its fractional powers."""
     linear: set[Expr] = set()
     radicals: list[Pow] = []
+    foreign: list[Expr] = []  # other roots: √(x³ + 1)
     n = 1
     for node in expr.walk():
         if isinstance(node, Apply) and not free_of(node.arg, var):
@@ -225,7 +253,11 @@ def _common_inner(expr: Expr, var: Symbol):
             if not free_of(node.exp, var):
                 return None
             inner = node.base
-            if isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction):
+            lin = inner is var or linear_coefficients(inner, var) is not None
+            root = isinstance(node.exp, Number) and isinstance(node.exp.value, Fraction)
+            if root and not lin and not _nested_or_inside(inner, var):
+                foreign.append(inner)
+            if lin and root:
                 radicals.append(node)
                 n = lcm(n, node.exp.value.denominator)
         else:
@@ -245,6 +277,8 @@ def _common_inner(expr: Expr, var: Symbol):
             return None
         only = next(iter(linear))
     lin = (ONE, ZERO) if only is var else linear_coefficients(only, var)
+    if not all(_centred(f, only, var) for f in foreign):
+        return None  # t = x + c cannot help √(x³ + 1) when no root of x + c is to be removed
     return only, lin, n, radicals
 
 

@@ -56,7 +56,7 @@ def trig_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
         return None
     c, family, m, n = shape
     if (m, n) in ((1, 0), (0, 1)) and family == "trig":
-        return None  # the table has these
+        return _sin_or_cos(expr, var, ctx, c, m)  # the table has these
     s, co = (SIN, COS) if family == "trig" else (SINH, COSH)
     if family == "trig" and min(m, n) < 0 == max(m, n) and (m + n) % 2:
         which, k = ("c", n) if m == 0 else ("s", m)
@@ -80,6 +80,18 @@ def trig_powers(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | None:
     result = mul(c, _even_powers(family, m, n, var))
     return plain("reduction formula", expr, var, result, (), _REDUCTION[family],
                  "trigonometric powers")  # fmt: skip
+
+
+def _sin_or_cos(expr: Expr, var: Symbol, ctx: Context, c: Expr, m: int) -> Antiderivative | None:
+    """1/sec x = cos x, 1/csc x = sin x (the table has sin and cos themselves)."""
+    new = mul(c, SIN(var) if m else COS(var))
+    if new is expr:
+        return None
+    inner = ctx.integrate(new, var)
+    if inner is None:
+        return None
+    return rewritten("trigonometric identity", expr, var, new, inner, (), "sec x = 1/cos x, "
+                     "csc x = 1/sin x", "trigonometric powers")  # fmt: skip
 
 
 _REDUCTION = {
@@ -118,14 +130,16 @@ def _squared(expr: Expr, var: Symbol, ctx: Context, c: Expr, family: str,
 def _odd_power(expr, var, ctx, c, family, m, n) -> Antiderivative | None:
     """Odd power of sin: u = cos x (sin² = 1 − u²); odd power of cos: u = sin x."""
     u = ctx.dummy()
+    # cot³ x = cos³ x/sin³ x: u = sin x leaves (1 − u²)/u³, no partial fractions
+    m_odd = bool(m % 2) and not (n % 2 and m < 0 < n)
     if family == "trig":
-        if m % 2:
+        if m_odd:
             g = mul(-1, power(add(1, mul(-1, power(u, 2))), (m - 1) // 2), power(u, n))
             u_x, du = COS(var), mul(-1, SIN(var))
         else:
             g = mul(power(add(1, mul(-1, power(u, 2))), (n - 1) // 2), power(u, m))
             u_x, du = SIN(var), COS(var)
-    elif m % 2:
+    elif m_odd:
         g = mul(power(add(power(u, 2), -1), (m - 1) // 2), power(u, n))
         u_x, du = COSH(var), SINH(var)
     else:
@@ -137,7 +151,7 @@ def _odd_power(expr, var, ctx, c, family, m, n) -> Antiderivative | None:
     identity = {("trig", True): "sin² x = 1 − cos² x", ("trig", False): "cos² x = 1 − sin² x",
                 ("hyp", True): "sinh² x = cosh² x − 1", ("hyp", False): "cosh² x = 1 + sinh² x"}
     return substituted("substitution", expr, var, u, u_x, du, g, inner, scale=c,
-                       details=(("identity", identity[(family, bool(m % 2))]),),
+                       details=(("identity", identity[(family, m_odd)]),),
                        method="trigonometric powers")  # fmt: skip
 
 
