@@ -29,6 +29,7 @@ from calcml.symbolic.integrate import (
     risch,
     substitution,
     table,
+    tidy,
     trig,
 )
 from calcml.symbolic.integrate.base import (
@@ -163,7 +164,7 @@ def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | No
     found = integrate_node(expr, var, ctx)
     if found is None:
         return None, ctx
-    return _finish(expr, var, found), ctx
+    return tidy.tidied(expr, var, _finish(expr, var, found)), ctx
 
 
 def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:

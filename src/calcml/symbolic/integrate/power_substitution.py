@@ -60,6 +60,6 @@ def _common_power(e: Expr, var: Symbol) -> int | None:
                 return None
             k = gcd(k, node.exp.value)
             top = max(top, abs(node.exp.value))
-    if e is var or k < 2 or k > MAX_POWER or top <= k:
+    if e is var or k < 2 or k > MAX_POWER or top < k:
         return None
     return k
