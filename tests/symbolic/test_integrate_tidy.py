@@ -104,7 +104,12 @@ TEXTBOOK = [
     ("1/(x^2 + 2)", "√2·atan(x·√2/2)/2"),
     ("x^3*exp(x^2)", "x²·e^(x²)/2 - e^(x²)/2"),
     ("1/(x^2 + x + 1)", "2·√3·atan(√3·(2x + 1)/3)/3"),
-    ("1/(x*sqrt(x^2 - 1))", "-asin(1/|x|)"),
+    ("1/(x*(x^2 + 1))", "ln(|x|) - ln(x² + 1)/2"),
+    ("(1 + 2*x^2)/(1 - 5*x^2 + 4*x^4)", "ln(|(x - 1)·(2x + 1)/((2x - 1)·(x + 1))|)/2"),
+    ("1/(3*x^2 - 12)", "ln(|(x - 2)/(x + 2)|)/12"),
+    ("1/(x*sqrt(x^2 - 1))", "atan(√(x² - 1))"),
+    ("sin(-x)", "cos(x)"),
+    ("cos(-2*x)", "sin(2x)/2"),
 ]
 
 
@@ -125,6 +130,14 @@ def test_combined_logarithms_are_a_checked_step() -> None:
     assert found.result.text() == "ln(|(x - 2)/(x + 2)|)/4"
     said = [s for s in found.steps.walk() if s.rule == "simplify"]
     assert said and "ln|A/B|" in said[-1].hint and said[-1].checked
+
+
+def test_constants_leave_logarithms_up_to_a_constant() -> None:
+    """ln|(3x + 2)/(3x)| = ln|(3x + 2)/x| − ln 3: said as another antiderivative."""
+    found = integrate_indefinite(parse("1/(x^2*(4 + 6*x)^3)"), x, steps=True)
+    assert "ln(|(3x + 2)/x|)" in found.result.text()
+    last = found.steps.substeps[-1]
+    assert last.rule == "simplify (up to a constant)" and last.checked
 
 
 def test_power_substitution_names_its_substitution() -> None:

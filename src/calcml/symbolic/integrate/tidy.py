@@ -9,7 +9,8 @@ function, not merely another antiderivative):
 - a power of an exponential is one exponential, (eᵘ)ⁿ = e^(n·u);
 - a sum with fractional coefficients inside a product or a power has its denominators pulled
   out, 2·√3·(x + 1/2)/3 = √3·(2x + 1)/3 and 1/(x + 1/2) = 2/(2x + 1);
-- an odd function of a negated argument is negated, asin(−1/|x|) = −asin(1/|x|).
+- an odd function of a negated argument is negated, asin(−1/|x|) = −asin(1/|x|), and an
+  even one loses the sign, cos(−x) = cos(x).
 
 The rewritten answer is compared with the original at random points before it is kept.
 """
@@ -36,7 +37,7 @@ from calcml.core.expr import (
     power,
 )
 from calcml.core.registry import ABS, EXP, LOG
-from calcml.symbolic.integrate.base import Antiderivative, make
+from calcml.symbolic.integrate.base import Antiderivative, make, op
 from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import agree
 
@@ -53,14 +54,44 @@ def tidied(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
             new = done
             said.append(identity)
     if not said:
-        return found
+        return _constants_out_of_logs(expr, var, found)
     step = Step("simplify", found.result, new, (), "", hint="; ".join(said))
     if not found.step.substeps:
         return make(found.step.rule, expr, var, new, (found.step, step), found.step.details,
                     found.method, found.step.hint)  # fmt: skip
     # the rewrite as the last substep: the method's own first steps stay where readers look
+    return _constants_out_of_logs(expr, var, _appended(found, new, step))
+
+
+def _appended(found: Antiderivative, new: Expr, step: Step) -> Antiderivative:
+    """`found` with `step` (old answer = new answer) as its last substep."""
     return Antiderivative(new, replace(found.step, result=new,
                                        substeps=(*found.step.substeps, step)), found.method)
+
+
+def _constants_out_of_logs(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
+    """c·ln|k·A| as a term of the answer written c·ln|A|: another antiderivative (they differ
+    by the constant c·ln|k|), as tables write ln|(x − 1)/x| rather than ln|(3x − 3)/(3x)|."""
+    from calcml.symbolic.diff import diff
+
+    old = found.result
+    terms = old.args if isinstance(old, Add) else (old,)
+    mapping = {}
+    for t in terms:
+        c, a = _log_term(t)
+        if a is not None and isinstance(a, Mul) and isinstance(a.args[0], Number):
+            mapping[t] = mul(c, LOG(ABS(mul(power(a.args[0], -1), a))))
+    if not mapping:
+        return found
+    new = substitute(old, mapping)
+    if not agree(diff(new, var, verify=False), expr, var):
+        return found
+    step = Step("simplify (up to a constant)", expr, new, (), op(var),
+                hint="ln|k·A| = ln|A| + ln|k|: two antiderivatives of f differ by a constant")
+    if not found.step.substeps:
+        return make(found.step.rule, expr, var, new, (found.step, step), found.step.details,
+                    found.method, found.step.hint)  # fmt: skip
+    return _appended(found, new, step)
 
 
 
@@ -80,21 +111,22 @@ def _logs_combined(e: Expr) -> Expr:
 
 
 def _joined_sum(node: Add) -> Expr | None:
-    """The sum with pairs c·ln|A| − c·ln|B| joined; None when it has no such pair."""
-    logs = [(t, *_log_term(t)) for t in node.args]
-    logs = [(t, c, a) for t, c, a in logs if a is not None]
+    """The sum with its logarithms of coefficients ±c joined into one, c·ln|A₁·A₂/(B₁·B₂)|;
+    None when no coefficient occurs with both signs."""
+    groups: dict[Fraction, list[tuple[Expr, Fraction, Expr]]] = {}
+    for t in node.args:
+        c, a = _log_term(t)
+        if a is not None and c.is_exact:  # type: ignore[union-attr]
+            value = Fraction(c.value)  # type: ignore[union-attr]
+            groups.setdefault(abs(value), []).append((t, value, a))
     used: set[Expr] = set()
     joined = []
-    for t, c, a in logs:
-        if t in used or c.value < 0:  # type: ignore[union-attr]
+    for size, members in groups.items():
+        if len({v > 0 for _, v, _ in members}) < 2:
             continue
-        partner = next((s for s, c2, _ in logs if s not in used and s is not t
-                        and c2.value == -c.value), None)  # type: ignore[union-attr]  # fmt: skip
-        if partner is None:
-            continue
-        b = next(b for s, _, b in logs if s is partner)
-        used.update((t, partner))
-        joined.append(mul(c, LOG(ABS(mul(a, power(b, -1))))))
+        used.update(t for t, _, _ in members)
+        quotient = mul(*(a if v > 0 else power(a, -1) for _, v, a in members))
+        joined.append(mul(number(size), LOG(ABS(quotient))))
     if not used:
         return None
     return add(*(t for t in node.args if t not in used), *joined)
@@ -133,7 +165,12 @@ def _denominators_out(e: Expr) -> Expr:
 def _primitive_form(node: Expr) -> Expr | None:
     if isinstance(node, Pow) and isinstance(node.exp, Number) and node.exp.is_exact:
         split = _content(node.base)
-        return None if split is None else mul(power(split[0], node.exp), power(split[1], node.exp))
+        if split is None:
+            return None
+        scale = power(split[0], node.exp)  # a root of the content only where it is rational:
+        if not isinstance(scale, Number):  # √((3 − √5)/8) is not simpler as √2·√(3 − √5)/4
+            return None
+        return mul(scale, power(split[1], node.exp))
     if not isinstance(node, Mul) or not any(isinstance(f, Add) for f in node.args):
         return None
     out, changed = [], False
@@ -171,10 +208,16 @@ ODD = frozenset({"sin", "tan", "cot", "csc", "asin", "atan", "acot", "acsc", "si
                  "coth", "csch", "asinh", "atanh", "acoth", "acsch", "erf"})
 
 
+#: Even functions: f(−u) = f(u).
+EVEN = frozenset({"cos", "sec", "cosh", "sech"})
+
+
 def _odd_signs_out(e: Expr) -> Expr:
-    """f(−u) written −f(u) for odd f, where u's sign shows as a negative leading coefficient."""
-    mapping = {n: mul(-1, n.prim(mul(-1, n.arg))) for n in e.walk()
-               if isinstance(n, Apply) and n.prim.name in ODD and _negated(n.arg)}  # fmt: skip
+    """f(−u) written −f(u) for odd f and f(u) for even f, where u's sign shows as a negative
+    leading coefficient."""
+    mapping = {n: mul(-1 if n.prim.name in ODD else 1, n.prim(mul(-1, n.arg)))
+               for n in e.walk() if isinstance(n, Apply) and n.prim.name in ODD | EVEN
+               and _negated(n.arg)}  # fmt: skip
     return substitute(e, mapping) if mapping else e
 
 
@@ -201,5 +244,5 @@ _REWRITES = (
     (_logs_combined, "c·ln|A| − c·ln|B| = c·ln|A/B|"),
     (_exponentials_joined, "(eᵘ)ⁿ = e^(n·u)"),
     (_denominators_out, "c·(x + p/q) = (c/q)·(q·x + p)"),
-    (_odd_signs_out, "f(−u) = −f(u) for odd f"),
+    (_odd_signs_out, "f(−u) = −f(u) for odd f, f(−u) = f(u) for even f"),
 )
