@@ -1,6 +1,6 @@
 """The final answer in the textbook's shape: identities that shorten it, each shown as a step.
 
-Five rewrites, both true for every x where the answer is defined (so the answer stays the same
+Six rewrites, both true for every x where the answer is defined (so the answer stays the same
 function, not merely another antiderivative):
 
 - the logarithm of a power is a multiple of a logarithm, ln(x⁶)/6 = ln|x|;
@@ -9,6 +9,7 @@ function, not merely another antiderivative):
 - a power of an exponential is one exponential, (eᵘ)ⁿ = e^(n·u);
 - a sum with fractional coefficients inside a product or a power has its denominators pulled
   out, 2·√3·(x + 1/2)/3 = √3·(2x + 1)/3 and 1/(x + 1/2) = 2/(2x + 1);
+- a polynomial answer is factored over Q when that is shorter, x³·(x + 2)⁶/3;
 - an odd function of a negated argument is negated, asin(−1/|x|) = −asin(1/|x|), and an
   even one loses the sign, cos(−x) = cos(x).
 
@@ -38,6 +39,7 @@ from calcml.core.expr import (
 )
 from calcml.core.registry import ABS, EXP, LOG
 from calcml.symbolic.integrate.base import Antiderivative, make, op
+from calcml.symbolic.polys import fraction, from_poly, to_poly
 from calcml.symbolic.steps import Step
 from calcml.symbolic.verify import agree
 
@@ -49,7 +51,7 @@ def tidied(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
     """`found` with its answer rewritten by the identities above, as one more step."""
     new, said = found.result, []
     for rewrite, identity in _REWRITES:
-        done = rewrite(new)
+        done = rewrite(new) if rewrite is not _factored else _factored(new, var)
         if done is not new and agree(new, done, var):
             new = done
             said.append(identity)
@@ -239,10 +241,26 @@ def _log_powers(e: Expr) -> Expr:
     return substitute(e, mapping) if mapping else e
 
 
+def _factored(e: Expr, var: Symbol) -> Expr:
+    """A polynomial answer as the product of its factors over Q when that is shorter:
+    x⁹/3 + 4x⁸ + … + 64x³/3 = x³·(x + 2)⁶/3."""
+    p = to_poly(e, var) if e.size() > 6 else None
+    if p is None or p.degree() < 3 or p.degree() > MAX_FACTOR_DEGREE:
+        return e
+    content, factors = p.factor()
+    product = mul(number(fraction(content)), *(power(from_poly(f, var), m) for f, m in factors))
+    return product if 3 * product.size() <= 2 * e.size() else e  # clearly shorter only
+
+
+#: Highest degree of a polynomial answer that is factored.
+MAX_FACTOR_DEGREE = 40
+
+
 _REWRITES = (
     (_log_powers, "ln|Aⁿ| = n·ln|A|"),
     (_logs_combined, "c·ln|A| − c·ln|B| = c·ln|A/B|"),
     (_exponentials_joined, "(eᵘ)ⁿ = e^(n·u)"),
     (_denominators_out, "c·(x + p/q) = (c/q)·(q·x + p)"),
+    (_factored, "the polynomial factored"),
     (_odd_signs_out, "f(−u) = −f(u) for odd f, f(−u) = f(u) for even f"),
 )
