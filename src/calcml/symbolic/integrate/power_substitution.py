@@ -4,6 +4,8 @@
 Partial fractions answer it too, but over the factors x² ± √2·x + 1 of x⁴ + 1, with two
 arctangents of quartic-root arguments. Whenever every power of x in x·f(x) is a multiple of
 one k ≥ 2, the substitution lowers the degree k-fold, and its answer is the textbook's.
+For a rational function it also pays when it only removes a factor 1/x:
+∫ dx/(x·(1 + x⁵)) = ln|x| − ln|1 + x⁵|/5 rather than five partial fractions.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from fractions import Fraction
 from math import gcd
 
 from calcml.core.evaluate import substitute
-from calcml.core.expr import Expr, Number, Pow, Symbol, mul, number, power
+from calcml.core.expr import Apply, Expr, Number, Pow, Symbol, mul, number, power
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of
 from calcml.symbolic.integrate.explain import substituted
 
@@ -47,11 +49,15 @@ def power_substitution(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative 
 
 def _common_power(e: Expr, var: Symbol) -> int | None:
     """The gcd k ≥ 2 of the exponents of var in e when var only occurs as integer powers of
-    itself and one exponent is above k (else the substitution would change nothing)."""
-    k, top = 0, 0
+    itself, and either one exponent is above k (the degree drops) or e is a rational function
+    (u = xᵏ then takes out the factor 1/x: ∫ dx/(x·(1 + x⁵)) = ∫ du/(5u·(1 + u))). Elsewhere
+    the other substitutions say x·f(x²) as the textbook does (u = tan x², not u = x²)."""
+    k, top, rational = 0, 0, True
     for node in e.walk():
         if node is var:
             continue
+        if isinstance(node, Apply) or (isinstance(node, Pow) and not _integer(node.exp)):
+            rational = rational and free_of(node, var)
         for child in node.args:
             if child is not var:
                 continue
@@ -60,6 +66,10 @@ def _common_power(e: Expr, var: Symbol) -> int | None:
                 return None
             k = gcd(k, node.exp.value)
             top = max(top, abs(node.exp.value))
-    if e is var or k < 2 or k > MAX_POWER or top < k:
-        return None
+    if e is var or k < 2 or k > MAX_POWER or top < k or (top == k and not rational):
+        return None  # top = k: only a factor x removed, worth it for rational functions only
     return k
+
+
+def _integer(e: Expr) -> bool:
+    return isinstance(e, Number) and isinstance(e.value, int)

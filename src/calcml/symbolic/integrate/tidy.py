@@ -1,6 +1,6 @@
 """The final answer in the textbook's shape: identities that shorten it, each shown as a step.
 
-Six rewrites, both true for every x where the answer is defined (so the answer stays the same
+Six rewrites, each true for every x where the answer is defined (so the answer stays the same
 function, not merely another antiderivative):
 
 - the logarithm of a power is a multiple of a logarithm, ln(x⁶)/6 = ln|x|;
@@ -13,7 +13,10 @@ function, not merely another antiderivative):
 - an odd function of a negated argument is negated, asin(−1/|x|) = −asin(1/|x|), and an
   even one loses the sign, cos(−x) = cos(x).
 
-The rewritten answer is compared with the original at random points before it is kept.
+The rewritten answer is compared with the original at random points before it is kept. Last,
+a constant factor inside a logarithm term of the answer is dropped, ln|(3x + 2)/(3x)| →
+ln|(3x + 2)/x|: that changes the answer by a constant, so it is checked by differentiating back
+and said as "simplify (up to a constant)".
 """
 
 from __future__ import annotations
