@@ -312,10 +312,12 @@ def power(base: Any, exp: Any) -> Expr:
             return power(base.args[0], exp)
     if isinstance(base, Pow) and _is_even_integer(base.args[1]):
         return power(apply(ABS, base.args[0]), mul(base.args[1], exp))
-    return _pow_node(base, exp)
+    base_key = base.key[1] if base.key[0] == 1 and not isinstance(base, Pow) else (3, base.key)
+    return Pow._intern((Pow, base, exp), (base, exp), (1, base_key, exp.key))
 
 
 def _pow_node(base: Expr, exp: Expr) -> Expr:
+    """The power node itself, with no canonical rewriting (for `_surd_node`)."""
     base_key = base.key[1] if base.key[0] == 1 and not isinstance(base, Pow) else (3, base.key)
     return Pow._intern((Pow, base, exp), (base, exp), (1, base_key, exp.key))
 
