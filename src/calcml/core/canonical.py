@@ -38,6 +38,7 @@ from calcml.core.nodes import (
     number,
     sort_key,
 )
+from calcml.core.surds import int_root, surd
 
 
 class Record(Protocol):
@@ -299,6 +300,9 @@ def power(base: Any, exp: Any) -> Expr:
         folded = _fold_power(base.value, exp.value)
         if folded is not None:
             return folded
+        tidy = _surd_node(base, exp)
+        if tidy is not None:
+            return tidy
     if isinstance(exp, Number) and isinstance(exp.value, int):
         if isinstance(base, Pow):
             return power(base.args[0], mul(base.args[1], exp))
@@ -310,6 +314,25 @@ def power(base: Any, exp: Any) -> Expr:
         return power(apply(ABS, base.args[0]), mul(base.args[1], exp))
     base_key = base.key[1] if base.key[0] == 1 and not isinstance(base, Pow) else (3, base.key)
     return Pow._intern((Pow, base, exp), (base, exp), (1, base_key, exp.key))
+
+
+def _pow_node(base: Expr, exp: Expr) -> Expr:
+    """The power node itself, with no canonical rewriting (for `_surd_node`)."""
+    base_key = base.key[1] if base.key[0] == 1 and not isinstance(base, Pow) else (3, base.key)
+    return Pow._intern((Pow, base, exp), (base, exp), (1, base_key, exp.key))
+
+
+def _surd_node(base: Number, exp: Number) -> Expr | None:
+    """A positive rational to a fractional power as `c·s^f` (see `surds`): `8^(1/4) = 2^(3/4)`,
+    `1/√2 = √2/2`; None when `base^exp` is already in that form or not a real surd."""
+    found = surd(Fraction(base.value), Fraction(exp.value))
+    if found is None:
+        return None
+    c, s, f = found
+    if c == 1 and s == base.value and f == exp.value:
+        return None
+    root = ONE if s == 1 else _pow_node(number(s), number(f))
+    return mul(number(c), root)
 
 
 def _is_even_integer(e: Expr) -> bool:
@@ -364,7 +387,7 @@ def _exact_root(b: Fraction, e: Fraction) -> Fraction | None:
     q = e.denominator
     if q > max(b.numerator.bit_length(), b.denominator.bit_length(), 1):
         return None  # a root index beyond the bit length: only 0 and 1 have exact roots
-    num, den = _int_root(b.numerator, q), _int_root(b.denominator, q)
+    num, den = int_root(b.numerator, q), int_root(b.denominator, q)
     if num is None or den is None:
         return None
     return _fold_power_value(Fraction(num, den), e.numerator)
@@ -374,25 +397,6 @@ def _fold_power_value(b: Fraction, p: int) -> Fraction | None:
     if abs(p) * max(_bit_length(b), 1) > MAX_INTEGER_BITS:
         return None
     return b**p
-
-
-def _int_root(n: int, q: int) -> int | None:
-    if n.bit_length() > 4 * MAX_INTEGER_BITS:
-        return None
-    r = round(n ** (1.0 / q)) if n.bit_length() < 1000 else _newton_root(n, q)
-    for cand in (r - 1, r, r + 1):
-        if cand >= 0 and cand**q == n:
-            return cand
-    return None
-
-
-def _newton_root(n: int, q: int) -> int:
-    x = 1 << (n.bit_length() // q + 1)
-    while True:
-        y = ((q - 1) * x + n // x ** (q - 1)) // q
-        if y >= x:
-            return x
-        x = y
 
 
 # --- functions ---------------------------------------------------------------------------------

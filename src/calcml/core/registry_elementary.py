@@ -16,7 +16,7 @@ from typing import Any
 
 from calcml.core import canonical
 from calcml.core.errors import DomainError
-from calcml.core.expr import ONE, PI, ZERO, Apply, Expr, Mul, Number, number, power
+from calcml.core.expr import ONE, PI, ZERO, Add, Apply, Expr, Mul, Number, mul, number, power
 from calcml.core.registry_base import (
     Fn,
     Primitive,
@@ -27,6 +27,7 @@ from calcml.core.registry_base import (
     numpy_impl,
     sqrt,
 )
+from calcml.core.signs import sign_of
 
 # --- exact values --------------------------------------------------------------------------------
 
@@ -91,15 +92,24 @@ def _log_exact(x: Expr) -> Expr | None:
     return None
 
 
-_NON_NEGATIVE = ("abs", "exp", "cosh", "sigmoid", "softplus", "relu")
-
-
 def _abs_exact(x: Expr) -> Expr | None:
+    """|u| = u when the shape of u proves u ≥ 0 (|x² + 1| = x² + 1), −u when it proves u ≤ 0."""
     if isinstance(x, Number):
         return number(abs(x.value))
-    if isinstance(x, Apply) and x.prim.name in _NON_NEGATIVE:
+    if sign_of(x) is not None:
         return x  # already non-negative
+    if _looks_negative(x):
+        minus = mul(-1, x)
+        if sign_of(minus) is not None:
+            return minus
     return None
+
+
+def _looks_negative(x: Expr) -> bool:
+    """Every term has a negative coefficient (−x² − 1, −3·eˣ): worth trying −u ≥ 0."""
+    terms = x.args if isinstance(x, Add) else (x,)
+    return all((isinstance(t, Mul) and isinstance(t.args[0], Number) and t.args[0].value < 0)
+               or (isinstance(t, Number) and t.value < 0) for t in terms)  # fmt: skip
 
 
 def _sign_exact(x: Expr) -> Expr | None:

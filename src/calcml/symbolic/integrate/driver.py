@@ -35,6 +35,7 @@ from calcml.symbolic.integrate import (
     parametric,
     parts,
     parts_sum,
+    power_substitution,
     pseudo_elliptic,
     quadratic_inner,
     quarter_roots,
@@ -47,6 +48,7 @@ from calcml.symbolic.integrate import (
     square_roots_of_squares,
     substitution,
     table,
+    tidy,
     trig,
     trig_algebraic,
     trig_linearize,
@@ -75,6 +77,7 @@ METHODS: list[tuple[str, Method]] = [
     ("power rule", table.power_rule),
     ("table", table.table),
     ("simple substitution", substitution.simple_substitution),
+    ("power substitution", power_substitution.power_substitution),
     ("rational", rational.rational),
     ("rational with parameters", parametric.parametric_rational),
     ("hyperbolic Bioche's rule", hyper_bioche.hyperbolic_bioche),
@@ -206,7 +209,7 @@ def search(expr: Expr, var: Symbol, budget: Budget) -> tuple[Antiderivative | No
     found = integrate_node(expr, var, ctx)
     if found is None:
         return None, ctx
-    return _finish(expr, var, found), ctx
+    return tidy.tidied(expr, var, _finish(expr, var, found)), ctx
 
 
 def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
@@ -214,9 +217,9 @@ def _finish(expr: Expr, var: Symbol, found: Antiderivative) -> Antiderivative:
     if simpler is found.result or not verified(expr, simpler, var):
         return found
     if agree(found.result, simpler, var):
-        tidy = Step("simplify", found.result, simpler)
+        simplified = Step("simplify", found.result, simpler)
     else:  # equal up to a constant: another antiderivative, not the same expression
-        tidy = Step("simplify (up to a constant)", expr, simpler, (), op(var),
+        simplified = Step("simplify (up to a constant)", expr, simpler, (), op(var),
                     hint="two antiderivatives of f differ by a constant")  # fmt: skip
-    return make(found.step.rule, expr, var, simpler, (found.step, tidy),
+    return make(found.step.rule, expr, var, simpler, (found.step, simplified),
                 found.step.details, found.method, found.step.hint)  # fmt: skip

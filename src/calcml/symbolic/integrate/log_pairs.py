@@ -87,11 +87,13 @@ def _opposite(a: Expr, b: Expr) -> bool:
 
 
 def _log_of_shift(g: Expr, var: Symbol) -> tuple[Expr, Expr] | None:
-    """(w, a) when g = ln|w + a|, a a constant and w not."""
-    if not (isinstance(g, Apply) and g.prim is LOG and isinstance(g.arg, Apply)
-            and g.arg.prim is ABS and isinstance(g.arg.arg, Add)):
+    """(w, a) when g = ln|w + a| (or ln(w + a), the bars dropped as w + a > 0), a a constant
+    and w not."""
+    if not (isinstance(g, Apply) and g.prim is LOG):
         return None
-    inside = g.arg.arg
+    inside = g.arg.arg if isinstance(g.arg, Apply) and g.arg.prim is ABS else g.arg
+    if not isinstance(inside, Add):
+        return None
     a = add(*(t for t in inside.args if free_of(t, var)))
     w = add(*(t for t in inside.args if not free_of(t, var)))
     if free_of(w, var) or a is ZERO:
