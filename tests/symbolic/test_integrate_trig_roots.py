@@ -29,7 +29,7 @@ CASES = [
     ("sqrt(1 - sin(x)**2)", SQUARE),
     ("x*sqrt(cos(x)**2)", "absolute value"),
     ("sqrt(1 + cos(2*x))", SQUARE),
-    ("(sec(x)**2 - 1)**(3/2)", SQUARE),
+    ("(sec(x)**2 - 1)**(3/2)", f"{SQUARE}|absolute value"),  # |tan x|³ by u = sec x
     ("1/sqrt(1 - sin(x)**2)", SQUARE),
     ("sqrt(cos(x)*cot(x))", SQUARE),
     ("sqrt(sin(x)**3*cot(x))", SQUARE),
