@@ -16,6 +16,7 @@ the Weierstrass substitution t = tan(x/2) (trig.half_angle).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from math import comb
 
@@ -37,6 +38,8 @@ _S, _C = _RING.gens()
 _ONE = _RING.from_dict({(0, 0): 1})
 
 Frac = tuple[fmpq_mpoly, fmpq_mpoly]
+#: Reads one function application of x as a fraction in (s, c), or None.
+AngleReader = Callable[[Apply, Symbol], "Frac | None"]
 
 #: The three rules: (name of the symmetry, u as a function of x, du/dx).
 _RULES = {
@@ -129,19 +132,19 @@ def _in_u(name: str, frac: Frac, u: Symbol) -> Expr | None:
         q = -_S * q
         flip = q.compose(-_S, _C)
         pu, qu = _even(p * flip, 0), _even(q * flip, 0)
-        return None if pu is None or qu is None else _expr(pu, qu, u)
+        return None if pu is None or qu is None else quotient_in(pu, qu, u)
     if name == "sin":  # R dx = R/c du: made even in c
         q = _C * q
         flip = q.compose(_S, -_C)
         pu, qu = _even(p * flip, 1), _even(q * flip, 1)
-        return None if pu is None or qu is None else _expr(pu, qu, u)
+        return None if pu is None or qu is None else quotient_in(pu, qu, u)
     flip = q.compose(-_S, -_C)  # R dx = R du/(1 + u²): numerator and denominator of even degree
     p, q = p * flip, q * flip
     half = max(p.total_degree(), q.total_degree()) // 2
     pu, qu = _tan_form(p, half), _tan_form(q, half)
     if pu is None or qu is None:
         return None
-    return _expr(pu, qu * fmpq_poly([1, 0, 1]), u)
+    return quotient_in(pu, qu * fmpq_poly([1, 0, 1]), u)
 
 
 def _even(p: fmpq_mpoly, which: int) -> fmpq_poly | None:
@@ -169,7 +172,8 @@ def _tan_form(p: fmpq_mpoly, half: int) -> fmpq_poly | None:
     return out
 
 
-def _expr(p: fmpq_poly, q: fmpq_poly, u: Symbol) -> Expr | None:
+def quotient_in(p: fmpq_poly, q: fmpq_poly, u: Symbol) -> Expr | None:
+    """p(u)/q(u) in lowest terms with a monic denominator, as an expression (None if q = 0)."""
     if q.is_zero():
         return None
     g = p.gcd(q)
@@ -179,16 +183,22 @@ def _expr(p: fmpq_poly, q: fmpq_poly, u: Symbol) -> Expr | None:
     return from_rational(p / lc, q / lc, u)
 
 
-def to_frac(expr: Expr, var: Symbol) -> Frac | None:
+def to_frac(expr: Expr, var: Symbol, angle: AngleReader | None = None,
+            reduce: Callable[[fmpq_mpoly], fmpq_mpoly] | None = None) -> Frac | None:  # fmt: skip
     """`(P, Q)` with expr = P(sin x, cos x)/Q(sin x, cos x) over Q; None when expr has another
-    function of x, a bare x, a parameter or an inexact number. Iterative over the DAG."""
+    function of x, a bare x, a parameter or an inexact number. Iterative over the DAG.
+
+    `angle` reads a function application as a fraction in (s, c) (sin and cos by default; the
+    hyperbolic rules pass their own reader for sinh and cosh), and `reduce` rewrites each of P
+    and Q by an identity before the common factor is divided out."""
+    angle = angle or _angle
     done: dict[Expr, Frac | None] = {}
     for node in expr.walk():
-        done[node] = _node(node, var, done)
+        done[node] = _node(node, var, done, angle)
     found = done[expr]
     if found is None or found[1].is_zero():
         return None
-    p, q = found
+    p, q = found if reduce is None else (reduce(found[0]), reduce(found[1]))
     g = p.gcd(q)
     return (p, q) if g.is_constant() else (p / g, q / g)
 
@@ -224,12 +234,12 @@ def _cancelled(expr: Expr, var: Symbol, ctx: Context, scale: Expr,
                 method="cancel a common factor", hint=hint)  # fmt: skip
 
 
-def _node(node: Expr, var: Symbol, done: dict) -> Frac | None:
+def _node(node: Expr, var: Symbol, done: dict, angle: AngleReader) -> Frac | None:
     if isinstance(node, Number):
         ok = node.is_exact and not isinstance(node.value, complex)
         return (_RING.from_dict({(0, 0): fmpq(*_ratio(node.value))}), _ONE) if ok else None
     if isinstance(node, Apply):
-        return _angle(node, var)
+        return angle(node, var)
     if isinstance(node, Symbol) or not node.args or any(done[a] is None for a in node.args):
         return None
     if isinstance(node, Add):
@@ -293,4 +303,4 @@ def _angle(node: Apply, var: Symbol) -> Frac | None:
     return sign * poly, _ONE
 
 
-__all__ = ["bioche", "in_sin_cos", "invariances", "to_frac"]
+__all__ = ["bioche", "in_sin_cos", "invariances", "quotient_in", "to_frac"]

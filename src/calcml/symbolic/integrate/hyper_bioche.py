@@ -26,16 +26,15 @@ from calcml.core.evaluate import substitute
 from calcml.core.expr import Add, Apply, Expr, Mul, Number, Pow, Symbol, add, mul, number, power
 from calcml.core.registry import ABS, COSH, LOG, SINH, TANH
 from calcml.symbolic.integrate.base import Antiderivative, Context, free_of, make, split_constant
-from calcml.symbolic.integrate.bioche import invariances
+from calcml.symbolic.integrate.bioche import (
+    MAX_MULTIPLE,
+    invariances,
+    quotient_in,
+    to_frac,
+)
 from calcml.symbolic.integrate.explain import substituted
 from calcml.symbolic.integrate.log_pairs import logs_to_atanh
-from calcml.symbolic.polys import from_rational
 from calcml.symbolic.steps import Step
-
-#: Highest total degree in sinh and cosh built (and highest multiple k in sinh kx, cosh kx).
-MAX_DEGREE = 24
-MAX_MULTIPLE = 8
-
 
 # flint hands out one context per (names, order), so this is the ring bioche.py's rules use too
 _RING = fmpq_mpoly_ctx.get(("s", "c"), "lex")
@@ -61,7 +60,7 @@ def hyperbolic_bioche(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative |
     scale, g = split_constant(expr, var)
     if not _is_quotient(g, var) or _one_scaled_angle(g, var):
         return None
-    frac = _to_frac(g, var)
+    frac = to_frac(g, var, _angle, _reduced)
     if frac is None:
         return None
     if frac[1].is_constant():
@@ -182,19 +181,19 @@ def _in_u(name: str, frac: Frac, u: Symbol) -> Expr | None:
         q = _S * q
         flip = q.compose(-_S, _C)
         pu, qu = _even(p * flip, 0, 1), _even(q * flip, 0, 1)
-        return None if pu is None or qu is None else _expr(pu, qu, u)
+        return None if pu is None or qu is None else quotient_in(pu, qu, u)
     if name == "sin":  # R dx = R/c du, made even in c; c² = 1 + u²
         q = _C * q
         flip = q.compose(_S, -_C)
         pu, qu = _even(p * flip, 1, 1), _even(q * flip, 1, 1)
-        return None if pu is None or qu is None else _expr(pu, qu, u)
+        return None if pu is None or qu is None else quotient_in(pu, qu, u)
     flip = q.compose(-_S, -_C)  # R dx = R du/(1 − u²), numerator and denominator of even degree
     p, q = p * flip, q * flip
     half = max(p.total_degree(), q.total_degree()) // 2
     pu, qu = _tanh_form(p, half), _tanh_form(q, half)
     if pu is None or qu is None:
         return None
-    return _expr(pu, qu * fmpq_poly([1, 0, -1]), u)
+    return quotient_in(pu, qu * fmpq_poly([1, 0, -1]), u)
 
 
 def _even(p: fmpq_mpoly, which: int, sign: int) -> fmpq_poly | None:
@@ -223,29 +222,6 @@ def _tanh_form(p: fmpq_mpoly, half: int) -> fmpq_poly | None:
     return out
 
 
-def _expr(p: fmpq_poly, q: fmpq_poly, u: Symbol) -> Expr | None:
-    if q.is_zero():
-        return None
-    g = p.gcd(q)
-    if g.degree() > 0:
-        p, q = p // g, q // g
-    lc = q.leading_coefficient()
-    return from_rational(p / lc, q / lc, u)
-
-
-def _to_frac(expr: Expr, var: Symbol) -> Frac | None:
-    """(P, Q) with expr = P(sinh x, cosh x)/Q(sinh x, cosh x) over Q, or None."""
-    done: dict[Expr, Frac | None] = {}
-    for node in expr.walk():
-        done[node] = _node(node, var, done)
-    found = done[expr]
-    if found is None or found[1].is_zero():
-        return None
-    p, q = _reduced(found[0]), _reduced(found[1])
-    g = p.gcd(q)
-    return (p, q) if g.is_constant() else (p / g, q / g)
-
-
 def _reduced(p: fmpq_mpoly) -> fmpq_mpoly:
     """p with cosh² x = 1 + sinh² x until cosh x appears at most to the first power."""
     out = _RING.from_dict({})
@@ -253,47 +229,6 @@ def _reduced(p: fmpq_mpoly) -> fmpq_mpoly:
     for (a, b), k in ((tuple(map(int, e)), k) for e, k in p.terms()):
         out += _RING.from_dict({(a, b % 2): k}) * one_plus ** (b // 2)
     return out
-
-
-def _node(node: Expr, var: Symbol, done: dict) -> Frac | None:
-    if isinstance(node, Number):
-        if not node.is_exact or isinstance(node.value, complex):
-            return None
-        f = Fraction(node.value)
-        return _RING.from_dict({(0, 0): fmpq(f.numerator, f.denominator)}), _ONE
-    if isinstance(node, Apply):
-        return _angle(node, var)
-    if isinstance(node, Symbol) or not node.args or any(done[a] is None for a in node.args):
-        return None
-    if isinstance(node, Add):
-        p, q = done[node.args[0]]
-        for a in node.args[1:]:
-            p2, q2 = done[a]
-            p, q = (p * q2 + p2 * q, q * q2) if q != q2 else (p + p2, q)
-        return _capped(p, q)
-    if isinstance(node, Mul):
-        p, q = _ONE, _ONE
-        for a in node.args:
-            p, q = p * done[a][0], q * done[a][1]
-        return _capped(p, q)
-    if isinstance(node, Pow):
-        if not (isinstance(node.exp, Number) and isinstance(node.exp.value, int)):
-            return None
-        n = node.exp.value
-        p, q = done[node.base] if n >= 0 else done[node.base][::-1]
-        if p.is_zero() or abs(n) * max(p.total_degree(), q.total_degree()) > MAX_DEGREE:
-            return None
-        return p ** abs(n), q ** abs(n)
-    return None
-
-
-def _capped(p: fmpq_mpoly, q: fmpq_mpoly) -> Frac | None:
-    if max(p.total_degree(), q.total_degree()) > MAX_DEGREE:
-        g = p.gcd(q)
-        p, q = p / g, q / g
-    if max(p.total_degree(), q.total_degree()) > MAX_DEGREE:
-        return None
-    return p, q
 
 
 def _angle(node: Apply, var: Symbol) -> Frac | None:
