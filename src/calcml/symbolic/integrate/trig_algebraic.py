@@ -61,7 +61,15 @@ def trig_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
     g = to_sin_cos(expr)
     if not _eligible(g, var):
         return None
-    for name, (u_of, du_sc, du_shown) in _CHOICES.items():
+    return _first_substitution(expr, g, var, ctx, _CHOICES, "sin² x + cos² x = 1",
+                               "trigonometric substitution", _HINT)  # fmt: skip
+
+
+def _first_substitution(expr: Expr, g: Expr, var: Symbol, ctx: Context, choices: dict,
+                        identity: str, method: str, hint: str) -> Antiderivative | None:
+    """The first u of `choices` (name → (u(x), du/dx in sin and cos, du/dx as shown)) that
+    writes g (expr in sin and cos) as an integrable function of u."""
+    for name, (u_of, du_sc, du_shown) in choices.items():
         ctx.budget.check()
         u = ctx.dummy()
         h = in_u(mul(g, power(du_sc(var), -1)), var, u, name)
@@ -70,8 +78,7 @@ def trig_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivative | No
             ctx.release(u)
             continue
         return substituted("substitution", expr, var, u, u_of(var), du_shown(var), h, inner,
-                           details=(("identity", "sin² x + cos² x = 1"),),
-                           method="trigonometric substitution", hint=_HINT)  # fmt: skip
+                           details=(("identity", identity),), method=method, hint=hint)
     return None
 
 
@@ -97,18 +104,8 @@ def hyperbolic_algebraic(expr: Expr, var: Symbol, ctx: Context) -> Antiderivativ
     g = substitute(expr, stand)
     if not _eligible(g, var):
         return None
-    for name, (u_of, du_sc, du_shown) in _HYPERBOLIC.items():
-        ctx.budget.check()
-        u = ctx.dummy()
-        h = in_u(mul(g, power(du_sc(var), -1)), var, u, name)
-        inner = None if h is None or free_of(h, u) else ctx.integrate(h, u)
-        if inner is None:
-            ctx.release(u)
-            continue
-        return substituted("substitution", expr, var, u, u_of(var), du_shown(var), h, inner,
-                           details=(("identity", "cosh² x − sinh² x = 1"),),
-                           method="hyperbolic substitution", hint=_HYP_HINT)  # fmt: skip
-    return None
+    return _first_substitution(expr, g, var, ctx, _HYPERBOLIC, "cosh² x − sinh² x = 1",
+                               "hyperbolic substitution", _HYP_HINT)  # fmt: skip
 
 
 _STAND_IN = {
